@@ -3,6 +3,7 @@
 //! One module per standard: [`j2735`] (SAE J2735, US). ETSI ITS and T/CSAE 53 follow.
 
 pub mod j2735;
+pub mod jer;
 
 #[cfg(test)]
 pub(crate) mod testutil;

@@ -8,16 +8,22 @@ use std::path::PathBuf;
 
 /// The vectors folder: `$RSU_VECTORS` or `<workspace>/../shared/vectors`.
 pub fn vectors_dir() -> Option<PathBuf> {
-    let dir = std::env::var_os("RSU_VECTORS").map(PathBuf::from).unwrap_or_else(|| {
-        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../shared/vectors")
-    });
+    let dir = std::env::var_os("RSU_VECTORS")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../shared/vectors"));
     if dir.is_dir() {
         return Some(dir);
     }
     if std::env::var("RSU_VECTORS_REQUIRED").is_ok_and(|v| v == "1") {
-        panic!("RSU_VECTORS_REQUIRED=1 but the vectors folder {} is missing", dir.display());
+        panic!(
+            "RSU_VECTORS_REQUIRED=1 but the vectors folder {} is missing",
+            dir.display()
+        );
     }
-    eprintln!("skipped: vectors folder {} not found (set RSU_VECTORS)", dir.display());
+    eprintln!(
+        "skipped: vectors folder {} not found (set RSU_VECTORS)",
+        dir.display()
+    );
     None
 }
 
@@ -70,7 +76,11 @@ pub struct RawFrame {
 /// Splits a UPER MessageFrame into (messageId, inner message bytes, bytes the frame used).
 pub fn split_frame(bytes: &[u8]) -> (u16, Vec<u8>, usize) {
     let (frame, rest) = rasn::uper::decode_with_remainder::<RawFrame>(bytes).unwrap();
-    (frame.message_id, frame.value.as_bytes().to_vec(), bytes.len() - rest.len())
+    (
+        frame.message_id,
+        frame.value.as_bytes().to_vec(),
+        bytes.len() - rest.len(),
+    )
 }
 
 /// JSON equality where two strings that are both hexadecimal compare case-insensitively
