@@ -2,8 +2,12 @@
 //!
 //! One module per standard: [`j2735`] (SAE J2735, US). ETSI ITS and T/CSAE 53 follow.
 
+pub mod error;
 pub mod j2735;
 pub mod jer;
+mod open;
+
+pub use error::Error;
 
 #[cfg(test)]
 pub(crate) mod testutil;

@@ -1,0 +1,173 @@
+//! The J2735 MessageFrame: `messageId` and the message it selects, and the entry points
+//! for UPER and JER.
+
+use rasn::prelude::*;
+use serde_json::Value;
+
+use super::*;
+use crate::error::{Error, unwind};
+
+/// DSRCmsgID: which message a MessageFrame carries.
+#[derive(AsnType, Encode, Decode, Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[rasn(delegate, value("0..=32767"))]
+pub struct DSRCmsgID(pub u16);
+
+impl DSRCmsgID {
+    /// MapData.
+    pub const MAP_DATA: Self = Self(18);
+    /// SignalPhaseAndTiming (SPAT).
+    pub const SIGNAL_PHASE_AND_TIMING: Self = Self(19);
+    /// BasicSafetyMessage.
+    pub const BASIC_SAFETY_MESSAGE: Self = Self(20);
+    /// RoadSideAlert.
+    pub const ROAD_SIDE_ALERT: Self = Self(27);
+    /// SignalRequestMessage.
+    pub const SIGNAL_REQUEST_MESSAGE: Self = Self(29);
+    /// SignalStatusMessage.
+    pub const SIGNAL_STATUS_MESSAGE: Self = Self(30);
+    /// TravelerInformation.
+    pub const TRAVELER_INFORMATION: Self = Self(31);
+    /// PersonalSafetyMessage.
+    pub const PERSONAL_SAFETY_MESSAGE: Self = Self(32);
+}
+
+crate::open_type! {
+    /// A J2735 MessageFrame: the message and, implied by it, its `messageId`.
+    ///
+    /// Messages outside the 2020 set this crate types (e.g. SDSM, 41, from J2735-2024) are
+    /// [`MessageFrame::Unknown`]: id and octets, re-encoded unchanged.
+    pub enum MessageFrame {
+        id: "messageId" => DSRCmsgID,
+        value: "value",
+        /// MapData (18): intersection and road geometry.
+        MapData(Box<MapData>) = 18,
+        /// SPAT (19): signal phase and timing.
+        SPAT(Box<SPAT>) = 19,
+        /// BasicSafetyMessage (20).
+        BasicSafetyMessage(Box<BasicSafetyMessage>) = 20,
+        /// RoadSideAlert (27).
+        RoadSideAlert(Box<RoadSideAlert>) = 27,
+        /// SignalRequestMessage (29).
+        SignalRequestMessage(Box<SignalRequestMessage>) = 29,
+        /// SignalStatusMessage (30).
+        SignalStatusMessage(Box<SignalStatusMessage>) = 30,
+        /// TravelerInformation (31).
+        TravelerInformation(Box<TravelerInformation>) = 31,
+        /// PersonalSafetyMessage (32).
+        PersonalSafetyMessage(Box<PersonalSafetyMessage>) = 32,
+    }
+}
+
+impl MessageFrame {
+    /// Decodes one UPER MessageFrame from the start of `bytes`; returns it and how many
+    /// bytes it used. Bytes after the frame are the caller's to report or use.
+    pub fn decode(bytes: &[u8]) -> Result<(Self, usize), Error> {
+        Self::decode_at(bytes, 0)
+    }
+
+    fn decode_at(all: &[u8], offset: usize) -> Result<(Self, usize), Error> {
+        let input = all.get(offset..).unwrap_or_default();
+        match rasn::uper::decode_with_remainder::<Self>(input) {
+            Ok((frame, rest)) => Ok((frame, input.len() - rest.len())),
+            Err(e) => {
+                let (path, reason) = unwind(&e);
+                Err(Error::Uper {
+                    path,
+                    reason,
+                    offset,
+                    len: all.len(),
+                })
+            }
+        }
+    }
+
+    /// Decodes every frame of a stream of concatenated UPER frames (a capture file).
+    /// Each item is the frame and the byte range it came from; iteration ends at the end of
+    /// the input or after the first error.
+    pub fn decode_all(bytes: &[u8]) -> DecodeAll<'_> {
+        DecodeAll {
+            bytes,
+            offset: 0,
+            failed: false,
+        }
+    }
+
+    /// Encodes the frame as UPER. Values outside their ranges are refused with the field path.
+    pub fn encode(&self) -> Result<Vec<u8>, Error> {
+        let mut out = Vec::new();
+        self.encode_into(&mut out)?;
+        Ok(out)
+    }
+
+    /// Encodes into `buf` (cleared first), reusing its allocation: the hot path's form.
+    pub fn encode_into(&self, buf: &mut Vec<u8>) -> Result<(), Error> {
+        rasn::uper::encode_buf(self, buf).map_err(|e| self.explain(&e))
+    }
+
+    /// Names the field behind an encoder refusal by walking the value with the checker.
+    fn explain(&self, e: &rasn::error::EncodeError) -> Error {
+        match crate::jer::check(self) {
+            Err(c) => Error::Constraint {
+                path: c.path,
+                reason: c.reason,
+            },
+            Ok(()) => Error::Encode(e.to_string()),
+        }
+    }
+
+    /// The frame as X.697 JER: `{"messageId": N, "value": {...}}`.
+    pub fn to_jer(&self) -> Result<Value, Error> {
+        crate::jer::to_value(self).map_err(|c| Error::Constraint {
+            path: c.path,
+            reason: c.reason,
+        })
+    }
+
+    /// Reads a frame from its JER text, checking every value's range.
+    pub fn from_jer(text: &str) -> Result<Self, Error> {
+        // Report JSON syntax errors with line and column before rasn sees the text.
+        if let Err(e) = serde_json::from_str::<Value>(text) {
+            return Err(Error::Jer {
+                path: format!("line {} column {}", e.line(), e.column()),
+                reason: e.to_string(),
+            });
+        }
+        let frame = rasn::jer::decode::<Self>(text).map_err(|e| {
+            let (path, reason) = unwind(&e);
+            Error::Jer { path, reason }
+        })?;
+        crate::jer::check(&frame).map_err(|c| Error::Constraint {
+            path: c.path,
+            reason: c.reason,
+        })?;
+        Ok(frame)
+    }
+}
+
+/// Iterator of [`MessageFrame::decode_all`].
+pub struct DecodeAll<'a> {
+    bytes: &'a [u8],
+    offset: usize,
+    failed: bool,
+}
+
+impl Iterator for DecodeAll<'_> {
+    type Item = Result<(MessageFrame, core::ops::Range<usize>), Error>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        if self.failed || self.offset >= self.bytes.len() {
+            return None;
+        }
+        match MessageFrame::decode_at(self.bytes, self.offset) {
+            Ok((frame, used)) => {
+                let range = self.offset..self.offset + used;
+                self.offset += used.max(1);
+                Some(Ok((frame, range)))
+            }
+            Err(e) => {
+                self.failed = true;
+                Some(Err(e))
+            }
+        }
+    }
+}
