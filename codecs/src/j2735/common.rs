@@ -1186,3 +1186,136 @@ pub enum VehicleType {
     #[rasn(identifier = "axleCnt7MultiTrailer")]
     AxleCnt7MultiTrailer = 15,
 }
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::expect_used)]
+    use super::*;
+
+    fn round_trip<T: Encode + Decode + PartialEq + core::fmt::Debug>(value: &T) -> Vec<u8> {
+        let bytes = rasn::uper::encode(value).unwrap();
+        let back: T = rasn::uper::decode(&bytes).unwrap();
+        assert_eq!(&back, value);
+        bytes
+    }
+
+    #[test]
+    fn position3d_round_trip() {
+        let mut p = Position3D::new(Latitude(423_456_789), Longitude(-833_456_789));
+        round_trip(&p);
+        p.elevation = Some(Elevation(1234));
+        p.regional = Some(vec![RegionalExtension::new(
+            RegionId::ADD_GRP_C,
+            vec![0x12, 0x34],
+        )]);
+        round_trip(&p);
+        let limits = Position3D::new(Latitude::UNAVAILABLE, Longitude::UNAVAILABLE);
+        round_trip(&limits);
+    }
+
+    #[test]
+    fn full_position_vector_round_trip() {
+        let mut v = FullPositionVector::new(Longitude(-1_799_999_999), Latitude(-900_000_000));
+        round_trip(&v);
+        v.utc_time = Some(DDateTime {
+            year: Some(DYear(2024)),
+            month: Some(DMonth(5)),
+            day: Some(DDay(17)),
+            hour: Some(DHour(13)),
+            minute: Some(DMinute(45)),
+            second: Some(DSecond(59_999)),
+            offset: Some(DOffset(-300)),
+        });
+        v.elevation = Some(Elevation::UNAVAILABLE);
+        v.heading = Some(Heading(14_400));
+        v.speed = Some(TransmissionAndSpeed {
+            transmisson: TransmissionState::ForwardGears,
+            speed: Velocity(1500),
+        });
+        v.pos_accuracy = Some(PositionalAccuracy {
+            semi_major: SemiMajorAxisAccuracy(40),
+            semi_minor: SemiMinorAxisAccuracy(20),
+            orientation: SemiMajorAxisOrientation::UNAVAILABLE,
+        });
+        v.time_confidence = Some(TimeConfidence::Time000010);
+        v.pos_confidence = Some(PositionConfidenceSet {
+            pos: PositionConfidence::A1m,
+            elevation: ElevationConfidence::Elev00100,
+        });
+        v.speed_confidence = Some(SpeedandHeadingandThrottleConfidence {
+            heading: HeadingConfidence::Prec0_1deg,
+            speed: SpeedConfidence::Prec01ms,
+            throttle: ThrottleConfidence::Unavailable,
+        });
+        round_trip(&v);
+    }
+
+    #[test]
+    fn node_list_round_trip() {
+        let mut attrs = NodeAttributeSetXY::new();
+        attrs.local_node = Some(NodeAttributeXYList(vec![NodeAttributeXY::StopLine]));
+        attrs.enabled = Some(SegmentAttributeXYList(vec![
+            SegmentAttributeXY::WhiteLine,
+            SegmentAttributeXY::UnEvenPavementPresent,
+        ]));
+        attrs.data = Some(LaneDataAttributeList(vec![
+            LaneDataAttribute::SpeedLimits(SpeedLimitList(vec![RegulatorySpeedLimit {
+                type_: SpeedLimitType::VehicleMaxSpeed,
+                speed: Velocity(625),
+            }])),
+            LaneDataAttribute::LaneAngle(MergeDivergeNodeAngle::UNAVAILABLE),
+        ]));
+        attrs.d_width = Some(OffsetB10(-20));
+        let mut first = NodeXY::new(NodeOffsetPointXY::NodeXY1(NodeXY20b {
+            x: OffsetB10(511),
+            y: OffsetB10(-512),
+        }));
+        first.attributes = Some(attrs);
+        let second = NodeXY::new(NodeOffsetPointXY::NodeLatLon(NodeLLmD64b {
+            lon: Longitude(-833_456_789),
+            lat: Latitude(423_456_789),
+        }));
+        let list = NodeListXY::Nodes(NodeSetXY(vec![first, second]));
+        round_trip(&list);
+
+        let computed = NodeListXY::Computed(ComputedLane::new(
+            LaneID(3),
+            ComputedLaneOffsetXaxis::Small(DrivenLineOffsetSm(-2047)),
+            ComputedLaneOffsetYaxis::Large(DrivenLineOffsetLg(32_767)),
+        ));
+        round_trip(&computed);
+    }
+
+    #[test]
+    fn out_of_range_refused() {
+        assert!(rasn::uper::encode(&Latitude(900_000_002)).is_err());
+        assert!(rasn::uper::encode(&Latitude(-900_000_001)).is_err());
+        assert!(rasn::uper::encode(&Longitude(-1_800_000_000)).is_err());
+        assert!(rasn::uper::encode(&Position3D::new(Latitude(900_000_002), Longitude(0))).is_err());
+        assert!(rasn::uper::encode(&Heading(28_801)).is_err());
+        // A node set needs at least two nodes.
+        let one = NodeSetXY(vec![NodeXY::new(NodeOffsetPointXY::NodeXY1(NodeXY20b {
+            x: OffsetB10(0),
+            y: OffsetB10(0),
+        }))]);
+        assert!(rasn::uper::encode(&one).is_err());
+    }
+
+    #[test]
+    fn hand_checked_uper_bytes() {
+        // x = 0 -> 0 + 512 in 10 bits = 10_0000_0000; y = -1 -> 511 = 01_1111_1111;
+        // 20 bits padded to 3 bytes: 1000_0000 0001_1111 1111_0000.
+        let node = NodeXY20b {
+            x: OffsetB10(0),
+            y: OffsetB10(-1),
+        };
+        assert_eq!(round_trip(&node), [0x80, 0x1F, 0xF0]);
+        // Same node behind the 3-bit index 000 of alternative 0 of 8: 0001_0000 0000_0011 1111_1110.
+        let point = NodeOffsetPointXY::NodeXY1(node);
+        assert_eq!(round_trip(&point), [0x10, 0x03, 0xFE]);
+        // Extensible enumeration, 23 root values: extension bit 0, index 12 in 5 bits 01100.
+        assert_eq!(round_trip(&BasicVehicleRole::Police), [0x30]);
+        // Latitude 0: 0 + 900000000 = 0x35A4_E900 in 31 bits, then one pad bit.
+        assert_eq!(round_trip(&Latitude(0)), [0x6B, 0x49, 0xD2, 0x00]);
+    }
+}
