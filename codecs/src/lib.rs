@@ -6,6 +6,7 @@ pub mod error;
 pub mod j2735;
 pub mod jer;
 mod open;
+pub mod random;
 
 pub use error::Error;
 

@@ -14,6 +14,7 @@
 /// open_type! {
 ///     /// doc
 ///     pub enum PartIIcontent {
+///         extensible: false,                // the SEQUENCE's extension marker
 ///         id: "partII-Id" => PartIIId,   // a Copy newtype with `.0`, derived with its range
 ///         value: "partII-Value",
 ///         VehicleSafety(VehicleSafetyExtensions) = 0,
@@ -25,6 +26,7 @@ macro_rules! open_type {
     (
         $(#[$meta:meta])*
         pub enum $name:ident {
+            extensible: $extensible:literal,
             id: $id_ident:literal => $id_ty:ident,
             value: $value_ident:literal,
             $( $(#[$vmeta:meta])* $variant:ident ( $ty:ty ) = $id:literal ),* $(,)?
@@ -98,6 +100,7 @@ macro_rules! open_type {
         }
 
         impl rasn::types::Constructed<2, 0> for $name {
+            const IS_EXTENSIBLE: bool = $extensible;
             const FIELDS: rasn::types::fields::Fields<2> =
                 rasn::types::fields::Fields::from_static([
                     rasn::types::fields::Field::new_required(
@@ -234,6 +237,7 @@ mod tests {
     crate::open_type! {
         /// A two-member set for tests.
         pub enum Content {
+            extensible: false,
             id: "kind-Id" => KindId,
             value: "kind-Value",
             Small(Small) = 3,

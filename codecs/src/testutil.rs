@@ -67,6 +67,7 @@ pub fn list_vectors(sub: &str, suffix: &str) -> Option<Vec<String>> {
 /// `messageId` and the open type's bytes.
 #[derive(AsnType, Encode, Decode, Debug, Clone, PartialEq, Eq)]
 #[rasn(automatic_tags)]
+#[non_exhaustive]
 pub struct RawFrame {
     #[rasn(value("0..=32767"), identifier = "messageId")]
     pub message_id: u16,

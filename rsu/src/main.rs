@@ -1,1 +1,162 @@
-fn main() {}
+//! `rsu`: the roadside unit's command-line tool.
+
+use std::io::{Read, Write};
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand, ValueEnum};
+use rsu_codecs::j2735::MessageFrame;
+
+#[derive(Parser)]
+#[command(
+    name = "rsu",
+    version,
+    about = "Roadside unit: V2X message tools and service"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Demonstrate the SPaT path: build a SPaT from a simulated signal controller, encode it
+    /// as UPER, decode it back and show both (the default when no command is given).
+    Run,
+    /// Decode UPER MessageFrames (hex text or raw binary) to X.697 JER, one JSON per line.
+    Decode {
+        /// Message standard.
+        #[arg(long = "std", value_enum, default_value_t = Std::J2735)]
+        std: Std,
+        /// The message as hex text on the command line.
+        #[arg(long, conflicts_with = "file")]
+        hex: Option<String>,
+        /// Decode a stream of concatenated frames, one JSON object per line.
+        #[arg(long)]
+        all: bool,
+        /// Indent the JSON.
+        #[arg(long)]
+        pretty: bool,
+        /// A file with hex text or raw binary; `-` or nothing reads standard input.
+        file: Option<String>,
+    },
+    /// Encode a frame given as X.697 JER (`{"messageId": N, "value": {...}}`) to UPER hex.
+    Encode {
+        /// Message standard.
+        #[arg(long = "std", value_enum, default_value_t = Std::J2735)]
+        std: Std,
+        /// A file with the JSON; `-` or nothing reads standard input.
+        file: Option<String>,
+    },
+}
+
+/// Message standards the codec tools speak.
+#[derive(Copy, Clone, PartialEq, Eq, ValueEnum)]
+enum Std {
+    /// SAE J2735 MessageFrame (US).
+    J2735,
+}
+
+/// A failure the user can act on: one line on stderr and exit status 2.
+struct BadInput(String);
+
+impl<E: std::fmt::Display> From<E> for BadInput {
+    fn from(e: E) -> Self {
+        BadInput(e.to_string())
+    }
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command.unwrap_or(Command::Run) {
+        Command::Run => return run_demo(),
+        Command::Decode {
+            std: Std::J2735,
+            hex,
+            all,
+            pretty,
+            file,
+        } => decode(hex, file, all, pretty),
+        Command::Encode {
+            std: Std::J2735,
+            file,
+        } => encode(file),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(BadInput(msg)) => {
+            eprintln!("error: {msg}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn run_demo() -> ExitCode {
+    match rsu::demo::run(&mut std::io::stdout().lock()) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn read_source(file: Option<&str>) -> Result<Vec<u8>, BadInput> {
+    match file {
+        None | Some("-") => {
+            let mut buf = Vec::new();
+            std::io::stdin()
+                .read_to_end(&mut buf)
+                .map_err(|e| BadInput(format!("standard input: {e}")))?;
+            Ok(buf)
+        }
+        Some(path) => std::fs::read(path).map_err(|e| BadInput(format!("{path}: {e}"))),
+    }
+}
+
+fn print_json(value: &serde_json::Value, pretty: bool) -> Result<(), BadInput> {
+    let text = if pretty {
+        serde_json::to_string_pretty(value)?
+    } else {
+        value.to_string()
+    };
+    let mut out = std::io::stdout().lock();
+    writeln!(out, "{text}").map_err(|e| BadInput(format!("standard output: {e}")))
+}
+
+fn decode(
+    hex: Option<String>,
+    file: Option<String>,
+    all: bool,
+    pretty: bool,
+) -> Result<(), BadInput> {
+    let bytes = match hex {
+        Some(text) => rsu::input::parse_hex(&text)?,
+        None => rsu::input::detect(&read_source(file.as_deref())?)?.0,
+    };
+    if all {
+        for item in MessageFrame::decode_all(&bytes) {
+            let (frame, _) = item?;
+            print_json(&frame.to_jer()?, pretty)?;
+        }
+        return Ok(());
+    }
+    let (frame, used) = MessageFrame::decode(&bytes)?;
+    print_json(&frame.to_jer()?, pretty)?;
+    if used < bytes.len() {
+        eprintln!(
+            "note: the frame used {used} of {} bytes; {} bytes were left after it",
+            bytes.len(),
+            bytes.len() - used
+        );
+    }
+    Ok(())
+}
+
+fn encode(file: Option<String>) -> Result<(), BadInput> {
+    let raw = read_source(file.as_deref())?;
+    let text = String::from_utf8(raw).map_err(|e| BadInput(format!("not UTF-8 text: {e}")))?;
+    let frame = MessageFrame::from_jer(&text)?;
+    let bytes = frame.encode()?;
+    println!("{}", rsu_codecs::jer::hex_lower(&bytes));
+    Ok(())
+}

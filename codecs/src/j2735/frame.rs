@@ -37,6 +37,7 @@ crate::open_type! {
     /// Messages outside the 2020 set this crate types (e.g. SDSM, 41, from J2735-2024) are
     /// [`MessageFrame::Unknown`]: id and octets, re-encoded unchanged.
     pub enum MessageFrame {
+        extensible: true,
         id: "messageId" => DSRCmsgID,
         value: "value",
         /// MapData (18): intersection and road geometry.
@@ -169,5 +170,140 @@ impl Iterator for DecodeAll<'_> {
                 Some(Err(e))
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::expect_used)]
+    use super::*;
+    use crate::testutil::{list_vectors, read_json, read_vector};
+
+    /// Every J2735 MessageFrame vector decodes, gives the reference decoder's JSON, and
+    /// re-encodes to exactly the bytes the frame occupied.
+    #[test]
+    fn every_j2735_vector_is_bit_exact() {
+        let Some(files) = list_vectors("j2735", ".hex") else {
+            return;
+        };
+        let mut checked = 0;
+        for file in files {
+            let bytes = read_vector(&file).unwrap();
+            if bytes.first() != Some(&0x00) {
+                continue; // 1609.2-wrapped (03 81 ...): for the security layer
+            }
+            let (frame, used) =
+                MessageFrame::decode(&bytes).unwrap_or_else(|e| panic!("{file}: {e}"));
+            let json_file = file.replace(".hex", ".jer.json");
+            let expected = read_json(&json_file).unwrap();
+            let actual = frame.to_jer().unwrap_or_else(|e| panic!("{file}: {e}"));
+            assert_eq!(actual, expected, "{file}: JER differs");
+            let again = frame.encode().unwrap_or_else(|e| panic!("{file}: {e}"));
+            assert_eq!(again, bytes[..used], "{file}: re-encoding differs");
+            let from_json = MessageFrame::from_jer(&expected.to_string())
+                .unwrap_or_else(|e| panic!("{file}: {e}"));
+            assert_eq!(from_json, frame, "{file}: JER decode differs");
+            checked += 1;
+        }
+        assert!(checked >= 20, "only {checked} vectors checked");
+    }
+
+    #[test]
+    fn bsm128_capture_yields_128_frames() {
+        let Some(bytes) = read_vector("j2735/bsm128.uper") else {
+            return;
+        };
+        let mut count = 0;
+        let mut end = 0;
+        for item in MessageFrame::decode_all(&bytes) {
+            let (frame, range) = item.unwrap();
+            assert_eq!(frame.id(), DSRCmsgID::BASIC_SAFETY_MESSAGE);
+            assert!(matches!(frame, MessageFrame::BasicSafetyMessage(_)));
+            assert_eq!(frame.encode().unwrap(), bytes[range.clone()]);
+            end = range.end;
+            count += 1;
+        }
+        assert_eq!(count, 128);
+        assert_eq!(end, bytes.len());
+    }
+
+    #[test]
+    fn unknown_message_stays_opaque() {
+        let Some(bytes) = read_vector("j2735/odegen_sdsm.mf.hex") else {
+            return;
+        };
+        let (frame, used) = MessageFrame::decode(&bytes).unwrap();
+        let MessageFrame::Unknown { id, bytes: inner } = &frame else {
+            panic!("SDSM should be opaque: {frame:?}");
+        };
+        assert_eq!(*id, DSRCmsgID(41));
+        assert_eq!(inner.len(), 37);
+        assert_eq!(frame.encode().unwrap(), bytes[..used]);
+    }
+
+    #[test]
+    fn trailing_bytes_are_reported_not_dropped() {
+        let Some(bytes) = read_vector("j2735/ode_spat.mf.hex") else {
+            return;
+        };
+        let (_, used) = MessageFrame::decode(&bytes).unwrap();
+        assert!(used < bytes.len(), "this vector carries bytes after its frame");
+    }
+
+    #[test]
+    fn truncated_input_is_an_error_with_a_path() {
+        let Some(bytes) = read_vector("j2735/spat_asn1codec.hex") else {
+            return;
+        };
+        for cut in [1, 3, 10, bytes.len() - 1] {
+            let err = MessageFrame::decode(&bytes[..cut]).unwrap_err();
+            let Error::Uper { reason, len, .. } = &err else {
+                panic!("{err:?}");
+            };
+            assert!(reason.contains("truncated"), "{err}");
+            assert_eq!(*len, cut);
+        }
+    }
+
+    #[test]
+    fn out_of_range_is_refused_with_the_field_path() {
+        let mut json = serde_json::json!({"messageId": 19, "value": {"intersections": [{
+            "id": {"id": 1}, "revision": 0, "status": "0000",
+            "states": [{"signalGroup": 2, "state-time-speed": [
+                {"eventState": "stop-And-Remain", "timing": {"minEndTime": 36112}}]}]}]}});
+        let err = MessageFrame::from_jer(&json.to_string()).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "value.intersections[0].states[0].state-time-speed[0].timing.minEndTime: \
+             value 36112 outside 0..36111"
+        );
+        json["value"]["intersections"][0]["states"][0]["state-time-speed"][0]["timing"]
+            ["minEndTime"] = 36111.into();
+        let frame = MessageFrame::from_jer(&json.to_string()).unwrap();
+        let MessageFrame::SPAT(mut spat) = frame else {
+            panic!()
+        };
+        spat.intersections.0[0].revision = MsgCount(128);
+        let err = MessageFrame::SPAT(spat).encode().unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "value.intersections[0].revision: value 128 outside 0..127"
+        );
+    }
+
+    #[test]
+    fn unknown_choice_alternative_and_bad_json_are_errors() {
+        let bad_choice = r#"{"messageId": 18, "value": {"msgIssueRevision": 0,
+            "intersections": [{"id": {"id": 1}, "revision": 0,
+            "refPoint": {"lat": 0, "long": 0}, "laneSet": [{"laneID": 1,
+            "laneAttributes": {"directionalUse": "80", "sharedWith": "0000",
+            "laneType": {"no-such-lane": "0000"}},
+            "nodeList": {"nodes": []}}]}]}}"#;
+        assert!(matches!(
+            MessageFrame::from_jer(bad_choice),
+            Err(Error::Jer { .. })
+        ));
+        let err = MessageFrame::from_jer("{\"messageId\": 19,").unwrap_err();
+        assert!(err.to_string().starts_with("JER: line 1 column"), "{err}");
     }
 }
