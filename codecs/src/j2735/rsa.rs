@@ -136,10 +136,15 @@ mod tests {
     }
 
     #[test]
-    fn rsa_with_regional_round_trips_uper() {
+    fn rsa_with_regional_round_trips() {
         let mut rsa = full_rsa();
         rsa.regional = Some(vec![RegionalExtension::new(RegionId(1), vec![0x80])]);
         uper_round_trip(&rsa);
+        let json = jer_round_trip(&rsa);
+        assert_eq!(
+            json["regional"],
+            serde_json::json!([{"regionId": 1, "regExtValue": "80"}])
+        );
     }
 
     #[test]

@@ -985,9 +985,10 @@ mod tests {
             x: OffsetB10(-512),
             y: OffsetB10(511),
         }));
-        let mut attrs = NodeAttributeSetXY::default();
-        attrs.d_elevation = Some(OffsetB10(-20));
-        second.attributes = Some(attrs);
+        second.attributes = Some(NodeAttributeSetXY {
+            d_elevation: Some(OffsetB10(-20)),
+            ..Default::default()
+        });
         let nodes = NodeSetXY(vec![
             NodeXY::new(NodeOffsetPointXY::NodeLatLon(NodeLLmD64b {
                 lon: Longitude(-1_049_671_259),
