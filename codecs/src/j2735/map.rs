@@ -590,37 +590,17 @@ impl SignalControlZone {
 mod tests {
     #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+    use super::super::spat::tests::check_vector;
     use super::*;
-    use crate::testutil::{assert_jer_matches, read_json, read_vector, split_frame};
-
-    /// Decodes a framed vector, checks the UPER round trip and the JER against the reference.
-    fn check_vector(name: &str) {
-        let Some(bytes) = read_vector(&format!("j2735/{name}.hex")) else {
-            return;
-        };
-        let (message_id, inner, _) = split_frame(&bytes);
-        assert_eq!(message_id, 18, "{name}: messageId");
-        let value: MapData = rasn::uper::decode(&inner).unwrap_or_else(|e| panic!("{name}: {e}"));
-        let again = rasn::uper::encode(&value).unwrap_or_else(|e| panic!("{name}: {e}"));
-        assert_eq!(
-            hex::encode(&again),
-            hex::encode(&inner),
-            "{name}: re-encoding"
-        );
-        let json: serde_json::Value =
-            serde_json::from_str(&rasn::jer::encode(&value).unwrap()).unwrap();
-        let expected = read_json(&format!("j2735/{name}.jer.json")).unwrap();
-        assert_jer_matches(&json, &expected["value"], name);
-    }
 
     #[test]
     fn vector_ode_map_0() {
-        check_vector("ode_map_0.mf");
+        check_vector::<MapData>("ode_map_0.mf", 18);
     }
 
     #[test]
     fn vector_odegen_map() {
-        check_vector("odegen_map.mf");
+        check_vector::<MapData>("odegen_map.mf", 18);
     }
 
     #[test]
@@ -658,5 +638,29 @@ mod tests {
         assert!(rasn::uper::encode(&restriction).is_err());
         assert!(rasn::uper::encode(&LayerID(101)).is_err());
         assert!(rasn::uper::encode(&ApproachID(16)).is_err());
+        assert!(rasn::uper::encode(&RestrictionUserType::Regional(Vec::new())).is_err());
+        let mut params = DataParameters::new();
+        params.geoid_used = Some(Ia5String::from_iso646_bytes(b"").unwrap());
+        assert!(rasn::uper::encode(&params).is_err());
+        params.geoid_used = Some(Ia5String::from_iso646_bytes(b"EGM2008").unwrap());
+        let bytes = rasn::uper::encode(&params).unwrap();
+        assert_eq!(
+            rasn::uper::decode::<DataParameters>(&bytes).unwrap(),
+            params
+        );
+    }
+
+    #[test]
+    fn vehicle_lane_attributes_take_the_extension_size() {
+        // SIZE(8, ...): a ninth bit is legal and goes through the extension branch.
+        let nine = LaneAttributesVehicle(BitString::repeat(true, 9));
+        let bytes = rasn::uper::encode(&nine).unwrap();
+        assert_eq!(
+            rasn::uper::decode::<LaneAttributesVehicle>(&bytes).unwrap(),
+            nine
+        );
+        let eight = LaneAttributesVehicle(BitString::repeat(true, 8));
+        // root size: extension bit 0, then the 8 bits, nothing else
+        assert_eq!(rasn::uper::encode(&eight).unwrap(), vec![0x7F, 0x80]);
     }
 }

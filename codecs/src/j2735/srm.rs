@@ -502,31 +502,8 @@ pub enum VehicleID {
 mod tests {
     #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+    use super::super::spat::tests::check_vector;
     use super::*;
-    use crate::testutil::{assert_jer_matches, read_json, read_vector, split_frame};
-
-    /// Decodes a framed vector, checks the UPER round trip and the JER against the reference.
-    fn check_vector<T>(name: &str, id: u16)
-    where
-        T: Decode + Encode + std::fmt::Debug,
-    {
-        let Some(bytes) = read_vector(&format!("j2735/{name}.hex")) else {
-            return;
-        };
-        let (message_id, inner, _) = split_frame(&bytes);
-        assert_eq!(message_id, id, "{name}: messageId");
-        let value: T = rasn::uper::decode(&inner).unwrap_or_else(|e| panic!("{name}: {e}"));
-        let again = rasn::uper::encode(&value).unwrap_or_else(|e| panic!("{name}: {e}"));
-        assert_eq!(
-            hex::encode(&again),
-            hex::encode(&inner),
-            "{name}: re-encoding"
-        );
-        let json: serde_json::Value =
-            serde_json::from_str(&rasn::jer::encode(&value).unwrap()).unwrap();
-        let expected = read_json(&format!("j2735/{name}.jer.json")).unwrap();
-        assert_jer_matches(&json, &expected["value"], name);
-    }
 
     #[test]
     fn vector_ode_srm() {
