@@ -1164,7 +1164,11 @@ pub struct ObstacleDetection {
 
 impl ObstacleDetection {
     /// An obstacle detection with its mandatory fields.
-    pub fn new(ob_dist: ObstacleDistance, ob_direct: ObstacleDirection, date_time: DDateTime) -> Self {
+    pub fn new(
+        ob_dist: ObstacleDistance,
+        ob_direct: ObstacleDirection,
+        date_time: DDateTime,
+    ) -> Self {
         Self {
             ob_dist,
             ob_direct,
@@ -1833,31 +1837,18 @@ mod tests {
     #![allow(clippy::unwrap_used, clippy::expect_used)]
 
     use super::*;
-    use crate::testutil::{assert_jer_matches, read_json, read_vector};
-
-    /// A MessageFrame as raw parts. Stand-in for `testutil::split_frame`, whose `RawFrame`
-    /// lacks the extension marker of the (extensible) MessageFrame and so misreads the id.
-    #[derive(AsnType, Encode, Decode, Debug, Clone, PartialEq, Eq)]
-    #[rasn(automatic_tags)]
-    #[non_exhaustive]
-    struct Frame {
-        #[rasn(value("0..=32767"), identifier = "messageId")]
-        message_id: u16,
-        value: Any,
-    }
-
-    /// Splits a UPER MessageFrame into (messageId, inner message bytes, bytes the frame used).
-    fn split_frame(bytes: &[u8]) -> (u16, Vec<u8>, usize) {
-        let (frame, rest) = rasn::uper::decode_with_remainder::<Frame>(bytes).unwrap();
-        (frame.message_id, frame.value.as_bytes().to_vec(), bytes.len() - rest.len())
-    }
+    use crate::testutil::{assert_jer_matches, read_json, read_vector, split_frame};
     use serde_json::Value;
 
     /// UPER decode, check the re-encoding is byte-exact, return the value and its JER as JSON.
     fn exact<T: Encode + Decode + std::fmt::Debug>(bytes: &[u8], what: &str) -> (T, Value) {
         let value: T = rasn::uper::decode(bytes).unwrap_or_else(|e| panic!("{what}: decode: {e}"));
         let again = rasn::uper::encode(&value).unwrap_or_else(|e| panic!("{what}: encode: {e}"));
-        assert_eq!(hex::encode(&again), hex::encode(bytes), "{what}: re-encoding differs");
+        assert_eq!(
+            hex::encode(&again),
+            hex::encode(bytes),
+            "{what}: re-encoding differs"
+        );
         let jer = rasn::jer::encode(&value).unwrap_or_else(|e| panic!("{what}: JER: {e}"));
         (value, serde_json::from_str(&jer).unwrap())
     }
@@ -1885,7 +1876,11 @@ mod tests {
         let mut expected_value = expected.map(|e| e["value"].clone());
         if let Some(exp) = &expected_value {
             let exp_entries = exp.get("partII").and_then(Value::as_array);
-            assert_eq!(entries.len(), exp_entries.map_or(0, Vec::len), "{what}: partII count");
+            assert_eq!(
+                entries.len(),
+                exp_entries.map_or(0, Vec::len),
+                "{what}: partII count"
+            );
         }
         for (i, entry) in entries.iter().enumerate() {
             let path = format!("{what}.partII[{i}]");
@@ -2041,7 +2036,10 @@ mod tests {
         ));
         ext.lights = Some(ExteriorLights(bits(
             9,
-            &[ExteriorLights::LOW_BEAM_HEADLIGHTS_ON, ExteriorLights::PARKING_LIGHTS_ON],
+            &[
+                ExteriorLights::LOW_BEAM_HEADLIGHTS_ON,
+                ExteriorLights::PARKING_LIGHTS_ON,
+            ],
         )));
         ext
     }
@@ -2064,7 +2062,8 @@ mod tests {
         description.heading = Some(HeadingSlice(bits(16, &[0, 15])));
         description.extent = Some(Extent::UseFor100meters);
         description.regional = Some(vec![RegionalExtension::new(RegionId(1), vec![0x00])]);
-        let pivot = PivotPointDescription::new(OffsetB11(-1024), Angle(28_800), PivotingAllowed(true));
+        let pivot =
+            PivotPointDescription::new(OffsetB11(-1024), Angle(28_800), PivotingAllowed(true));
         let mut unit = TrailerUnitDescription::new(
             IsDolly(false),
             VehicleWidth(250),
@@ -2187,7 +2186,10 @@ mod tests {
             SpeedProfileMeasurement(GrossSpeed::UNAVAILABLE),
         ])));
         ext.the_rtcm = Some(rtcm);
-        ext.regional = Some(vec![RegionalExtension::new(RegionId(255), vec![0x01, 0x02])]);
+        ext.regional = Some(vec![RegionalExtension::new(
+            RegionId(255),
+            vec![0x01, 0x02],
+        )]);
         ext
     }
 

@@ -354,24 +354,7 @@ mod tests {
     #![allow(clippy::unwrap_used, clippy::expect_used)]
 
     use super::*;
-    use crate::testutil::{assert_jer_matches, read_json, read_vector};
-
-    /// A MessageFrame as raw parts. Stand-in for `testutil::split_frame`, whose `RawFrame`
-    /// lacks the extension marker of the (extensible) MessageFrame and so misreads the id.
-    #[derive(AsnType, Encode, Decode, Debug, Clone, PartialEq, Eq)]
-    #[rasn(automatic_tags)]
-    #[non_exhaustive]
-    struct Frame {
-        #[rasn(value("0..=32767"), identifier = "messageId")]
-        message_id: u16,
-        value: Any,
-    }
-
-    /// Splits a UPER MessageFrame into (messageId, inner message bytes, bytes the frame used).
-    fn split_frame(bytes: &[u8]) -> (u16, Vec<u8>, usize) {
-        let (frame, rest) = rasn::uper::decode_with_remainder::<Frame>(bytes).unwrap();
-        (frame.message_id, frame.value.as_bytes().to_vec(), bytes.len() - rest.len())
-    }
+    use crate::testutil::{assert_jer_matches, read_json, read_vector, split_frame};
 
     fn check_psm_vector(hex_name: &str, json_name: &str) {
         let Some(bytes) = read_vector(&format!("j2735/{hex_name}")) else {
@@ -381,7 +364,10 @@ mod tests {
         let (id, inner, _used) = split_frame(&bytes);
         assert_eq!(id, 32, "{hex_name}: messageId");
         let psm: PersonalSafetyMessage = rasn::uper::decode(&inner).unwrap();
-        assert_eq!(hex::encode(rasn::uper::encode(&psm).unwrap()), hex::encode(&inner));
+        assert_eq!(
+            hex::encode(rasn::uper::encode(&psm).unwrap()),
+            hex::encode(&inner)
+        );
         let jer: serde_json::Value =
             serde_json::from_str(&rasn::jer::encode(&psm).unwrap()).unwrap();
         assert_jer_matches(&jer, &expected["value"], hex_name);
@@ -437,11 +423,19 @@ mod tests {
             TimeOffset(250),
         );
         psm.path_history = Some(PathHistory::new(PathHistoryPointList(vec![point])));
-        psm.path_prediction = Some(PathPrediction::new(RadiusOfCurvature(-32_767), Confidence(0)));
-        psm.propulsion = Some(PropelledInformation::Motor(MotorizedPropelledType::SelfBalancingDevice));
+        psm.path_prediction = Some(PathPrediction::new(
+            RadiusOfCurvature(-32_767),
+            Confidence(0),
+        ));
+        psm.propulsion = Some(PropelledInformation::Motor(
+            MotorizedPropelledType::SelfBalancingDevice,
+        ));
         psm.use_state = Some(PersonalDeviceUsageState(bits(
             9,
-            &[PersonalDeviceUsageState::TYPING, PersonalDeviceUsageState::VIEWING],
+            &[
+                PersonalDeviceUsageState::TYPING,
+                PersonalDeviceUsageState::VIEWING,
+            ],
         )));
         psm.cross_request = Some(PersonalCrossingRequest(true));
         psm.cross_state = Some(PersonalCrossingInProgress(false));
@@ -457,7 +451,10 @@ mod tests {
             &[PublicSafetyDirectingTrafficSubType::HIGHWAY_SERVICE_VEHICLE_PERSONNEL],
         )));
         psm.assist_type = Some(PersonalAssistive(bits(6, &[PersonalAssistive::HEARING])));
-        psm.sizing = Some(UserSizeAndBehaviour(bits(5, &[UserSizeAndBehaviour::SLOW_MOVING])));
+        psm.sizing = Some(UserSizeAndBehaviour(bits(
+            5,
+            &[UserSizeAndBehaviour::SLOW_MOVING],
+        )));
         psm.attachment = Some(Attachment::Pet);
         psm.attachment_radius = Some(AttachmentRadius(200));
         psm.animal_type = Some(AnimalType::ServiceUse);
@@ -508,6 +505,9 @@ mod tests {
         let short = UserSizeAndBehaviour(bits(4, &[0]));
         let bytes = rasn::uper::encode(&short).unwrap();
         assert_eq!(bytes, [0b1000_0010, 0b0100_0000]);
-        assert_eq!(rasn::uper::decode::<UserSizeAndBehaviour>(&bytes).unwrap(), short);
+        assert_eq!(
+            rasn::uper::decode::<UserSizeAndBehaviour>(&bytes).unwrap(),
+            short
+        );
     }
 }
