@@ -14,9 +14,9 @@ Three more run-time corrections make the oracle's JER comparable with the codec'
   * `regional` entries stay opaque, `{"regionId": N, "regExtValue": "<hex>"}`: the ISO REGION
     sets type other region ids (and other add-on groups) than J2735's, so pycrate's table
     look-up of the open type is switched off for every open type of the four messages;
-  * a BIT STRING with an extensible single size (`SIZE(8, ...)`) whose value has another
-    length is written `{"value": hex, "length": n}` (pycrate writes bare hex and loses the
-    length);
+  * a BIT STRING whose size constraint has an extension marker (`SIZE(8, ...)`) is written
+    `{"value": hex, "length": n}` as X.697 requires (a size that is not fixed); pycrate writes
+    bare hex, and loses the length of an extension-size value. Bare hex is still read;
   * a hex string given for a BIT STRING must have exactly the digits its length needs and zero
     padding bits (pycrate would silently mis-align or overflow it).
 
@@ -142,11 +142,10 @@ _orig_bits_from_jval = BIT_STR._from_jval
 
 def _bits_to_jval(self):
     out = _orig_bits_to_jval(self)
-    if isinstance(out, str):
-        size = _fixed_size(self)
-        if size is not None and self._val[1] != size:
-            # an extension-size value of an extensible single-size BIT STRING
-            return {'value': out, 'length': self._val[1]}
+    sz = self._const_sz
+    if isinstance(out, str) and sz is not None and sz.ext is not None:
+        # X.697: an extensible size is not a fixed size, so the length is written
+        return {'value': out, 'length': self._val[1]}
     return out
 
 

@@ -33,7 +33,7 @@ macro_rules! open_type {
         }
     ) => {
         $(#[$meta])*
-        #[derive(Debug, Clone, PartialEq)]
+        #[derive(Debug, Clone, PartialEq, Eq)]
         pub enum $name {
             $( $(#[$vmeta])* $variant($ty), )*
             /// A value whose id this set does not know: its id and its encoded octets.
@@ -139,7 +139,7 @@ macro_rules! open_type {
                     tag,
                     |enc| {
                         rasn::Encode::encode_with_tag(&self.id(), enc, id_tag)?;
-                        match enc.codec() {
+                        match rasn::Encoder::codec(enc) {
                             rasn::Codec::Jer => match self {
                                 $( Self::$variant(v) => {
                                     rasn::Encode::encode_with_tag(v, enc, value_tag)?
@@ -186,7 +186,7 @@ macro_rules! open_type {
                     tag,
                     None::<fn() -> Self>,
                     |d| {
-                        let codec = d.codec();
+                        let codec = rasn::Decoder::codec(d);
                         let id = <$id_ty as rasn::Decode>::decode_with_tag(d, id_tag)
                             .map_err(|e| D::Error::field_error($id_ident, e.into(), codec))?;
                         let value = match codec {

@@ -3,7 +3,6 @@
 //! `RSU_VECTORS_REQUIRED=1` (set by CI) an absent folder is a failure.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use rasn::prelude::*;
 use std::path::PathBuf;
 
 /// The vectors folder: `$RSU_VECTORS` or `<workspace>/../shared/vectors`.
@@ -63,54 +62,62 @@ pub fn list_vectors(sub: &str, suffix: &str) -> Option<Vec<String>> {
     Some(names)
 }
 
-/// A MessageFrame as raw parts, for tests of the message types before the typed frame exists:
-/// `messageId` and the open type's bytes.
-#[derive(AsnType, Encode, Decode, Debug, Clone, PartialEq, Eq)]
-#[rasn(automatic_tags)]
-#[non_exhaustive]
-pub struct RawFrame {
-    #[rasn(value("0..=32767"), identifier = "messageId")]
-    pub message_id: u16,
-    pub value: Any,
-}
-
-/// Splits a UPER MessageFrame into (messageId, inner message bytes, bytes the frame used).
-pub fn split_frame(bytes: &[u8]) -> (u16, Vec<u8>, usize) {
-    let (frame, rest) = rasn::uper::decode_with_remainder::<RawFrame>(bytes).unwrap();
-    (
-        frame.message_id,
-        frame.value.as_bytes().to_vec(),
-        bytes.len() - rest.len(),
-    )
-}
-
-/// JSON equality where two strings that are both hexadecimal compare case-insensitively
-/// (rasn's JER writes upper case, the reference decoder lower case).
-pub fn assert_jer_matches(actual: &serde_json::Value, expected: &serde_json::Value, path: &str) {
+/// The reference decoder (pycrate) writes a `BIT STRING (SIZE(n, ...))` value as bare hex.
+/// X.697 makes a size with an extension marker not fix the length, so this crate (like rasn)
+/// writes `{"value": hex, "length": bits}`. Where ours has that object and the reference has
+/// bare hex of the same bits, the reference is rewritten to our form: the value and its bit
+/// count are still compared, only the reference's spelling is corrected.
+pub fn reconcile_extensible_bit_strings(
+    ours: &serde_json::Value,
+    reference: &mut serde_json::Value,
+) {
     use serde_json::Value;
-    match (actual, expected) {
+    match (ours, reference) {
         (Value::Object(a), Value::Object(e)) => {
-            let mut ka: Vec<_> = a.keys().collect();
-            let mut ke: Vec<_> = e.keys().collect();
-            ka.sort();
-            ke.sort();
-            assert_eq!(ka, ke, "keys differ at {path}");
-            for (k, v) in e {
-                assert_jer_matches(&a[k], v, &format!("{path}.{k}"));
+            for (k, v) in e.iter_mut() {
+                if let Some(x) = a.get(k) {
+                    reconcile_extensible_bit_strings(x, v);
+                }
             }
         }
         (Value::Array(a), Value::Array(e)) => {
-            assert_eq!(a.len(), e.len(), "array length differs at {path}");
-            for (i, (x, y)) in a.iter().zip(e).enumerate() {
-                assert_jer_matches(x, y, &format!("{path}[{i}]"));
+            for (x, v) in a.iter().zip(e.iter_mut()) {
+                reconcile_extensible_bit_strings(x, v);
             }
         }
-        (Value::String(a), Value::String(e))
-            if a.chars().all(|c| c.is_ascii_hexdigit())
-                && e.chars().all(|c| c.is_ascii_hexdigit()) =>
-        {
-            assert!(a.eq_ignore_ascii_case(e), "at {path}: {a} != {e}");
+        (Value::Object(a), e @ Value::String(_)) if a.len() == 2 => {
+            let hex = e.as_str().unwrap_or_default();
+            let same_bits = a.get("value").and_then(Value::as_str) == Some(hex)
+                && a.get("length")
+                    .and_then(Value::as_u64)
+                    .is_some_and(|n| n as usize <= hex.len() * 4 && n as usize + 8 > hex.len() * 4);
+            if same_bits {
+                *e = Value::Object(a.clone());
+            }
         }
-        _ => assert_eq!(actual, expected, "at {path}"),
+        _ => {}
+    }
+}
+
+/// The path of the first difference between two JSON values, or `None` if equal.
+pub fn json_difference(a: &serde_json::Value, b: &serde_json::Value, path: &str) -> Option<String> {
+    use serde_json::Value;
+    match (a, b) {
+        (Value::Object(x), Value::Object(y)) => {
+            let mut keys: Vec<&String> = x.keys().chain(y.keys()).collect();
+            keys.sort();
+            keys.dedup();
+            keys.into_iter().find_map(|k| match (x.get(k), y.get(k)) {
+                (Some(p), Some(q)) => json_difference(p, q, &format!("{path}.{k}")),
+                (p, q) => Some(format!("{path}.{k}: {p:?} vs {q:?}")),
+            })
+        }
+        (Value::Array(x), Value::Array(y)) if x.len() == y.len() => x
+            .iter()
+            .zip(y)
+            .enumerate()
+            .find_map(|(i, (p, q))| json_difference(p, q, &format!("{path}[{i}]"))),
+        _ if a == b => None,
+        _ => Some(format!("{path}: {a} vs {b}")),
     }
 }

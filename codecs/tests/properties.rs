@@ -9,11 +9,16 @@ use rsu_codecs::j2735::{BasicSafetyMessage, MapData, MessageFrame, PartIIcontent
 use rsu_codecs::random::{RandomOptions, random_value};
 
 fn round_trip(frame: MessageFrame) -> Result<(), TestCaseError> {
-    let bytes = frame.encode().map_err(|e| TestCaseError::fail(e.to_string()))?;
-    let (back, used) = MessageFrame::decode(&bytes).map_err(|e| TestCaseError::fail(e.to_string()))?;
+    let bytes = frame
+        .encode()
+        .map_err(|e| TestCaseError::fail(e.to_string()))?;
+    let (back, used) =
+        MessageFrame::decode(&bytes).map_err(|e| TestCaseError::fail(e.to_string()))?;
     prop_assert_eq!(used, bytes.len());
     prop_assert_eq!(&back, &frame);
-    let json = frame.to_jer().map_err(|e| TestCaseError::fail(e.to_string()))?;
+    let json = frame
+        .to_jer()
+        .map_err(|e| TestCaseError::fail(e.to_string()))?;
     let from_json = MessageFrame::from_jer(&json.to_string())
         .map_err(|e| TestCaseError::fail(format!("{e}\n{json}")))?;
     prop_assert_eq!(&from_json, &frame);

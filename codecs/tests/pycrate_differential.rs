@@ -64,7 +64,9 @@ fn messages() -> Vec<MessageFrame> {
     let options = RandomOptions::default();
     let mut out = Vec::new();
     for seed in 0..100u64 {
-        out.push(MessageFrame::SPAT(Box::new(random_value::<SPAT>(seed, options).unwrap())));
+        out.push(MessageFrame::SPAT(Box::new(
+            random_value::<SPAT>(seed, options).unwrap(),
+        )));
         out.push(MessageFrame::SignalRequestMessage(Box::new(
             random_value::<SignalRequestMessage>(seed, options).unwrap(),
         )));
@@ -72,7 +74,9 @@ fn messages() -> Vec<MessageFrame> {
             random_value::<SignalStatusMessage>(seed, options).unwrap(),
         )));
         if seed % 2 == 0 {
-            out.push(MessageFrame::MapData(Box::new(random_value::<MapData>(seed, options).unwrap())));
+            out.push(MessageFrame::MapData(Box::new(
+                random_value::<MapData>(seed, options).unwrap(),
+            )));
         }
     }
     out
@@ -97,7 +101,10 @@ fn pycrate_agrees_in_both_directions() {
     let decoded = oracle("decode", &requests);
     assert_eq!(decoded.len(), frames.len());
     for (i, (theirs, mine)) in decoded.iter().zip(&ours).enumerate() {
-        assert_eq!(theirs, mine, "message {i}: pycrate decodes our UPER differently");
+        assert_eq!(
+            theirs, mine,
+            "message {i}: pycrate decodes our UPER differently"
+        );
     }
 
     // pycrate's UPER, encoded from our JSON, decodes here to the same value and bytes.
@@ -112,8 +119,18 @@ fn pycrate_agrees_in_both_directions() {
             .collect();
         let back = MessageFrame::from_value_uper(frame.id(), &bytes)
             .unwrap_or_else(|e| panic!("message {i}: {e}"));
-        assert_eq!(&back, frame, "message {i}: pycrate's UPER decodes differently");
-        assert_eq!(bytes, frame.value_uper().unwrap(), "message {i}: UPER differs");
+        assert_eq!(
+            &back, frame,
+            "message {i}: pycrate's UPER decodes differently"
+        );
+        assert_eq!(
+            bytes,
+            frame.value_uper().unwrap(),
+            "message {i}: UPER differs"
+        );
     }
-    eprintln!("pycrate agreed on {} messages in both directions", frames.len());
+    eprintln!(
+        "pycrate agreed on {} messages in both directions",
+        frames.len()
+    );
 }

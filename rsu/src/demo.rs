@@ -221,7 +221,10 @@ pub fn run(out: &mut impl Write) -> Result<(), DemoError> {
         now.dsecond().0
     )?;
     writeln!(out)?;
-    writeln!(out, "  group  light   eventState                   ends at (TimeMark)   in")?;
+    writeln!(
+        out,
+        "  group  light   eventState                   ends at (TimeMark)   in"
+    )?;
     for group in [2u8, 4, 6, 8] {
         let (light, change) = light_at(group, now);
         let state = match light {
@@ -296,7 +299,10 @@ mod tests {
         assert_eq!(NOW.dsecond().0, 0);
         assert_eq!(NOW.time_mark().0, 50 * 600);
         // 59:59.95 is the last tenth of the hour; the next instant wraps to 0.
-        assert_eq!(UnixMillis(NOW.0 + 9 * 60_000 + 59_950).time_mark().0, 35_999);
+        assert_eq!(
+            UnixMillis(NOW.0 + 9 * 60_000 + 59_950).time_mark().0,
+            35_999
+        );
         assert_eq!(UnixMillis(NOW.0 + 10 * 60_000).time_mark().0, 0);
     }
 

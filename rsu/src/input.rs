@@ -81,7 +81,10 @@ mod tests {
     #[test]
     fn hex_text_with_whitespace_and_prefix() {
         assert_eq!(parse_hex(" 0x00 13\n2a ").unwrap(), vec![0x00, 0x13, 0x2a]);
-        assert_eq!(detect(b"0013ff\n").unwrap(), (vec![0, 0x13, 0xff], Form::Hex));
+        assert_eq!(
+            detect(b"0013ff\n").unwrap(),
+            (vec![0, 0x13, 0xff], Form::Hex)
+        );
     }
 
     #[test]
@@ -98,7 +101,12 @@ mod tests {
             parse_hex("00g1").unwrap_err().to_string(),
             "not hex: character 'g' at hex digit 2 is not a hex digit"
         );
-        assert!(parse_hex("001").unwrap_err().to_string().contains("odd count"));
+        assert!(
+            parse_hex("001")
+                .unwrap_err()
+                .to_string()
+                .contains("odd count")
+        );
         assert_eq!(parse_hex("  ").unwrap_err(), InputError::Empty);
     }
 }

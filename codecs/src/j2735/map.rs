@@ -590,18 +590,7 @@ impl SignalControlZone {
 mod tests {
     #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-    use super::super::spat::tests::check_vector;
     use super::*;
-
-    #[test]
-    fn vector_ode_map_0() {
-        check_vector::<MapData>("ode_map_0.mf", 18);
-    }
-
-    #[test]
-    fn vector_odegen_map() {
-        check_vector::<MapData>("odegen_map.mf", 18);
-    }
 
     #[test]
     fn hand_made_lane_attributes_round_trip() {

@@ -10,6 +10,7 @@
 
 mod bsm;
 mod common;
+mod frame;
 mod itis;
 mod map;
 mod part2;
@@ -21,6 +22,7 @@ mod tim;
 
 pub use bsm::*;
 pub use common::*;
+pub use frame::*;
 pub use itis::*;
 pub use map::*;
 pub use part2::*;

@@ -1,20 +1,21 @@
-//! BSM Part II content.
-//!
-//! TEMPORARY raw form: the entry's id and its value as undecoded bytes (an open type). The lead
-//! replaces this with a typed enum keyed by the id; until then decode `part_ii_value.as_bytes()`
-//! with UPER as [`VehicleSafetyExtensions`] (id 0), [`SpecialVehicleExtensions`] (id 1) or
-//! [`SupplementalVehicleExtensions`] (id 2).
-
-use rasn::prelude::*;
+//! BSM Part II: the extension content keyed by `partII-Id`.
 
 use super::*;
 
-/// One Part II entry of a BSM: which kind it is and its encoded value.
-#[derive(AsnType, Encode, Decode, Debug, Clone, PartialEq, Eq)]
-#[rasn(automatic_tags)]
-pub struct PartIIcontent {
-    #[rasn(identifier = "partII-Id")]
-    pub part_ii_id: PartIIId,
-    #[rasn(identifier = "partII-Value")]
-    pub part_ii_value: Any,
+crate::open_type! {
+    /// One Part II entry of a BSM; its `partII-Id` follows from the variant.
+    ///
+    /// Ids other than the three J2735 defines stay opaque (id and octets) and re-encode
+    /// unchanged.
+    pub enum PartIIcontent {
+        extensible: false,
+        id: "partII-Id" => PartIIId,
+        value: "partII-Value",
+        /// Id 0: path history and prediction, lights, event flags.
+        VehicleSafety(VehicleSafetyExtensions) = 0,
+        /// Id 1: emergency, transit and work-zone vehicle data.
+        SpecialVehicle(SpecialVehicleExtensions) = 1,
+        /// Id 2: classification, vehicle data, weather, obstacles.
+        SupplementalVehicle(SupplementalVehicleExtensions) = 2,
+    }
 }

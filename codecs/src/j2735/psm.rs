@@ -354,34 +354,6 @@ mod tests {
     #![allow(clippy::unwrap_used, clippy::expect_used)]
 
     use super::*;
-    use crate::testutil::{assert_jer_matches, read_json, read_vector, split_frame};
-
-    fn check_psm_vector(hex_name: &str, json_name: &str) {
-        let Some(bytes) = read_vector(&format!("j2735/{hex_name}")) else {
-            return;
-        };
-        let expected = read_json(&format!("j2735/{json_name}")).unwrap();
-        let (id, inner, _used) = split_frame(&bytes);
-        assert_eq!(id, 32, "{hex_name}: messageId");
-        let psm: PersonalSafetyMessage = rasn::uper::decode(&inner).unwrap();
-        assert_eq!(
-            hex::encode(rasn::uper::encode(&psm).unwrap()),
-            hex::encode(&inner)
-        );
-        let jer: serde_json::Value =
-            serde_json::from_str(&rasn::jer::encode(&psm).unwrap()).unwrap();
-        assert_jer_matches(&jer, &expected["value"], hex_name);
-    }
-
-    #[test]
-    fn vector_ode_psm() {
-        check_psm_vector("ode_psm.mf.hex", "ode_psm.mf.jer.json");
-    }
-
-    #[test]
-    fn vector_odegen_psm() {
-        check_psm_vector("odegen_psm.mf.hex", "odegen_psm.mf.jer.json");
-    }
 
     fn bits(len: usize, set: &[usize]) -> BitString {
         let mut b = BitString::repeat(false, len);

@@ -502,28 +502,7 @@ pub enum VehicleID {
 mod tests {
     #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-    use super::super::spat::tests::check_vector;
     use super::*;
-
-    #[test]
-    fn vector_ode_srm() {
-        check_vector::<SignalRequestMessage>("ode_srm.mf", 29);
-    }
-
-    #[test]
-    fn vector_odegen_srm() {
-        check_vector::<SignalRequestMessage>("odegen_srm.mf", 29);
-    }
-
-    #[test]
-    fn vector_ode_ssm() {
-        check_vector::<SignalStatusMessage>("ode_ssm.mf", 30);
-    }
-
-    #[test]
-    fn vector_odegen_ssm() {
-        check_vector::<SignalStatusMessage>("odegen_ssm.mf", 30);
-    }
 
     #[test]
     fn hand_made_request_and_status_round_trip() {

@@ -856,60 +856,6 @@ pub enum SegmentAttributeLL {
 mod tests {
     #![allow(clippy::unwrap_used, clippy::expect_used)]
     use super::*;
-    use crate::testutil::{assert_jer_matches, read_json, read_vector};
-
-    /// The MessageFrame as raw parts. `testutil::RawFrame` lacks the frame's extension marker
-    /// (its first bit), so it misreads every real frame; this local copy has it.
-    #[derive(AsnType, Encode, Decode, Debug, Clone, PartialEq, Eq)]
-    #[rasn(automatic_tags)]
-    #[non_exhaustive]
-    struct Frame {
-        #[rasn(value("0..=32767"), identifier = "messageId")]
-        message_id: u16,
-        value: Any,
-    }
-
-    /// (messageId, inner message bytes) of a UPER MessageFrame followed by any other bytes.
-    fn split_frame(bytes: &[u8]) -> (u16, Vec<u8>) {
-        let (frame, _rest) = rasn::uper::decode_with_remainder::<Frame>(bytes).unwrap();
-        (frame.message_id, frame.value.into_bytes())
-    }
-
-    /// Decodes a TIM vector, re-encodes it bit-exactly and compares its JER with the reference.
-    fn check_vector(hex: &str, json: &str) {
-        let Some(bytes) = read_vector(hex) else {
-            return;
-        };
-        let expected = read_json(json).unwrap();
-        let (id, inner) = split_frame(&bytes);
-        assert_eq!(id, 31, "{hex}: messageId");
-        let tim: TravelerInformation = rasn::uper::decode(&inner).unwrap();
-        assert_eq!(
-            rasn::uper::encode(&tim).unwrap(),
-            inner,
-            "{hex}: re-encoding"
-        );
-        let text = rasn::jer::encode(&tim).unwrap();
-        let actual: serde_json::Value = serde_json::from_str(&text).unwrap();
-        assert_jer_matches(&actual, &expected["value"], hex);
-        let back: TravelerInformation = rasn::jer::decode(&text).unwrap();
-        assert_eq!(back, tim, "{hex}: JER round trip");
-    }
-
-    #[test]
-    fn vector_tim_asn1codec() {
-        check_vector("j2735/tim_asn1codec.hex", "j2735/tim_asn1codec.jer.json");
-    }
-
-    #[test]
-    fn vector_ode_tim() {
-        check_vector("j2735/ode_tim.mf.hex", "j2735/ode_tim.mf.jer.json");
-    }
-
-    #[test]
-    fn vector_odegen_tim() {
-        check_vector("j2735/odegen_tim.mf.hex", "j2735/odegen_tim.mf.jer.json");
-    }
 
     fn ia5(s: &str) -> Ia5String {
         Ia5String::from_iso646_bytes(s.as_bytes()).unwrap()
