@@ -40,6 +40,71 @@ pub enum Error {
 
 /// Splits a rasn error chain into the fields it passed through and the root cause.
 pub(crate) fn unwind(err: &DecodeError) -> (String, String) {
+    let (names, reason) = unwind_names(err);
+    let path = if names.is_empty() {
+        "(root)".to_owned()
+    } else {
+        names.join(".")
+    };
+    (path, reason)
+}
+
+/// Like [`unwind`] for JER input: each Rust field name is given back as the JSON member it
+/// came from (`layer_type` is `layerType`, `state_time_speed` is `state-time-speed`), found
+/// by walking `json` along the path.
+pub(crate) fn unwind_json(err: &DecodeError, json: &serde_json::Value) -> (String, String) {
+    let (names, reason) = unwind_names(err);
+    let mut level = vec![json];
+    let mut out = Vec::new();
+    for name in names {
+        let mut next = Vec::new();
+        let mut shown = name.trim_end_matches('_').to_owned();
+        for value in level {
+            let members = match value {
+                serde_json::Value::Array(items) => items.iter().collect(),
+                other => vec![other],
+            };
+            for member in members.into_iter().filter_map(serde_json::Value::as_object) {
+                if let Some((key, inner)) = member.iter().find(|(k, _)| snake(k) == shown) {
+                    next.push(inner);
+                    shown.clone_from(key);
+                }
+            }
+        }
+        out.push(shown);
+        level = next;
+    }
+    let path = if out.is_empty() {
+        "(root)".to_owned()
+    } else {
+        out.join(".")
+    };
+    (path, reason)
+}
+
+/// The snake_case Rust field name the project gives an ASN.1 identifier.
+fn snake(identifier: &str) -> String {
+    let mut out = String::with_capacity(identifier.len() + 4);
+    let mut prev_lower = false;
+    for c in identifier.chars() {
+        if c == '-' {
+            out.push('_');
+            prev_lower = false;
+        } else if c.is_ascii_uppercase() {
+            if prev_lower {
+                out.push('_');
+            }
+            out.push(c.to_ascii_lowercase());
+            prev_lower = false;
+        } else {
+            out.push(c);
+            prev_lower = c.is_ascii_lowercase() || c.is_ascii_digit();
+        }
+    }
+    out
+}
+
+fn unwind_names(err: &DecodeError) -> (Vec<&'static str>, String) {
     let mut names = Vec::new();
     let mut e = err;
     while let DecodeErrorKind::FieldError { name, nested } = &*e.kind {
@@ -61,10 +126,19 @@ pub(crate) fn unwind(err: &DecodeError) -> (String, String) {
         }
         other => other.to_string(),
     };
-    let path = if names.is_empty() {
-        "(root)".to_owned()
-    } else {
-        names.join(".")
-    };
-    (path, reason)
+    (names, reason)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::snake;
+
+    #[test]
+    fn identifiers_map_to_the_rust_field_names() {
+        assert_eq!(snake("layerType"), "layer_type");
+        assert_eq!(snake("state-time-speed"), "state_time_speed");
+        assert_eq!(snake("partII-Id"), "part_ii_id");
+        assert_eq!(snake("laneID"), "lane_id");
+        assert_eq!(snake("msgCnt"), "msg_cnt");
+    }
 }

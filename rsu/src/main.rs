@@ -143,10 +143,11 @@ fn decode(
     let (frame, used) = MessageFrame::decode(&bytes)?;
     print_json(&frame.to_jer()?, pretty)?;
     if used < bytes.len() {
+        let left = bytes.len() - used;
         eprintln!(
-            "note: the frame used {used} of {} bytes; {} bytes were left after it",
+            "note: the frame used {used} of {} bytes; {left} byte{} left after it",
             bytes.len(),
-            bytes.len() - used
+            if left == 1 { " was" } else { "s were" }
         );
     }
     Ok(())

@@ -5,7 +5,7 @@ use rasn::prelude::*;
 use serde_json::Value;
 
 use super::*;
-use crate::error::{Error, unwind};
+use crate::error::{Error, unwind, unwind_json};
 
 /// DSRCmsgID: which message a MessageFrame carries.
 #[derive(AsnType, Encode, Decode, Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -127,14 +127,12 @@ impl MessageFrame {
     /// Reads a frame from its JER text, checking every value's range.
     pub fn from_jer(text: &str) -> Result<Self, Error> {
         // Report JSON syntax errors with line and column before rasn sees the text.
-        if let Err(e) = serde_json::from_str::<Value>(text) {
-            return Err(Error::Jer {
-                path: format!("line {} column {}", e.line(), e.column()),
-                reason: e.to_string(),
-            });
-        }
+        let json = serde_json::from_str::<Value>(text).map_err(|e| Error::Jer {
+            path: format!("line {} column {}", e.line(), e.column()),
+            reason: e.to_string(),
+        })?;
         let frame = rasn::jer::decode::<Self>(text).map_err(|e| {
-            let (path, reason) = unwind(&e);
+            let (path, reason) = unwind_json(&e, &json);
             Error::Jer { path, reason }
         })?;
         crate::jer::check(&frame).map_err(|c| Error::Constraint {
