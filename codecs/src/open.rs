@@ -10,7 +10,7 @@
 
 /// Defines an enum for one information object set; see the module documentation.
 ///
-/// ```ignore
+/// ```text
 /// open_type! {
 ///     /// doc
 ///     pub enum PartIIcontent {
