@@ -40,6 +40,12 @@ fn bench(c: &mut Criterion) {
         group.bench_function(format!("decode/{label}"), |b| {
             b.iter(|| MessageFrame::decode(black_box(&bytes)).unwrap())
         });
+        // The message alone, without the MessageFrame around it: what the frame costs.
+        let inner = frame.value_uper().unwrap();
+        let id = frame.id();
+        group.bench_function(format!("decode_inner/{label}"), |b| {
+            b.iter(|| MessageFrame::from_value_uper(id, black_box(&inner)).unwrap())
+        });
         let mut buf = Vec::with_capacity(2048);
         group.bench_function(format!("encode/{label}"), |b| {
             b.iter(|| black_box(&frame).encode_into(&mut buf).unwrap())
