@@ -135,11 +135,42 @@ impl MessageFrame {
             let (path, reason) = unwind_json(&e, &json);
             Error::Jer { path, reason }
         })?;
-        crate::jer::check(&frame).map_err(|c| Error::Constraint {
-            path: c.path,
-            reason: c.reason,
-        })?;
+        // Writing the frame back checks every range, and shows members the decoder skipped:
+        // rasn ignores JSON members a type does not have, which would let a misspelt
+        // OPTIONAL field vanish without a word.
+        let canonical = frame.to_jer()?;
+        if let Some(path) = unknown_member(&json, &canonical, String::new()) {
+            return Err(Error::Jer {
+                path,
+                reason: "no such member in this type".into(),
+            });
+        }
         Ok(frame)
+    }
+}
+
+/// The path of the first member of `input` that the decoded value does not have.
+fn unknown_member(input: &Value, canonical: &Value, path: String) -> Option<String> {
+    let join = |key: &str| {
+        if path.is_empty() {
+            key.to_owned()
+        } else {
+            format!("{path}.{key}")
+        }
+    };
+    match (input, canonical) {
+        (Value::Object(given), Value::Object(known)) => {
+            given.iter().find_map(|(k, v)| match known.get(k) {
+                Some(c) => unknown_member(v, c, join(k)),
+                None => Some(join(k)),
+            })
+        }
+        (Value::Array(given), Value::Array(known)) => given
+            .iter()
+            .zip(known)
+            .enumerate()
+            .find_map(|(i, (v, c))| unknown_member(v, c, format!("{path}[{i}]"))),
+        _ => None,
     }
 }
 
@@ -309,6 +340,16 @@ mod tests {
             MessageFrame::from_jer(bad_choice),
             Err(Error::Jer { .. })
         ));
+        let misspelt = r#"{"messageId": 19, "value": {"intersections": [{"id": {"id": 1},
+            "revision": 0, "status": "0000", "states": [{"signalGroup": 2,
+            "state-time-speed": [{"eventState": "dark", "timing": {"minEndTime": 1,
+            "maxEndTim": 5}}]}]}]}}"#;
+        let err = MessageFrame::from_jer(misspelt).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "JER: value.intersections[0].states[0].state-time-speed[0].timing.maxEndTim: \
+             no such member in this type"
+        );
         let err = MessageFrame::from_jer("{\"messageId\": 19,").unwrap_err();
         assert!(err.to_string().starts_with("JER: line 1 column"), "{err}");
     }
