@@ -56,9 +56,23 @@ macro_rules! open_type {
 
             /// The UPER octets of the value alone (the open type's contents).
             pub fn value_uper(&self) -> Result<Vec<u8>, rasn::error::EncodeError> {
+                let mut buf = Vec::new();
+                self.value_uper_into(&mut buf)?;
+                Ok(buf)
+            }
+
+            /// Writes the UPER octets of the value alone into `buf` (cleared first).
+            pub fn value_uper_into(
+                &self,
+                buf: &mut Vec<u8>,
+            ) -> Result<(), rasn::error::EncodeError> {
                 match self {
-                    $( Self::$variant(v) => rasn::uper::encode(v), )*
-                    Self::Unknown { bytes, .. } => Ok(bytes.clone()),
+                    $( Self::$variant(v) => rasn::uper::encode_buf(v, buf), )*
+                    Self::Unknown { bytes, .. } => {
+                        buf.clear();
+                        buf.extend_from_slice(bytes);
+                        Ok(())
+                    }
                 }
             }
 

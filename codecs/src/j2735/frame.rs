@@ -68,6 +68,24 @@ impl MessageFrame {
 
     fn decode_at(all: &[u8], offset: usize) -> Result<(Self, usize), Error> {
         let input = all.get(offset..).unwrap_or_default();
+        if let Some((id, start, len)) = frame_header(input)
+            && let Some(body) = input.get(start..start + len)
+        {
+            return match Self::from_value_uper(id, body) {
+                Ok(frame) => Ok((frame, start + len)),
+                Err(e) => {
+                    let (path, reason) = unwind(&e);
+                    Err(Error::Uper {
+                        path: format!("value.{path}"),
+                        reason,
+                        offset,
+                        len: all.len(),
+                    })
+                }
+            };
+        }
+        // Extension additions, fragmented lengths and truncated input: rasn reads (or
+        // explains) those.
         match rasn::uper::decode_with_remainder::<Self>(input) {
             Ok((frame, rest)) => Ok((frame, input.len() - rest.len())),
             Err(e) => {
@@ -101,8 +119,29 @@ impl MessageFrame {
     }
 
     /// Encodes into `buf` (cleared first), reusing its allocation: the hot path's form.
+    ///
+    /// The message is encoded straight into `buf` and the frame header put in front of it,
+    /// instead of encoding the message into an open type's own buffer and copying that.
     pub fn encode_into(&self, buf: &mut Vec<u8>) -> Result<(), Error> {
-        rasn::uper::encode_buf(self, buf).map_err(|e| self.explain(&e))
+        self.value_uper_into(buf).map_err(|e| self.explain(&e))?;
+        let len = buf.len();
+        if len >= FRAGMENT {
+            return rasn::uper::encode_buf(self, buf).map_err(|e| self.explain(&e));
+        }
+        let [id_high, id_low] = self.id().0.to_be_bytes();
+        // Extension bit 0, then the 15-bit messageId: two octets.
+        let mut header = [id_high & 0x7f, id_low, 0, 0];
+        let header_len = if len < 128 {
+            header[2] = len as u8;
+            3
+        } else {
+            let [high, low] = (len as u16).to_be_bytes();
+            header[2] = 0x80 | high;
+            header[3] = low;
+            4
+        };
+        buf.splice(0..0, header[..header_len].iter().copied());
+        Ok(())
     }
 
     /// Names the field behind an encoder refusal by walking the value with the checker.
@@ -146,6 +185,29 @@ impl MessageFrame {
             });
         }
         Ok(frame)
+    }
+}
+
+/// Open types of this many octets or more are fragmented in UPER (X.691 11.9.3.8).
+const FRAGMENT: usize = 16384;
+
+/// The header of a MessageFrame in its common form: extension bit clear, the 15-bit
+/// messageId, and a one- or two-octet length below [`FRAGMENT`]. These make whole octets, so
+/// the message follows octet-aligned and can be decoded in place. Returns the id, where the
+/// message starts and its length; `None` for any other form.
+fn frame_header(input: &[u8]) -> Option<(DSRCmsgID, usize, usize)> {
+    let (&first, &second, &length) = (input.first()?, input.get(1)?, input.get(2)?);
+    if first & 0x80 != 0 {
+        return None; // extension additions follow the value
+    }
+    let id = DSRCmsgID(u16::from_be_bytes([first, second]));
+    match length {
+        l if l & 0x80 == 0 => Some((id, 3, usize::from(l))),
+        l if l & 0xc0 == 0x80 => {
+            let low = *input.get(3)?;
+            Some((id, 4, usize::from(l & 0x3f) << 8 | usize::from(low)))
+        }
+        _ => None, // fragmented
     }
 }
 
@@ -395,5 +457,20 @@ mod tests {
             }
         }
         assert!(decoded > 0);
+    }
+
+    /// The hand-written frame header agrees with rasn at every length boundary, including
+    /// the fragmented form (16K octets and more) that is left to rasn.
+    #[test]
+    fn frame_header_matches_rasn_at_length_boundaries() {
+        for len in [1, 127, 128, 16383, 16384, 40000] {
+            let frame = MessageFrame::Unknown {
+                id: DSRCmsgID(32767),
+                bytes: vec![0x5a; len],
+            };
+            let bytes = frame.encode().unwrap();
+            assert_eq!(bytes, rasn::uper::encode(&frame).unwrap(), "length {len}");
+            assert_eq!(MessageFrame::decode(&bytes).unwrap(), (frame, bytes.len()));
+        }
     }
 }
