@@ -117,7 +117,10 @@ impl RandomDecoder {
         lo + self.rng.below((hi - lo) as u128 + 1) as usize
     }
 
+    /// Whether an OPTIONAL field of type `D` is drawn present.
     fn present<D>(&mut self) -> bool {
+        // The decoder sees types, not field names; `regional` fields are the ones whose type
+        // is (a list of) RegionalExtension. Type names are a test aid's concern, not a wire one.
         if !self.options.regional && core::any::type_name::<D>().contains("RegionalExtension") {
             return false;
         }
