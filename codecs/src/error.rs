@@ -38,15 +38,34 @@ pub enum Error {
     Encode(String),
 }
 
+impl From<crate::jer::JerEncodeError> for Error {
+    fn from(c: crate::jer::JerEncodeError) -> Self {
+        Error::Constraint {
+            path: c.path,
+            reason: c.reason,
+        }
+    }
+}
+
+/// How a path reads when the error is in the outermost value itself.
+pub(crate) const ROOT: &str = "(root)";
+
+fn join_path<S: AsRef<str>>(names: &[S]) -> String {
+    if names.is_empty() {
+        ROOT.to_owned()
+    } else {
+        names
+            .iter()
+            .map(AsRef::as_ref)
+            .collect::<Vec<_>>()
+            .join(".")
+    }
+}
+
 /// Splits a rasn error chain into the fields it passed through and the root cause.
 pub(crate) fn unwind(err: &DecodeError) -> (String, String) {
     let (names, reason) = unwind_names(err);
-    let path = if names.is_empty() {
-        "(root)".to_owned()
-    } else {
-        names.join(".")
-    };
-    (path, reason)
+    (join_path(&names), reason)
 }
 
 /// Like [`unwind`] for JER input: each Rust field name is given back as the JSON member it
@@ -74,12 +93,7 @@ pub(crate) fn unwind_json(err: &DecodeError, json: &serde_json::Value) -> (Strin
         out.push(shown);
         level = next;
     }
-    let path = if out.is_empty() {
-        "(root)".to_owned()
-    } else {
-        out.join(".")
-    };
-    (path, reason)
+    (join_path(&out), reason)
 }
 
 /// The snake_case Rust field name the project gives an ASN.1 identifier.

@@ -191,7 +191,7 @@ fn render(path: &[Segment]) -> String {
         }
     }
     if out.is_empty() {
-        out.push_str("(root)");
+        out.push_str(crate::error::ROOT);
     }
     out
 }

@@ -5,7 +5,7 @@ use rasn::prelude::*;
 use serde_json::Value;
 
 use super::*;
-use crate::error::{Error, unwind, unwind_json};
+use crate::error::{Error, ROOT, unwind, unwind_json};
 
 /// DSRCmsgID: which message a MessageFrame carries.
 #[derive(AsnType, Encode, Decode, Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -71,33 +71,16 @@ impl MessageFrame {
         if let Some((id, start, len)) = frame_header(input)
             && let Some(body) = input.get(start..start + len)
         {
-            return match Self::from_value_uper(id, body) {
-                Ok(frame) => Ok((frame, start + len)),
-                Err(e) => {
-                    let (path, reason) = unwind(&e);
-                    Err(Error::Uper {
-                        path: format!("value.{path}"),
-                        reason,
-                        offset,
-                        len: all.len(),
-                    })
-                }
-            };
+            // The message's own errors are inside the frame's `value`, as rasn reports them.
+            return Self::from_value_uper(id, body)
+                .map(|frame| (frame, start + len))
+                .map_err(|e| uper_error(&e, Some("value"), offset, all.len()));
         }
         // Extension additions, fragmented lengths and truncated input: rasn reads (or
         // explains) those.
-        match rasn::uper::decode_with_remainder::<Self>(input) {
-            Ok((frame, rest)) => Ok((frame, input.len() - rest.len())),
-            Err(e) => {
-                let (path, reason) = unwind(&e);
-                Err(Error::Uper {
-                    path,
-                    reason,
-                    offset,
-                    len: all.len(),
-                })
-            }
-        }
+        rasn::uper::decode_with_remainder::<Self>(input)
+            .map(|(frame, rest)| (frame, input.len() - rest.len()))
+            .map_err(|e| uper_error(&e, None, offset, all.len()))
     }
 
     /// Decodes every frame of a stream of concatenated UPER frames (a capture file).
@@ -147,20 +130,14 @@ impl MessageFrame {
     /// Names the field behind an encoder refusal by walking the value with the checker.
     fn explain(&self, e: &rasn::error::EncodeError) -> Error {
         match crate::jer::check(self) {
-            Err(c) => Error::Constraint {
-                path: c.path,
-                reason: c.reason,
-            },
+            Err(c) => c.into(),
             Ok(()) => Error::Encode(e.to_string()),
         }
     }
 
     /// The frame as X.697 JER: `{"messageId": N, "value": {...}}`.
     pub fn to_jer(&self) -> Result<Value, Error> {
-        crate::jer::to_value(self).map_err(|c| Error::Constraint {
-            path: c.path,
-            reason: c.reason,
-        })
+        Ok(crate::jer::to_value(self)?)
     }
 
     /// Reads a frame from its JER text, checking every value's range.
@@ -185,6 +162,28 @@ impl MessageFrame {
             });
         }
         Ok(frame)
+    }
+}
+
+/// A UPER decode failure of the frame at `offset` of an input of `len` bytes; `within` names
+/// the field the failing bytes belong to when rasn's own path starts below it.
+fn uper_error(
+    e: &rasn::error::DecodeError,
+    within: Option<&str>,
+    offset: usize,
+    len: usize,
+) -> Error {
+    let (path, reason) = unwind(e);
+    let path = match within {
+        Some(field) if path == ROOT => field.to_owned(),
+        Some(field) => format!("{field}.{path}"),
+        None => path,
+    };
+    Error::Uper {
+        path,
+        reason,
+        offset,
+        len,
     }
 }
 
