@@ -4,7 +4,7 @@
 use std::io::Write;
 use std::time::{Instant, SystemTime, UNIX_EPOCH};
 
-use rasn::types::{BitString, Ia5String};
+use rasn::types::{BitString, Enumerated, Ia5String};
 use rsu_codecs::j2735::{
     DSecond, DescriptiveName, IntersectionID, IntersectionReferenceID, IntersectionState,
     IntersectionStateList, IntersectionStatusObject, MessageFrame, MinuteOfTheYear, MovementEvent,
@@ -94,6 +94,20 @@ pub enum Light {
     Red,
 }
 
+impl Light {
+    /// The SPaT eventState of this light: the demo's movements are all protected.
+    pub fn event_state(self) -> MovementPhaseState {
+        match self {
+            Light::Green => MovementPhaseState::ProtectedMovementAllowed,
+            Light::Yellow => MovementPhaseState::ProtectedClearance,
+            Light::Red => MovementPhaseState::StopAndRemain,
+        }
+    }
+}
+
+/// The signal groups of the demo intersection.
+const GROUPS: [u8; 4] = [2, 4, 6, 8];
+
 /// One stage of the demo's fixed-time plan: the groups that get green, and for how long.
 struct Stage {
     groups: &'static [u8],
@@ -157,13 +171,9 @@ pub fn light_at(group: u8, now: UnixMillis) -> (Light, UnixMillis) {
 /// The SPaT of the demo intersection at `now`.
 pub fn spat_at(now: UnixMillis) -> SPAT {
     let mut states = Vec::new();
-    for group in [2u8, 4, 6, 8] {
+    for group in GROUPS {
         let (light, change) = light_at(group, now);
-        let state = match light {
-            Light::Green => MovementPhaseState::ProtectedMovementAllowed,
-            Light::Yellow => MovementPhaseState::ProtectedClearance,
-            Light::Red => MovementPhaseState::StopAndRemain,
-        };
+        let state = light.event_state();
         let end = change.time_mark();
         let mut event = MovementEvent::new(state);
         // A fixed-time plan knows its changes exactly: earliest, latest and likely agree.
@@ -225,13 +235,9 @@ pub fn run(out: &mut impl Write) -> Result<(), DemoError> {
         out,
         "  group  light   eventState                   ends at (TimeMark)   in"
     )?;
-    for group in [2u8, 4, 6, 8] {
+    for group in GROUPS {
         let (light, change) = light_at(group, now);
-        let state = match light {
-            Light::Green => "protected-Movement-Allowed",
-            Light::Yellow => "protected-clearance",
-            Light::Red => "stop-And-Remain",
-        };
+        let state = light.event_state().identifier();
         writeln!(
             out,
             "  {group:>5}  {:<6}  {state:<27}  {:>18}   {:>5.1} s",
