@@ -1,3 +1,26 @@
 //! IEEE 1609.2 / ETSI TS 103 097 security: SPDUs, certificates, signing and verification.
 //!
-//! Empty until its issue is worked: the crate exists so the workspace has its final shape.
+//! Everything is COER (canonical OER) through rasn-its types; the payload inside is opaque
+//! (UPER from `rsu-codecs`). Time is always an argument, never read inside the checks.
+//!
+//! - [`spdu`]: parse and build `Ieee1609Dot2Data` (unsecured and signed).
+//! - [`cert`]: certificates with their canonical hash, HashedId8/3 and decompressed key.
+//! - [`trust`]: trust anchors, known certificates, chain validation and its cache.
+//! - [`verify`]: the verifier and its typed outcome.
+//! - [`sign`]: the signer, its key backends and the certificate-inclusion policy.
+//! - [`pki`]: a throw-away test PKI (root CA + RSU certificate), for tests and demos only.
+
+pub mod cert;
+pub mod coer;
+pub mod hash;
+pub mod keys;
+pub mod spdu;
+pub mod time;
+
+#[cfg(test)]
+mod testutil;
+
+pub use cert::Certificate;
+pub use hash::{HashAlg, HashedId3, HashedId8};
+pub use keys::{Curve, RawSignature, VerifyKey};
+pub use spdu::{Header, Spdu};

@@ -1,0 +1,222 @@
+//! Hash algorithms and the hashed identifiers of 1609.2 (§5.3.1, §6.4.3).
+
+use sha2::Digest as _;
+use std::fmt;
+
+/// A hash algorithm of 1609.2 `HashAlgorithm`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum HashAlg {
+    Sha256,
+    Sha384,
+    /// SM3, China's profile (feature `china`).
+    Sm3,
+}
+
+/// A digest of up to 48 octets, on the stack.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub struct Digest {
+    len: u8,
+    bytes: [u8; 48],
+}
+
+impl Digest {
+    pub fn as_bytes(&self) -> &[u8] {
+        &self.bytes[..usize::from(self.len)]
+    }
+
+    fn from_slice(s: &[u8]) -> Self {
+        let mut bytes = [0u8; 48];
+        bytes[..s.len()].copy_from_slice(s);
+        Digest {
+            len: s.len() as u8,
+            bytes,
+        }
+    }
+
+    /// The last eight octets: a `HashedId8`.
+    pub fn hashed_id8(&self) -> HashedId8 {
+        let b = self.as_bytes();
+        let mut id = [0u8; 8];
+        id.copy_from_slice(&b[b.len() - 8..]);
+        HashedId8(id)
+    }
+
+    /// The last three octets: a `HashedId3`.
+    pub fn hashed_id3(&self) -> HashedId3 {
+        let b = self.as_bytes();
+        let mut id = [0u8; 3];
+        id.copy_from_slice(&b[b.len() - 3..]);
+        HashedId3(id)
+    }
+}
+
+impl fmt::Debug for Digest {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "Digest({})", hex::encode(self.as_bytes()))
+    }
+}
+
+impl HashAlg {
+    /// Digest length in octets.
+    pub fn len(self) -> usize {
+        match self {
+            HashAlg::Sha256 | HashAlg::Sm3 => 32,
+            HashAlg::Sha384 => 48,
+        }
+    }
+
+    /// Hash of `data`.
+    pub fn digest(self, data: &[u8]) -> Digest {
+        self.digest_parts(&[data])
+    }
+
+    /// Hash of the concatenation of `parts`.
+    pub fn digest_parts(self, parts: &[&[u8]]) -> Digest {
+        match self {
+            HashAlg::Sha256 => {
+                let mut h = sha2::Sha256::new();
+                for p in parts {
+                    h.update(p);
+                }
+                Digest::from_slice(&h.finalize())
+            }
+            HashAlg::Sha384 => {
+                let mut h = sha2::Sha384::new();
+                for p in parts {
+                    h.update(p);
+                }
+                Digest::from_slice(&h.finalize())
+            }
+            HashAlg::Sm3 => sm3_digest(parts),
+        }
+    }
+
+    /// The `HashAlgorithm` value used in `SignedData.hashId` and `IssuerIdentifier.self`.
+    pub fn to_its(self) -> rasn_its::ieee1609dot2::base_types::HashAlgorithm {
+        use rasn_its::ieee1609dot2::base_types::HashAlgorithm as H;
+        match self {
+            HashAlg::Sha256 => H::Sha256,
+            HashAlg::Sha384 => H::Sha384,
+            HashAlg::Sm3 => H::Sm3,
+        }
+    }
+
+    /// From the ASN.1 enumeration; `None` for values this build does not know.
+    pub fn from_its(h: &rasn_its::ieee1609dot2::base_types::HashAlgorithm) -> Option<Self> {
+        use rasn_its::ieee1609dot2::base_types::HashAlgorithm as H;
+        match h {
+            H::Sha256 => Some(HashAlg::Sha256),
+            H::Sha384 => Some(HashAlg::Sha384),
+            H::Sm3 => Some(HashAlg::Sm3),
+            #[allow(unreachable_patterns)]
+            _ => None,
+        }
+    }
+
+    /// The name used in reports.
+    pub fn name(self) -> &'static str {
+        match self {
+            HashAlg::Sha256 => "sha256",
+            HashAlg::Sha384 => "sha384",
+            HashAlg::Sm3 => "sm3",
+        }
+    }
+}
+
+#[cfg(feature = "china")]
+fn sm3_digest(parts: &[&[u8]]) -> Digest {
+    use sm3::Digest as _;
+    let mut h = sm3::Sm3::new();
+    for p in parts {
+        h.update(p);
+    }
+    Digest::from_slice(&h.finalize())
+}
+
+#[cfg(not(feature = "china"))]
+fn sm3_digest(_parts: &[&[u8]]) -> Digest {
+    // Without the feature nothing can produce an SM2 key or accept an SM3 hashId, so this is
+    // never reached; an all-zero digest can never verify anything.
+    Digest::from_slice(&[0u8; 32])
+}
+
+/// The low-order eight octets of a certificate hash (1609.2 §6.3.5).
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct HashedId8(pub [u8; 8]);
+
+/// The low-order three octets of a certificate hash, used by P2PCD requests.
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct HashedId3(pub [u8; 3]);
+
+impl fmt::Display for HashedId8 {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&hex::encode(self.0))
+    }
+}
+impl fmt::Debug for HashedId8 {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "HashedId8({self})")
+    }
+}
+impl fmt::Display for HashedId3 {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&hex::encode(self.0))
+    }
+}
+impl fmt::Debug for HashedId3 {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "HashedId3({self})")
+    }
+}
+
+impl From<&rasn_its::ieee1609dot2::base_types::HashedId8> for HashedId8 {
+    fn from(h: &rasn_its::ieee1609dot2::base_types::HashedId8) -> Self {
+        HashedId8(*h.0)
+    }
+}
+impl From<HashedId8> for rasn_its::ieee1609dot2::base_types::HashedId8 {
+    fn from(h: HashedId8) -> Self {
+        rasn_its::ieee1609dot2::base_types::HashedId8(h.0.into())
+    }
+}
+impl From<&rasn_its::ieee1609dot2::base_types::HashedId3> for HashedId3 {
+    fn from(h: &rasn_its::ieee1609dot2::base_types::HashedId3) -> Self {
+        HashedId3(*h.0)
+    }
+}
+impl From<HashedId3> for rasn_its::ieee1609dot2::base_types::HashedId3 {
+    fn from(h: HashedId3) -> Self {
+        rasn_its::ieee1609dot2::base_types::HashedId3(h.0.into())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn empty_sha256_and_ids() {
+        let d = HashAlg::Sha256.digest(b"");
+        assert_eq!(
+            hex::encode(d.as_bytes()),
+            "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
+        );
+        assert_eq!(d.hashed_id8().to_string(), "a495991b7852b855");
+        assert_eq!(d.hashed_id3().to_string(), "52b855");
+        assert_eq!(HashAlg::Sha384.digest(b"").as_bytes().len(), 48);
+        assert_eq!(
+            HashAlg::Sha256.digest_parts(&[b"ab", b"c"]),
+            HashAlg::Sha256.digest(b"abc")
+        );
+    }
+
+    #[cfg(feature = "china")]
+    #[test]
+    fn sm3_known_answer() {
+        // GB/T 32905 example 1: SM3("abc").
+        assert_eq!(
+            hex::encode(HashAlg::Sm3.digest(b"abc").as_bytes()),
+            "66c7f0f462eeedd9d1f2d46bdc10e4e24167c4875cf2f7a2297da02b8f4ba8e0"
+        );
+    }
+}

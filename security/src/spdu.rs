@@ -1,0 +1,391 @@
+//! SPDUs: `Ieee1609Dot2Data` carrying unsecured or signed data (1609.2 §6.3).
+//!
+//! Parsing keeps the exact received bytes of `tbsData`, which is what the signature covers
+//! (hashing a re-encoding would let a decoder's blind spot change the hash).
+
+use crate::cert::{CertError, Certificate};
+use crate::coer::{self, CoerError};
+use crate::hash::{HashAlg, HashedId3, HashedId8};
+use crate::keys::{KeyError, RawSignature};
+use rasn::types::{Integer, OctetString};
+use rasn_its::ieee1609dot2::base_types::{
+    Elevation, Latitude, Longitude, NinetyDegreeInt, OneEightyDegreeInt, Opaque, Psid,
+    SequenceOfHashedId3, Signature, ThreeDLocation, Time64,
+};
+use rasn_its::ieee1609dot2::{
+    Certificate as ItsCertificate, HeaderInfo, Ieee1609Dot2Content, Ieee1609Dot2Data,
+    SequenceOfCertificate, SignedDataPayload, SignerIdentifier, ToBeSignedData,
+};
+
+/// Why bytes are not a usable SPDU.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum SpduError {
+    #[error("empty or truncated input")]
+    Truncated,
+    #[error("protocolVersion {0} (only 3 is defined)")]
+    Version(u8),
+    #[error("content type {0:#04x} is not unsecuredData or signedData")]
+    UnsupportedContent(u8),
+    #[error("hashId {0} is not sha256, sha384 or sm3")]
+    UnknownHash(u8),
+    #[error("{0}")]
+    Coer(#[from] CoerError),
+    #[error("signer {0}")]
+    Cert(#[from] CertError),
+    #[error("signature: {0}")]
+    Key(#[from] KeyError),
+    #[error("PSID does not fit in 64 bits")]
+    PsidTooLarge,
+}
+
+/// The location in `generationLocation`: latitude and longitude in 1e-7 degrees, elevation in
+/// the 1609.2 `Elevation` units (decimetres, offset as defined there).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Location {
+    pub lat_e7: i32,
+    pub lon_e7: i32,
+    pub elevation: u16,
+}
+
+/// The header fields an RSU uses.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Header {
+    pub psid: u64,
+    /// `Time64`, TAI microseconds since 2004.
+    pub generation_time: Option<u64>,
+    pub expiry_time: Option<u64>,
+    pub generation_location: Option<Location>,
+    /// 1609.2 P2PCD: the sender asks for the certificate with this HashedId3.
+    pub p2pcd_learning_request: Option<HashedId3>,
+    /// ETSI inline P2PCD requests.
+    pub inline_p2pcd_request: Vec<HashedId3>,
+    /// A certificate answering an inline P2PCD request.
+    pub requested_certificate: Option<ItsCertificate>,
+}
+
+impl Header {
+    /// A header with only the PSID and generation time (what SPaT/MAP/TIM carry).
+    pub fn new(psid: u64, generation_time: u64) -> Self {
+        Header {
+            psid,
+            generation_time: Some(generation_time),
+            ..Header::default()
+        }
+    }
+
+    fn from_its(h: &HeaderInfo) -> Result<Self, SpduError> {
+        Ok(Header {
+            psid: u64::try_from(&h.psid.0).map_err(|_| SpduError::PsidTooLarge)?,
+            generation_time: h.generation_time.as_ref().map(|t| t.0),
+            expiry_time: h.expiry_time.as_ref().map(|t| t.0),
+            generation_location: h.generation_location.as_ref().map(|l| Location {
+                lat_e7: *l.latitude.0,
+                lon_e7: l.longitude.0 .0,
+                elevation: l.elevation.0,
+            }),
+            p2pcd_learning_request: h.p2pcd_learning_request.as_ref().map(HashedId3::from),
+            inline_p2pcd_request: h
+                .inline_p2pcd_request
+                .as_ref()
+                .map(|s| s.0.iter().map(HashedId3::from).collect())
+                .unwrap_or_default(),
+            requested_certificate: h.requested_certificate.clone(),
+        })
+    }
+
+    fn to_its(&self) -> HeaderInfo {
+        HeaderInfo::builder()
+            .psid(Psid(Integer::from(self.psid)))
+            .maybe_generation_time(self.generation_time.map(Time64))
+            .maybe_expiry_time(self.expiry_time.map(Time64))
+            .maybe_generation_location(self.generation_location.map(|l| ThreeDLocation {
+                latitude: Latitude(NinetyDegreeInt::from(l.lat_e7)),
+                longitude: Longitude(OneEightyDegreeInt(l.lon_e7)),
+                elevation: Elevation(l.elevation),
+            }))
+            .maybe_p2pcd_learning_request(self.p2pcd_learning_request.map(Into::into))
+            .maybe_inline_p2pcd_request(
+                (!self.inline_p2pcd_request.is_empty())
+                    .then(|| SequenceOfHashedId3(self.inline_p2pcd_request.iter().map(|&h| h.into()).collect())),
+            )
+            .maybe_requested_certificate(self.requested_certificate.clone())
+            .build()
+    }
+}
+
+/// Who signed, as the SPDU says.
+#[derive(Debug, Clone)]
+pub enum SignerInfo {
+    Digest(HashedId8),
+    /// The signer's certificate first, then (1609.2 only) its issuers.
+    Certificates(Vec<Certificate>),
+    SelfSigned,
+}
+
+/// A parsed signed SPDU.
+#[derive(Debug, Clone)]
+pub struct SignedSpdu<'a> {
+    /// The whole SPDU.
+    pub raw: &'a [u8],
+    pub hash_alg: HashAlg,
+    /// `tbsData` exactly as received.
+    pub tbs_bytes: &'a [u8],
+    pub tbs: ToBeSignedData,
+    pub header: Header,
+    pub signer: SignerInfo,
+    pub signature: RawSignature,
+}
+
+impl SignedSpdu<'_> {
+    /// The payload carried as `data` → `unsecuredData`, if any.
+    pub fn payload(&self) -> Option<&[u8]> {
+        match &self.tbs.payload.data.as_ref()?.content {
+            Ieee1609Dot2Content::UnsecuredData(o) => Some(&o.0[..]),
+            _ => None,
+        }
+    }
+}
+
+/// A parsed SPDU.
+#[derive(Debug, Clone)]
+pub enum Spdu<'a> {
+    Unsecured(Vec<u8>),
+    Signed(Box<SignedSpdu<'a>>),
+}
+
+const TAG_UNSECURED: u8 = 0x80;
+const TAG_SIGNED: u8 = 0x81;
+
+/// Parses an SPDU. Trailing bytes and non-canonical encodings are refused.
+pub fn parse(bytes: &[u8]) -> Result<Spdu<'_>, SpduError> {
+    let (&version, rest) = bytes.split_first().ok_or(SpduError::Truncated)?;
+    if version != 3 {
+        return Err(SpduError::Version(version));
+    }
+    let &tag = rest.first().ok_or(SpduError::Truncated)?;
+    match tag {
+        TAG_UNSECURED => {
+            let d: Ieee1609Dot2Data = coer::decode_canonical(bytes)?;
+            match d.content {
+                Ieee1609Dot2Content::UnsecuredData(o) => Ok(Spdu::Unsecured(o.0.to_vec())),
+                _ => Err(SpduError::UnsupportedContent(tag)),
+            }
+        }
+        TAG_SIGNED => parse_signed(bytes).map(|s| Spdu::Signed(Box::new(s))),
+        other => Err(SpduError::UnsupportedContent(other)),
+    }
+}
+
+fn parse_signed(bytes: &[u8]) -> Result<SignedSpdu<'_>, SpduError> {
+    let &hash_byte = bytes.get(2).ok_or(SpduError::Truncated)?;
+    let hash_alg = match hash_byte {
+        0 => HashAlg::Sha256,
+        1 => HashAlg::Sha384,
+        2 => HashAlg::Sm3,
+        other => return Err(SpduError::UnknownHash(other)),
+    };
+    let body = &bytes[3..];
+    let (tbs, rest) = coer::decode_prefix::<ToBeSignedData>(body)?;
+    let tbs_bytes = &body[..body.len() - rest.len()];
+    let (signer, rest2) = coer::decode_prefix::<SignerIdentifier>(rest)?;
+    let signer_bytes = &rest[..rest.len() - rest2.len()];
+    let (signature, rest3) = coer::decode_prefix::<Signature>(rest2)?;
+    if !rest3.is_empty() {
+        return Err(CoerError::Trailing {
+            what: "Ieee1609Dot2Data",
+            count: rest3.len(),
+        }
+        .into());
+    }
+    let sig_bytes = &rest2[..rest2.len() - rest3.len()];
+    if coer::encode(&tbs)? != tbs_bytes {
+        return Err(CoerError::NonCanonical { what: "ToBeSignedData" }.into());
+    }
+    if coer::encode(&signer)? != signer_bytes {
+        return Err(CoerError::NonCanonical { what: "SignerIdentifier" }.into());
+    }
+    if coer::encode(&signature)? != sig_bytes {
+        return Err(CoerError::NonCanonical { what: "Signature" }.into());
+    }
+    let header = Header::from_its(&tbs.header_info)?;
+    let signer = match signer {
+        SignerIdentifier::Digest(h) => SignerInfo::Digest((&h).into()),
+        SignerIdentifier::Certificate(certs) => SignerInfo::Certificates(
+            certs.0.into_iter().map(Certificate::from_its).collect::<Result<_, _>>()?,
+        ),
+        SignerIdentifier::SelfSigned(()) => SignerInfo::SelfSigned,
+        #[allow(unreachable_patterns)]
+        _ => return Err(SpduError::UnsupportedContent(TAG_SIGNED)),
+    };
+    let signature = RawSignature::from_its(&signature)?;
+    Ok(SignedSpdu {
+        raw: bytes,
+        hash_alg,
+        tbs_bytes,
+        tbs,
+        header,
+        signer,
+        signature,
+    })
+}
+
+/// An unsecured SPDU around `payload`.
+pub fn unsecured(payload: &[u8]) -> Result<Vec<u8>, CoerError> {
+    coer::encode(&unsecured_data(payload))
+}
+
+fn unsecured_data(payload: &[u8]) -> Ieee1609Dot2Data {
+    Ieee1609Dot2Data {
+        protocol_version: Ieee1609Dot2Data::VERSION,
+        content: Ieee1609Dot2Content::UnsecuredData(Opaque(OctetString::from_slice(payload))),
+    }
+}
+
+/// COER of the `ToBeSignedData` carrying `payload` with `header`.
+pub fn encode_tbs(payload: &[u8], header: &Header) -> Result<Vec<u8>, CoerError> {
+    let payload = SignedDataPayload::builder()
+        .data(unsecured_data(payload))
+        .build()
+        .map_err(|e| CoerError::Encode(e.to_string()))?;
+    coer::encode(&ToBeSignedData {
+        payload,
+        header_info: header.to_its(),
+    })
+}
+
+/// The signer field as it goes on the air.
+#[derive(Debug, Clone)]
+pub enum SignerField<'a> {
+    Digest(HashedId8),
+    Certificate(&'a Certificate),
+    SelfSigned,
+}
+
+/// Appends the COER `SignerIdentifier` to `out`.
+pub fn encode_signer(signer: &SignerField<'_>, out: &mut Vec<u8>) -> Result<(), CoerError> {
+    match signer {
+        SignerField::Digest(h) => {
+            out.push(0x80);
+            out.extend_from_slice(&h.0);
+        }
+        SignerField::Certificate(c) => {
+            // CHOICE index 1, then SEQUENCE OF: quantity as a length-prefixed unsigned integer.
+            out.extend_from_slice(&[0x81, 0x01, 0x01]);
+            out.extend_from_slice(c.raw());
+        }
+        SignerField::SelfSigned => out.push(0x82),
+    }
+    Ok(())
+}
+
+/// Assembles a signed SPDU from its encoded parts.
+pub fn assemble(
+    hash_alg: HashAlg,
+    tbs_bytes: &[u8],
+    signer: &SignerField<'_>,
+    signature: &RawSignature,
+) -> Result<Vec<u8>, CoerError> {
+    let sig = coer::encode(&signature.to_its())?;
+    let signer_len = match signer {
+        SignerField::Certificate(c) => c.raw().len() + 3,
+        _ => 9,
+    };
+    let mut out = Vec::with_capacity(3 + tbs_bytes.len() + signer_len + sig.len());
+    out.extend_from_slice(&[3, TAG_SIGNED, hash_id_byte(hash_alg)]);
+    out.extend_from_slice(tbs_bytes);
+    encode_signer(signer, &mut out)?;
+    out.extend_from_slice(&sig);
+    Ok(out)
+}
+
+fn hash_id_byte(h: HashAlg) -> u8 {
+    match h {
+        HashAlg::Sha256 => 0,
+        HashAlg::Sha384 => 1,
+        HashAlg::Sm3 => 2,
+    }
+}
+
+/// The rasn-its form of a signer field (for tests that compare with the generic encoder).
+pub fn signer_to_its(signer: &SignerField<'_>) -> SignerIdentifier {
+    match signer {
+        SignerField::Digest(h) => SignerIdentifier::Digest((*h).into()),
+        SignerField::Certificate(c) => SignerIdentifier::Certificate(SequenceOfCertificate(vec![c.its().clone()])),
+        SignerField::SelfSigned => SignerIdentifier::SelfSigned(()),
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::expect_used)]
+mod tests {
+    use super::*;
+    use crate::testutil;
+
+    #[test]
+    fn vector_spdus_parse_and_keep_their_bytes() {
+        let Some(v) = testutil::vectors() else { return };
+        for s in v["spdus"].as_array().unwrap() {
+            let bytes = hex::decode(s["hex"].as_str().unwrap()).unwrap();
+            let Spdu::Signed(p) = parse(&bytes).unwrap_or_else(|e| panic!("{}: {e}", s["name"])) else {
+                panic!("{} is signed", s["name"]);
+            };
+            assert_eq!(p.header.psid, s["expected"]["psid"].as_u64().unwrap());
+            assert_eq!(p.header.generation_time, s["expected"]["generationTime_Time64"].as_u64());
+            // Re-encoding the parts gives the received bytes back.
+            let d: Ieee1609Dot2Data = coer::decode_canonical(&bytes).unwrap();
+            assert_eq!(coer::encode(&d).unwrap(), bytes);
+        }
+    }
+
+    #[test]
+    fn hand_assembled_signer_matches_the_generic_encoder() {
+        let Some(v) = testutil::vectors() else { return };
+        let c = Certificate::from_coer(&testutil::cert_bytes(&v, "CERT_IUT_A_AT")).unwrap();
+        for s in [SignerField::Digest(c.hashed_id8()), SignerField::Certificate(&c), SignerField::SelfSigned] {
+            let mut out = Vec::new();
+            encode_signer(&s, &mut out).unwrap();
+            assert_eq!(out, coer::encode(&signer_to_its(&s)).unwrap());
+        }
+    }
+
+    #[test]
+    fn header_round_trips_with_every_field() {
+        let h = Header {
+            psid: 0x20_40_95,
+            generation_time: Some(693_000_000_000_000),
+            expiry_time: Some(693_000_001_000_000),
+            generation_location: Some(Location {
+                lat_e7: 436_163_000,
+                lon_e7: 70_553_000,
+                elevation: 1_200,
+            }),
+            p2pcd_learning_request: Some(HashedId3([1, 2, 3])),
+            inline_p2pcd_request: vec![HashedId3([4, 5, 6])],
+            requested_certificate: None,
+        };
+        assert_eq!(Header::from_its(&h.to_its()).unwrap(), h);
+    }
+
+    #[test]
+    fn garbage_is_refused_without_panicking() {
+        assert_eq!(parse(&[]).unwrap_err(), SpduError::Truncated);
+        assert_eq!(parse(&[2, 0x80]).unwrap_err(), SpduError::Version(2));
+        assert_eq!(parse(&[3, 0x82, 0]).unwrap_err(), SpduError::UnsupportedContent(0x82));
+        assert_eq!(parse(&[3, 0x81, 7]).unwrap_err(), SpduError::UnknownHash(7));
+        assert!(parse(&[3, 0x81, 0, 0x40]).is_err());
+        let u = unsecured(b"abc").unwrap();
+        assert_eq!(u, [3, 0x80, 3, b'a', b'b', b'c']);
+        let mut t = u.clone();
+        t.push(0);
+        assert!(matches!(parse(&t), Err(SpduError::Coer(CoerError::Trailing { .. }))));
+        // Every prefix and every single-byte corruption of a real SPDU is handled.
+        let Some(v) = testutil::vectors() else { return };
+        let bytes = testutil::spdu_bytes(&v, "vanetza VW");
+        for n in 0..bytes.len() {
+            let _ = parse(&bytes[..n]);
+            let mut m = bytes.clone();
+            m[n] ^= 0xff;
+            let _ = parse(&m);
+        }
+    }
+}
