@@ -3,3 +3,4 @@
 //! Empty until its issue is worked: the crate exists so the workspace has its final shape.
 
 pub mod ecqv;
+pub mod region;
