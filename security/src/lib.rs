@@ -12,8 +12,10 @@
 
 pub mod cert;
 pub mod coer;
+pub mod ecqv;
 pub mod hash;
 pub mod keys;
+pub mod region;
 pub mod spdu;
 pub mod time;
 
