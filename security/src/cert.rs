@@ -115,9 +115,15 @@ impl Certificate {
             _ => return Err(CertError::Invalid("unknown IssuerIdentifier")),
         };
         if matches!(issuer, IssuerRef::SelfSigned(_)) && matches!(key, KeyIndicator::Implicit(_)) {
-            return Err(CertError::Invalid("an implicit certificate cannot be self-signed"));
+            return Err(CertError::Invalid(
+                "an implicit certificate cannot be self-signed",
+            ));
         }
-        let signature = base.signature.as_ref().map(RawSignature::from_its).transpose()?;
+        let signature = base
+            .signature
+            .as_ref()
+            .map(RawSignature::from_its)
+            .transpose()?;
         let canonical_inner = canonicalize(&inner);
         let (canonical, tbs, raw_tbs) = match &canonical_inner {
             None => (raw.clone(), coer::encode(&base.to_be_signed)?, None),
@@ -257,7 +263,9 @@ impl Certificate {
             .as_ref()
             .map(|s| {
                 s.0.iter()
-                    .filter_map(|p: &PsidSsp| Some((u64::try_from(&p.psid.0).ok()?, p.ssp.as_ref())))
+                    .filter_map(|p: &PsidSsp| {
+                        Some((u64::try_from(&p.psid.0).ok()?, p.ssp.as_ref()))
+                    })
                     .collect()
             })
             .unwrap_or_default()
@@ -265,7 +273,10 @@ impl Certificate {
 
     /// The SSP for `psid` if the certificate permits it: `Some(None)` is permitted without SSP.
     pub fn permission(&self, psid: u64) -> Option<Option<&ServiceSpecificPermissions>> {
-        self.app_permissions().into_iter().find(|(p, _)| *p == psid).map(|(_, s)| s)
+        self.app_permissions()
+            .into_iter()
+            .find(|(p, _)| *p == psid)
+            .map(|(_, s)| s)
     }
 }
 
@@ -289,25 +300,24 @@ fn canonicalize(c: &ItsCertificate) -> Option<rasn_its::ieee1609dot2::Certificat
     let mut changed = false;
     match &mut base.to_be_signed.verify_key_indicator {
         VerificationKeyIndicator::VerificationKey(k) => {
-            let new = match k {
-                PublicVerificationKey::EcdsaNistP256(p) => {
-                    keys::canonical_p256_point(p).map(PublicVerificationKey::EcdsaNistP256)
-                }
-                PublicVerificationKey::EcdsaBrainpoolP256r1(p) => {
-                    keys::canonical_p256_point(p).map(PublicVerificationKey::EcdsaBrainpoolP256r1)
-                }
-                PublicVerificationKey::EcsigSm2(p) => {
-                    keys::canonical_p256_point(p).map(PublicVerificationKey::EcsigSm2)
-                }
-                PublicVerificationKey::EcdsaBrainpoolP384r1(p) => {
-                    keys::canonical_p384_point(p).map(PublicVerificationKey::EcdsaBrainpoolP384r1)
-                }
-                PublicVerificationKey::EcdsaNistP384(p) => {
-                    keys::canonical_p384_point(p).map(PublicVerificationKey::EcdsaNistP384)
-                }
-                #[allow(unreachable_patterns)]
-                _ => None,
-            };
+            let new =
+                match k {
+                    PublicVerificationKey::EcdsaNistP256(p) => {
+                        keys::canonical_p256_point(p).map(PublicVerificationKey::EcdsaNistP256)
+                    }
+                    PublicVerificationKey::EcdsaBrainpoolP256r1(p) => keys::canonical_p256_point(p)
+                        .map(PublicVerificationKey::EcdsaBrainpoolP256r1),
+                    PublicVerificationKey::EcsigSm2(p) => {
+                        keys::canonical_p256_point(p).map(PublicVerificationKey::EcsigSm2)
+                    }
+                    PublicVerificationKey::EcdsaBrainpoolP384r1(p) => keys::canonical_p384_point(p)
+                        .map(PublicVerificationKey::EcdsaBrainpoolP384r1),
+                    PublicVerificationKey::EcdsaNistP384(p) => {
+                        keys::canonical_p384_point(p).map(PublicVerificationKey::EcdsaNistP384)
+                    }
+                    #[allow(unreachable_patterns)]
+                    _ => None,
+                };
             if let Some(n) = new {
                 *k = n;
                 changed = true;
@@ -332,8 +342,8 @@ fn canonicalize(c: &ItsCertificate) -> Option<rasn_its::ieee1609dot2::Certificat
 fn x_only_r(sig: &mut Signature) -> bool {
     fn p256(r: &mut EccP256CurvePoint) -> bool {
         let x = match r {
-            EccP256CurvePoint::CompressedY0(x) | EccP256CurvePoint::CompressedY1(x) => x.clone(),
-            EccP256CurvePoint::Uncompressed(u) => u.x.clone(),
+            EccP256CurvePoint::CompressedY0(x) | EccP256CurvePoint::CompressedY1(x) => *x,
+            EccP256CurvePoint::Uncompressed(u) => u.x,
             _ => return false,
         };
         *r = EccP256CurvePoint::XOnly(x);
@@ -341,8 +351,8 @@ fn x_only_r(sig: &mut Signature) -> bool {
     }
     fn p384(r: &mut EccP384CurvePoint) -> bool {
         let x = match r {
-            EccP384CurvePoint::CompressedY0(x) | EccP384CurvePoint::CompressedY1(x) => x.clone(),
-            EccP384CurvePoint::Uncompressed(u) => u.x.clone(),
+            EccP384CurvePoint::CompressedY0(x) | EccP384CurvePoint::CompressedY1(x) => *x,
+            EccP384CurvePoint::Uncompressed(u) => u.x,
             _ => return false,
         };
         *r = EccP384CurvePoint::XOnly(x);
@@ -358,7 +368,11 @@ fn x_only_r(sig: &mut Signature) -> bool {
 /// Verifies `cert`'s signature with `issuer_key`, under the 1609.2 rule
 /// `H(H(tbs) || H(issuer certificate))` (`H("")` for self-signed). H is the one the
 /// `IssuerIdentifier` names. `issuer` is `None` for a self-signed certificate.
-pub fn verify_certificate_signature(cert: &Certificate, issuer: Option<&Certificate>, issuer_key: &VerifyKey) -> bool {
+pub fn verify_certificate_signature(
+    cert: &Certificate,
+    issuer: Option<&Certificate>,
+    issuer_key: &VerifyKey,
+) -> bool {
     let Some(sig) = cert.signature() else {
         return false;
     };
@@ -398,16 +412,27 @@ mod tests {
         let mut non_canonical = Vec::new();
         for c in certs {
             let bytes = hex::decode(c["hex"].as_str().unwrap()).unwrap();
-            let cert = Certificate::from_coer(&bytes).unwrap_or_else(|e| panic!("{}: {e}", c["name"]));
+            let cert =
+                Certificate::from_coer(&bytes).unwrap_or_else(|e| panic!("{}: {e}", c["name"]));
             assert_eq!(coer::encode(cert.its()).unwrap(), bytes, "{}", c["name"]);
             if cert.canonical() == &bytes[..] {
-                assert_eq!(cert.hashed_id8().to_string(), c["hashedId8"].as_str().unwrap(), "{}", c["name"]);
+                assert_eq!(
+                    cert.hashed_id8().to_string(),
+                    c["hashedId8"].as_str().unwrap(),
+                    "{}",
+                    c["name"]
+                );
             } else {
                 // A certificate with an uncompressed key: 1609.2 §6.4.3 hashes its canonical
                 // (compressed) form, the vectors file hashed the bytes as they are.
                 non_canonical.push(c["name"].as_str().unwrap());
                 let raw_id = cert.hash_alg().digest(&bytes).hashed_id8();
-                assert_eq!(raw_id.to_string(), c["hashedId8"].as_str().unwrap(), "{}", c["name"]);
+                assert_eq!(
+                    raw_id.to_string(),
+                    c["hashedId8"].as_str().unwrap(),
+                    "{}",
+                    c["name"]
+                );
                 assert_ne!(cert.hashed_id8(), raw_id);
             }
         }
@@ -422,8 +447,13 @@ mod tests {
             .unwrap()
             .iter()
             .map(|c| {
-                let cert = Certificate::from_coer(&hex::decode(c["hex"].as_str().unwrap()).unwrap()).unwrap();
-                let ok = c["signature_check_strict_1609_2"].as_str().unwrap().starts_with("OK");
+                let cert =
+                    Certificate::from_coer(&hex::decode(c["hex"].as_str().unwrap()).unwrap())
+                        .unwrap();
+                let ok = c["signature_check_strict_1609_2"]
+                    .as_str()
+                    .unwrap()
+                    .starts_with("OK");
                 (c["name"].as_str().unwrap().to_string(), cert, ok)
             })
             .collect();
@@ -434,7 +464,8 @@ mod tests {
                     verify_certificate_signature(cert, None, cert.verify_key().unwrap())
                 }
                 IssuerRef::Digest(_, id) => {
-                    let Some((_, issuer, _)) = certs.iter().find(|(_, c, _)| c.hashed_id8() == id) else {
+                    let Some((_, issuer, _)) = certs.iter().find(|(_, c, _)| c.hashed_id8() == id)
+                    else {
                         orphan += 1;
                         continue;
                     };
@@ -455,7 +486,7 @@ mod tests {
         assert_eq!(tlm.hash_alg(), HashAlg::Sha384);
         assert_eq!(tlm.hashed_id8().to_string(), "e7a4b2b045e7acf9");
         assert_eq!(tlm.issuer(), IssuerRef::SelfSigned(HashAlg::Sha384));
-        assert_eq!(tlm.permission(624).unwrap().is_some(), true);
+        assert!(tlm.permission(624).unwrap().is_some());
         let rca = Certificate::from_coer(&testutil::cert_bytes(&v, "CERT_IUT_A_RCA")).unwrap();
         assert_eq!(rca.hashed_id8().to_string(), "c6f1125e19b175ee");
         assert_eq!(rca.start_time32(), 0x1A56_1700);
@@ -466,14 +497,23 @@ mod tests {
         let Some(v) = testutil::vectors() else { return };
         let mut bytes = testutil::cert_bytes(&v, "CERT_IUT_A_AT");
         bytes.push(0);
-        assert!(matches!(Certificate::from_coer(&bytes), Err(CertError::Decode(_))));
+        assert!(matches!(
+            Certificate::from_coer(&bytes),
+            Err(CertError::Decode(_))
+        ));
         // The TLM's hostname length 0x09 written in long form 0x81 0x09.
         let tlm = testutil::cert_bytes(&v, "E7A4B2B045E7ACF9");
-        let pos = tlm.windows(2).position(|w| w == [0x09, b'E']).expect("hostname length");
+        let pos = tlm
+            .windows(2)
+            .position(|w| w == [0x09, b'E'])
+            .expect("hostname length");
         let mut long = tlm[..pos].to_vec();
         long.extend_from_slice(&[0x81, 0x09]);
         long.extend_from_slice(&tlm[pos + 1..]);
-        assert!(matches!(Certificate::from_coer(&long), Err(CertError::Decode(_))));
+        assert!(matches!(
+            Certificate::from_coer(&long),
+            Err(CertError::Decode(_))
+        ));
     }
 
     #[test]
@@ -490,7 +530,12 @@ mod tests {
                 },
             )),
         );
-        let u = Certificate::from_its(rasn_its::ieee1609dot2::ExplicitCertificate::new(base).unwrap().into()).unwrap();
+        let u = Certificate::from_its(
+            rasn_its::ieee1609dot2::ExplicitCertificate::new(base)
+                .unwrap()
+                .into(),
+        )
+        .unwrap();
         assert_ne!(u.raw(), c.raw());
         assert_eq!(u.canonical(), c.raw());
         assert_eq!(u.hashed_id8(), c.hashed_id8());

@@ -11,7 +11,9 @@ pub enum CoerError {
     Decode { what: &'static str, reason: String },
     #[error("{what}: {count} trailing byte(s) after the structure")]
     Trailing { what: &'static str, count: usize },
-    #[error("{what}: not the canonical COER encoding (or carries extensions this build does not know)")]
+    #[error(
+        "{what}: not the canonical COER encoding (or carries extensions this build does not know)"
+    )]
     NonCanonical { what: &'static str },
     #[error("COER encode failed: {0}")]
     Encode(String),
@@ -40,7 +42,9 @@ pub fn decode_canonical<T: Decode + Encode>(bytes: &[u8]) -> Result<T, CoerError
         });
     }
     if encode(&v)? != bytes {
-        return Err(CoerError::NonCanonical { what: short_name::<T>() });
+        return Err(CoerError::NonCanonical {
+            what: short_name::<T>(),
+        });
     }
     Ok(v)
 }

@@ -58,7 +58,7 @@ impl fmt::Debug for Digest {
 
 impl HashAlg {
     /// Digest length in octets.
-    pub fn len(self) -> usize {
+    pub fn output_len(self) -> usize {
         match self {
             HashAlg::Sha256 | HashAlg::Sm3 => 32,
             HashAlg::Sha384 => 48,

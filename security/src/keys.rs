@@ -64,7 +64,8 @@ impl Curve {
     }
 }
 
-const P256_N: [u8; 32] = hexlit(b"ffffffff00000000ffffffffffffffffbce6faada7179e84f3b9cac2fc632551");
+const P256_N: [u8; 32] =
+    hexlit(b"ffffffff00000000ffffffffffffffffbce6faada7179e84f3b9cac2fc632551");
 const BP256_N: [u8; 32] =
     hexlit(b"a9fb57dba1eea9bc3e660a909d838d718c397aa3b561a6f7901e0e82974856a7");
 const SM2_N: [u8; 32] = hexlit(b"fffffffeffffffffffffffffffffffff7203df6b21c6052b53bbf40939d54123");
@@ -163,7 +164,12 @@ pub enum VerifyKey {
 
 impl std::fmt::Debug for VerifyKey {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "VerifyKey({}, {})", self.curve().name(), hex::encode(self.to_sec1(true)))
+        write!(
+            f,
+            "VerifyKey({}, {})",
+            self.curve().name(),
+            hex::encode(self.to_sec1(true))
+        )
     }
 }
 
@@ -176,14 +182,18 @@ impl VerifyKey {
     /// From a certificate's `PublicVerificationKey`, decompressing the point.
     pub fn from_its(k: &PublicVerificationKey) -> Result<Self, KeyError> {
         match k {
-            PublicVerificationKey::EcdsaNistP256(p) => Self::from_sec1(Curve::NistP256, &p256_point_sec1(p)?),
+            PublicVerificationKey::EcdsaNistP256(p) => {
+                Self::from_sec1(Curve::NistP256, &p256_point_sec1(p)?)
+            }
             PublicVerificationKey::EcdsaBrainpoolP256r1(p) => {
                 Self::from_sec1(Curve::BrainpoolP256r1, &p256_point_sec1(p)?)
             }
             PublicVerificationKey::EcdsaBrainpoolP384r1(p) => {
                 Self::from_sec1(Curve::BrainpoolP384r1, &p384_point_sec1(p)?)
             }
-            PublicVerificationKey::EcdsaNistP384(p) => Self::from_sec1(Curve::NistP384, &p384_point_sec1(p)?),
+            PublicVerificationKey::EcdsaNistP384(p) => {
+                Self::from_sec1(Curve::NistP384, &p384_point_sec1(p)?)
+            }
             PublicVerificationKey::EcsigSm2(p) => Self::from_sec1(Curve::Sm2, &p256_point_sec1(p)?),
             #[allow(unreachable_patterns)]
             _ => Err(KeyError::Unsupported("PublicVerificationKey alternative")),
@@ -198,15 +208,19 @@ impl VerifyKey {
                 let pk = p256::PublicKey::from_sec1_bytes(sec1).map_err(|_| off)?;
                 Self::from_p256(&pk)
             }
-            Curve::BrainpoolP256r1 => {
-                VerifyKey::BrainpoolP256r1(ecdsa::VerifyingKey::from_sec1_bytes(sec1).map_err(|_| off)?)
-            }
-            Curve::BrainpoolP384r1 => {
-                VerifyKey::BrainpoolP384r1(ecdsa::VerifyingKey::from_sec1_bytes(sec1).map_err(|_| off)?)
-            }
-            Curve::NistP384 => VerifyKey::NistP384(p384::ecdsa::VerifyingKey::from_sec1_bytes(sec1).map_err(|_| off)?),
+            Curve::BrainpoolP256r1 => VerifyKey::BrainpoolP256r1(
+                ecdsa::VerifyingKey::from_sec1_bytes(sec1).map_err(|_| off)?,
+            ),
+            Curve::BrainpoolP384r1 => VerifyKey::BrainpoolP384r1(
+                ecdsa::VerifyingKey::from_sec1_bytes(sec1).map_err(|_| off)?,
+            ),
+            Curve::NistP384 => VerifyKey::NistP384(
+                p384::ecdsa::VerifyingKey::from_sec1_bytes(sec1).map_err(|_| off)?,
+            ),
             #[cfg(feature = "china")]
-            Curve::Sm2 => VerifyKey::Sm2(sm2::dsa::VerifyingKey::from_sec1_bytes(SM2_DISTID, sec1).map_err(|_| off)?),
+            Curve::Sm2 => VerifyKey::Sm2(
+                sm2::dsa::VerifyingKey::from_sec1_bytes(SM2_DISTID, sec1).map_err(|_| off)?,
+            ),
             #[cfg(not(feature = "china"))]
             Curve::Sm2 => return Err(KeyError::Unsupported("SM2 (build without feature `china`)")),
         })
@@ -259,15 +273,21 @@ impl VerifyKey {
         let c = self.to_sec1(true);
         let bad = KeyError::NotAPoint("compressed key");
         Ok(match self.curve() {
-            Curve::NistP256 => PublicVerificationKey::EcdsaNistP256(p256_point_from_compressed(&c).ok_or(bad)?),
-            Curve::BrainpoolP256r1 => {
-                PublicVerificationKey::EcdsaBrainpoolP256r1(p256_point_from_compressed(&c).ok_or(bad)?)
+            Curve::NistP256 => {
+                PublicVerificationKey::EcdsaNistP256(p256_point_from_compressed(&c).ok_or(bad)?)
             }
-            Curve::BrainpoolP384r1 => {
-                PublicVerificationKey::EcdsaBrainpoolP384r1(p384_point_from_compressed(&c).ok_or(bad)?)
+            Curve::BrainpoolP256r1 => PublicVerificationKey::EcdsaBrainpoolP256r1(
+                p256_point_from_compressed(&c).ok_or(bad)?,
+            ),
+            Curve::BrainpoolP384r1 => PublicVerificationKey::EcdsaBrainpoolP384r1(
+                p384_point_from_compressed(&c).ok_or(bad)?,
+            ),
+            Curve::NistP384 => {
+                PublicVerificationKey::EcdsaNistP384(p384_point_from_compressed(&c).ok_or(bad)?)
             }
-            Curve::NistP384 => PublicVerificationKey::EcdsaNistP384(p384_point_from_compressed(&c).ok_or(bad)?),
-            Curve::Sm2 => PublicVerificationKey::EcsigSm2(p256_point_from_compressed(&c).ok_or(bad)?),
+            Curve::Sm2 => {
+                PublicVerificationKey::EcsigSm2(p256_point_from_compressed(&c).ok_or(bad)?)
+            }
         })
     }
 
@@ -278,14 +298,22 @@ impl VerifyKey {
             return false;
         }
         match self {
-            VerifyKey::NistP256 { uncompressed } => ring::signature::UnparsedPublicKey::new(
-                &ring::signature::ECDSA_P256_SHA256_FIXED,
-                &uncompressed[..],
-            )
-            .verify(message, sig.as_bytes())
-            .is_ok(),
-            VerifyKey::BrainpoolP256r1(k) => prehash_verify(k, HashAlg::Sha256.digest(message), sig),
-            VerifyKey::BrainpoolP384r1(k) => prehash_verify(k, HashAlg::Sha384.digest(message), sig),
+            VerifyKey::NistP256 { uncompressed } => {
+                ring::signature::UnparsedPublicKey::new(
+                    &ring::signature::ECDSA_P256_SHA256_FIXED,
+                    &uncompressed[..],
+                )
+                .verify(message, sig.as_bytes())
+                .is_ok()
+                    && (sig.r_form == RForm::XOnly
+                        || p256_r_point_matches(uncompressed, message, sig))
+            }
+            VerifyKey::BrainpoolP256r1(k) => {
+                prehash_verify(k, HashAlg::Sha256.digest(message), sig)
+            }
+            VerifyKey::BrainpoolP384r1(k) => {
+                prehash_verify(k, HashAlg::Sha384.digest(message), sig)
+            }
             VerifyKey::NistP384(k) => prehash_verify(k, HashAlg::Sha384.digest(message), sig),
             #[cfg(feature = "china")]
             VerifyKey::Sm2(k) => {
@@ -296,6 +324,43 @@ impl VerifyKey {
                 }
             }
         }
+    }
+}
+
+/// For a signature that gives r as the point R: recomputes R = (z·G + r·Q)/s and checks the
+/// y the sender claimed, so the y of a received R cannot be altered without failing (only the
+/// x enters ECDSA's own equation). P-256 only, where point-form r is met in the field.
+fn p256_r_point_matches(q_uncompressed: &[u8; 65], message: &[u8], sig: &RawSignature) -> bool {
+    use elliptic_curve::PrimeField as _;
+    use elliptic_curve::point::AffineCoordinates as _;
+    let Ok(q) = p256::PublicKey::from_sec1_bytes(q_uncompressed) else {
+        return false;
+    };
+    let mut zb = [0u8; 32];
+    zb.copy_from_slice(HashAlg::Sha256.digest(message).as_bytes());
+    let z = <p256::Scalar as elliptic_curve::ops::Reduce<p256::FieldBytes>>::reduce(
+        &p256::FieldBytes::from(zb),
+    );
+    let mut rb = [0u8; 32];
+    rb.copy_from_slice(sig.r());
+    let mut sb = [0u8; 32];
+    sb.copy_from_slice(sig.s());
+    let (Some(r), Some(s)) = (
+        Option::<p256::Scalar>::from(p256::Scalar::from_repr(rb.into())),
+        Option::<p256::Scalar>::from(p256::Scalar::from_repr(sb.into())),
+    ) else {
+        return false;
+    };
+    let Some(s_inv) = Option::<p256::Scalar>::from(s.invert()) else {
+        return false;
+    };
+    let point = (p256::ProjectivePoint::GENERATOR * (z * s_inv) + q.to_projective() * (r * s_inv))
+        .to_affine();
+    let y_odd = bool::from(point.y_is_odd());
+    match sig.r_form {
+        RForm::XOnly => true,
+        RForm::Compressed { y_odd: claimed } => claimed == y_odd,
+        RForm::Uncompressed { y_last } => (y_last & 1 == 1) == y_odd,
     }
 }
 
@@ -315,11 +380,26 @@ where
 pub struct RawSignature {
     pub curve: Curve,
     bytes: [u8; 96],
+    /// How `rSig` was given: x-only, or the point R (compressed: y parity; uncompressed: y).
+    r_form: RForm,
+}
+
+/// The form of `rSig` as received.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum RForm {
+    XOnly,
+    Compressed { y_odd: bool },
+    Uncompressed { y_last: u8 },
 }
 
 impl std::fmt::Debug for RawSignature {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "RawSignature({}, {})", self.curve.name(), hex::encode(self.as_bytes()))
+        write!(
+            f,
+            "RawSignature({}, {})",
+            self.curve.name(),
+            hex::encode(self.as_bytes())
+        )
     }
 }
 
@@ -331,7 +411,11 @@ impl RawSignature {
         }
         let mut bytes = [0u8; 96];
         bytes[..rs.len()].copy_from_slice(rs);
-        Ok(RawSignature { curve, bytes })
+        Ok(RawSignature {
+            curve,
+            bytes,
+            r_form: RForm::XOnly,
+        })
     }
 
     /// `r || s`.
@@ -363,31 +447,39 @@ impl RawSignature {
     }
 
     fn from_p256(curve: Curve, s: &EcdsaP256Signature) -> Result<Self, KeyError> {
-        let (x, is_point) = match &s.r_sig {
-            EccP256CurvePoint::XOnly(x) => (&x[..], false),
-            EccP256CurvePoint::CompressedY0(x) | EccP256CurvePoint::CompressedY1(x) => (&x[..], true),
-            EccP256CurvePoint::Uncompressed(u) => (&u.x[..], true),
+        let (x, form) = match &s.r_sig {
+            EccP256CurvePoint::XOnly(x) => (&x[..], RForm::XOnly),
+            EccP256CurvePoint::CompressedY0(x) => (&x[..], RForm::Compressed { y_odd: false }),
+            EccP256CurvePoint::CompressedY1(x) => (&x[..], RForm::Compressed { y_odd: true }),
+            EccP256CurvePoint::Uncompressed(u) => {
+                (&u.x[..], RForm::Uncompressed { y_last: u.y[31] })
+            }
             EccP256CurvePoint::Fill(()) => return Err(KeyError::NotAPoint("rSig")),
         };
-        Self::from_parts(curve, x, is_point, &s.s_sig[..])
+        Self::from_parts(curve, x, form, &s.s_sig[..])
     }
 
     fn from_p384(curve: Curve, s: &EcdsaP384Signature) -> Result<Self, KeyError> {
-        let (x, is_point) = match &s.r_sig {
-            EccP384CurvePoint::XOnly(x) => (&x[..], false),
-            EccP384CurvePoint::CompressedY0(x) | EccP384CurvePoint::CompressedY1(x) => (&x[..], true),
-            EccP384CurvePoint::Uncompressed(u) => (&u.x[..], true),
+        let (x, form) = match &s.r_sig {
+            EccP384CurvePoint::XOnly(x) => (&x[..], RForm::XOnly),
+            EccP384CurvePoint::CompressedY0(x) => (&x[..], RForm::Compressed { y_odd: false }),
+            EccP384CurvePoint::CompressedY1(x) => (&x[..], RForm::Compressed { y_odd: true }),
+            EccP384CurvePoint::Uncompressed(u) => {
+                (&u.x[..], RForm::Uncompressed { y_last: u.y[47] })
+            }
             EccP384CurvePoint::Fill(()) => return Err(KeyError::NotAPoint("rSig")),
         };
-        Self::from_parts(curve, x, is_point, &s.s_sig[..])
+        Self::from_parts(curve, x, form, &s.s_sig[..])
     }
 
-    fn from_parts(curve: Curve, x: &[u8], is_point: bool, s: &[u8]) -> Result<Self, KeyError> {
+    fn from_parts(curve: Curve, x: &[u8], form: RForm, s: &[u8]) -> Result<Self, KeyError> {
         let mut rs = [x, s].concat();
-        if is_point {
+        if form != RForm::XOnly {
             reduce_once(&mut rs[..curve.size()], curve.order());
         }
-        Self::new(curve, &rs)
+        let mut sig = Self::new(curve, &rs)?;
+        sig.r_form = form;
+        Ok(sig)
     }
 
     /// The canonical 1609.2 `Signature` (x-only r).
@@ -453,11 +545,13 @@ fn reduce_once(x: &mut [u8], n: &[u8]) {
 /// point is already canonical or is not a point.
 pub fn canonical_p256_point(p: &EccP256CurvePoint) -> Option<EccP256CurvePoint> {
     match p {
-        EccP256CurvePoint::Uncompressed(EccP256CurvePointUncompressedP256 { x, y }) => Some(if y[31] & 1 == 0 {
-            EccP256CurvePoint::CompressedY0(x.clone())
-        } else {
-            EccP256CurvePoint::CompressedY1(x.clone())
-        }),
+        EccP256CurvePoint::Uncompressed(EccP256CurvePointUncompressedP256 { x, y }) => {
+            Some(if y[31] & 1 == 0 {
+                EccP256CurvePoint::CompressedY0(*x)
+            } else {
+                EccP256CurvePoint::CompressedY1(*x)
+            })
+        }
         _ => None,
     }
 }
@@ -466,9 +560,9 @@ pub fn canonical_p256_point(p: &EccP256CurvePoint) -> Option<EccP256CurvePoint> 
 pub fn canonical_p384_point(p: &EccP384CurvePoint) -> Option<EccP384CurvePoint> {
     match p {
         EccP384CurvePoint::Uncompressed(u) => Some(if u.y[47] & 1 == 0 {
-            EccP384CurvePoint::CompressedY0(u.x.clone())
+            EccP384CurvePoint::CompressedY0(u.x)
         } else {
-            EccP384CurvePoint::CompressedY1(u.x.clone())
+            EccP384CurvePoint::CompressedY1(u.x)
         }),
         _ => None,
     }
@@ -501,7 +595,7 @@ mod tests {
             *m.last_mut().unwrap() -= 1;
             let mut repr = <C::Scalar as elliptic_curve::PrimeField>::Repr::default();
             AsMut::<[u8]>::as_mut(&mut repr).copy_from_slice(&m);
-            assert!(bool::from(C::Scalar::from_repr(repr.clone()).is_some()));
+            assert!(bool::from(C::Scalar::from_repr(repr).is_some()));
             AsMut::<[u8]>::as_mut(&mut repr).copy_from_slice(n);
             assert!(bool::from(C::Scalar::from_repr(repr).is_none()));
         }
@@ -517,8 +611,13 @@ mod tests {
     #[test]
     fn vanetza_point_decompression_known_answers() {
         // reference: vectors/security (vanetza ecc_point_decompression); read at run time.
-        let Some(v) = crate::testutil::vectors() else { return };
-        for kat in v["other"]["vanetza_ecc_point_decompression (NIST P-256)"]["vectors"].as_array().unwrap() {
+        let Some(v) = crate::testutil::vectors() else {
+            return;
+        };
+        for kat in v["other"]["vanetza_ecc_point_decompression (NIST P-256)"]["vectors"]
+            .as_array()
+            .unwrap()
+        {
             let c = hex::decode(kat["compressed"].as_str().unwrap()).unwrap();
             let y = hex::decode(kat["y"].as_str().unwrap()).unwrap();
             let k = VerifyKey::from_sec1(Curve::NistP256, &c).unwrap();

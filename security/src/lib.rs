@@ -15,9 +15,13 @@ pub mod coer;
 pub mod ecqv;
 pub mod hash;
 pub mod keys;
+pub mod pki;
 pub mod region;
+pub mod sign;
 pub mod spdu;
 pub mod time;
+pub mod trust;
+pub mod verify;
 
 #[cfg(test)]
 mod testutil;

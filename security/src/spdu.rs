@@ -80,7 +80,7 @@ impl Header {
             expiry_time: h.expiry_time.as_ref().map(|t| t.0),
             generation_location: h.generation_location.as_ref().map(|l| Location {
                 lat_e7: *l.latitude.0,
-                lon_e7: l.longitude.0 .0,
+                lon_e7: l.longitude.0.0,
                 elevation: l.elevation.0,
             }),
             p2pcd_learning_request: h.p2pcd_learning_request.as_ref().map(HashedId3::from),
@@ -104,10 +104,14 @@ impl Header {
                 elevation: Elevation(l.elevation),
             }))
             .maybe_p2pcd_learning_request(self.p2pcd_learning_request.map(Into::into))
-            .maybe_inline_p2pcd_request(
-                (!self.inline_p2pcd_request.is_empty())
-                    .then(|| SequenceOfHashedId3(self.inline_p2pcd_request.iter().map(|&h| h.into()).collect())),
-            )
+            .maybe_inline_p2pcd_request((!self.inline_p2pcd_request.is_empty()).then(|| {
+                SequenceOfHashedId3(
+                    self.inline_p2pcd_request
+                        .iter()
+                        .map(|&h| h.into())
+                        .collect(),
+                )
+            }))
             .maybe_requested_certificate(self.requested_certificate.clone())
             .build()
     }
@@ -137,6 +141,24 @@ pub struct SignedSpdu<'a> {
 }
 
 impl SignedSpdu<'_> {
+    /// Checks the signature alone with `signer`'s key: `H(H(tbsData) || H(signer))` with the
+    /// SPDU's hashId. (No chain, time or permission checks: see the verifier for those.)
+    pub fn signature_verifies_with(
+        &self,
+        signer: &Certificate,
+        key: &crate::keys::VerifyKey,
+    ) -> bool {
+        let alg = self.hash_alg;
+        if alg != key.curve().hash() {
+            return false;
+        }
+        let n = alg.output_len();
+        let mut message = [0u8; 96];
+        message[..n].copy_from_slice(alg.digest(self.tbs_bytes).as_bytes());
+        message[n..2 * n].copy_from_slice(signer.digest_with(alg).as_bytes());
+        key.verify(&message[..2 * n], &self.signature)
+    }
+
     /// The payload carried as `data` → `unsecuredData`, if any.
     pub fn payload(&self) -> Option<&[u8]> {
         match &self.tbs.payload.data.as_ref()?.content {
@@ -199,10 +221,16 @@ fn parse_signed(bytes: &[u8]) -> Result<SignedSpdu<'_>, SpduError> {
     }
     let sig_bytes = &rest2[..rest2.len() - rest3.len()];
     if coer::encode(&tbs)? != tbs_bytes {
-        return Err(CoerError::NonCanonical { what: "ToBeSignedData" }.into());
+        return Err(CoerError::NonCanonical {
+            what: "ToBeSignedData",
+        }
+        .into());
     }
     if coer::encode(&signer)? != signer_bytes {
-        return Err(CoerError::NonCanonical { what: "SignerIdentifier" }.into());
+        return Err(CoerError::NonCanonical {
+            what: "SignerIdentifier",
+        }
+        .into());
     }
     if coer::encode(&signature)? != sig_bytes {
         return Err(CoerError::NonCanonical { what: "Signature" }.into());
@@ -211,7 +239,11 @@ fn parse_signed(bytes: &[u8]) -> Result<SignedSpdu<'_>, SpduError> {
     let signer = match signer {
         SignerIdentifier::Digest(h) => SignerInfo::Digest((&h).into()),
         SignerIdentifier::Certificate(certs) => SignerInfo::Certificates(
-            certs.0.into_iter().map(Certificate::from_its).collect::<Result<_, _>>()?,
+            certs
+                .0
+                .into_iter()
+                .map(Certificate::from_its)
+                .collect::<Result<_, _>>()?,
         ),
         SignerIdentifier::SelfSigned(()) => SignerInfo::SelfSigned,
         #[allow(unreachable_patterns)]
@@ -310,7 +342,9 @@ fn hash_id_byte(h: HashAlg) -> u8 {
 pub fn signer_to_its(signer: &SignerField<'_>) -> SignerIdentifier {
     match signer {
         SignerField::Digest(h) => SignerIdentifier::Digest((*h).into()),
-        SignerField::Certificate(c) => SignerIdentifier::Certificate(SequenceOfCertificate(vec![c.its().clone()])),
+        SignerField::Certificate(c) => {
+            SignerIdentifier::Certificate(SequenceOfCertificate(vec![c.its().clone()]))
+        }
         SignerField::SelfSigned => SignerIdentifier::SelfSigned(()),
     }
 }
@@ -326,11 +360,15 @@ mod tests {
         let Some(v) = testutil::vectors() else { return };
         for s in v["spdus"].as_array().unwrap() {
             let bytes = hex::decode(s["hex"].as_str().unwrap()).unwrap();
-            let Spdu::Signed(p) = parse(&bytes).unwrap_or_else(|e| panic!("{}: {e}", s["name"])) else {
+            let Spdu::Signed(p) = parse(&bytes).unwrap_or_else(|e| panic!("{}: {e}", s["name"]))
+            else {
                 panic!("{} is signed", s["name"]);
             };
             assert_eq!(p.header.psid, s["expected"]["psid"].as_u64().unwrap());
-            assert_eq!(p.header.generation_time, s["expected"]["generationTime_Time64"].as_u64());
+            assert_eq!(
+                p.header.generation_time,
+                s["expected"]["generationTime_Time64"].as_u64()
+            );
             // Re-encoding the parts gives the received bytes back.
             let d: Ieee1609Dot2Data = coer::decode_canonical(&bytes).unwrap();
             assert_eq!(coer::encode(&d).unwrap(), bytes);
@@ -341,7 +379,11 @@ mod tests {
     fn hand_assembled_signer_matches_the_generic_encoder() {
         let Some(v) = testutil::vectors() else { return };
         let c = Certificate::from_coer(&testutil::cert_bytes(&v, "CERT_IUT_A_AT")).unwrap();
-        for s in [SignerField::Digest(c.hashed_id8()), SignerField::Certificate(&c), SignerField::SelfSigned] {
+        for s in [
+            SignerField::Digest(c.hashed_id8()),
+            SignerField::Certificate(&c),
+            SignerField::SelfSigned,
+        ] {
             let mut out = Vec::new();
             encode_signer(&s, &mut out).unwrap();
             assert_eq!(out, coer::encode(&signer_to_its(&s)).unwrap());
@@ -370,14 +412,20 @@ mod tests {
     fn garbage_is_refused_without_panicking() {
         assert_eq!(parse(&[]).unwrap_err(), SpduError::Truncated);
         assert_eq!(parse(&[2, 0x80]).unwrap_err(), SpduError::Version(2));
-        assert_eq!(parse(&[3, 0x82, 0]).unwrap_err(), SpduError::UnsupportedContent(0x82));
+        assert_eq!(
+            parse(&[3, 0x82, 0]).unwrap_err(),
+            SpduError::UnsupportedContent(0x82)
+        );
         assert_eq!(parse(&[3, 0x81, 7]).unwrap_err(), SpduError::UnknownHash(7));
         assert!(parse(&[3, 0x81, 0, 0x40]).is_err());
         let u = unsecured(b"abc").unwrap();
         assert_eq!(u, [3, 0x80, 3, b'a', b'b', b'c']);
         let mut t = u.clone();
         t.push(0);
-        assert!(matches!(parse(&t), Err(SpduError::Coer(CoerError::Trailing { .. }))));
+        assert!(matches!(
+            parse(&t),
+            Err(SpduError::Coer(CoerError::Trailing { .. }))
+        ));
         // Every prefix and every single-byte corruption of a real SPDU is handled.
         let Some(v) = testutil::vectors() else { return };
         let bytes = testutil::spdu_bytes(&v, "vanetza VW");
