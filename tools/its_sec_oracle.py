@@ -36,7 +36,7 @@ import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable, NoReturn
+from typing import Any, Callable
 
 try:
     from pycrate_asn1dir import ITS_IEEE1609_2
@@ -255,9 +255,6 @@ class Cert:
 
     def hashed_id8(self) -> bytes:
         return self.whole_hash()[-8:]
-
-    def hashed_id3(self) -> bytes:
-        return self.whole_hash()[-3:]
 
     def issuer_digest(self) -> tuple[str, bytes] | None:
         """(hash name, HashedId8) the IssuerIdentifier names, None if self-signed."""
@@ -671,6 +668,21 @@ def selftest_roundtrip(t: SelfTest) -> None:
                 for label, mutate in tamperings(data):
                     bad = verify_spdu(mutate(), [leaf, root], True)
                     t.check('tampered SPDU fails', not bad['valid'], '%s: %s' % (tag, label))
+            if root_curve.name != leaf_curve.name:
+                # the IssuerIdentifier and hashId are outside what is signed: naming the other
+                # hash (digest still matching under it) must be refused, not followed
+                wrong = 'sha256' if root.curve.hash_name == 'sha384' else 'sha384'
+                relabel = dict(leaf.value, issuer=('%sAndDigest' % wrong,
+                                                   hash_named(wrong, root.raw)[-8:]))
+                relabelled = Cert.parse(encode(D.Certificate, relabel), 'relabelled')
+                t.check('hash named against the key fails',
+                        verify_cert(relabelled, [root])[0] == CERT_BAD, tag)
+                spdu = decode_exact(D.Ieee1609Dot2Data, sign_spdu(leaf, leaf_key, psid, 1, b'x'),
+                                    'SPDU')
+                wrong = 'sha256' if leaf.curve.hash_name == 'sha384' else 'sha384'
+                spdu['content'][1]['hashId'] = wrong
+                res = verify_spdu(encode(D.Ieee1609Dot2Data, spdu), [leaf, root])
+                t.check('hash named against the key fails', not res['valid'], '%s: %s' % (tag, res))
             other = ec.generate_private_key(root_curve)
             stranger = build_cert(dict(base, id=('name', 'oracle-root')), other, None, None, 'other')
             res = verify_spdu(sign_spdu(leaf, leaf_key, psid, 1, b'x', 'certificate'), [stranger],
