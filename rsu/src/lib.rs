@@ -5,3 +5,5 @@
 
 pub mod demo;
 pub mod input;
+pub mod psid;
+pub mod security_cli;

@@ -47,6 +47,67 @@ enum Command {
         /// A file with the JSON; `-` or nothing reads standard input.
         file: Option<String>,
     },
+    /// Test PKI for demonstrations and tests (never for deployment).
+    Pki {
+        #[command(subcommand)]
+        command: PkiCommand,
+    },
+    /// Sign a payload as an IEEE 1609.2 SPDU and print it as hex.
+    Sign {
+        /// The signer's certificate (COER, `.oer`).
+        #[arg(long)]
+        cert: String,
+        /// The signer's private key (PKCS#8 PEM; refused if readable by every user).
+        #[arg(long)]
+        key: String,
+        /// PSID: p-encoded hex as RSU configurations write it (`0x8002` is PSID 0x82), or
+        /// decimal (`130`).
+        #[arg(long)]
+        psid: String,
+        /// Identify the signer by its HashedId8 instead of attaching the certificate.
+        #[arg(long)]
+        digest: bool,
+        /// Generation time as Unix seconds (default: now).
+        #[arg(long)]
+        at: Option<i64>,
+        /// The payload as hex text on the command line.
+        #[arg(long, conflicts_with = "file")]
+        hex: Option<String>,
+        /// A file with the payload (hex text or raw binary); `-` or nothing reads standard input.
+        file: Option<String>,
+    },
+    /// Verify an IEEE 1609.2 SPDU against a directory of trusted certificates; print one JSON
+    /// object. Exit status 0 valid, 1 invalid, 2 input that is not an SPDU.
+    Verify {
+        /// Directory of `.oer` certificates: self-signed ones are trust anchors, the others
+        /// known certificates that must chain to one.
+        #[arg(long)]
+        trust: String,
+        /// Verify as at this Unix time in seconds (default: now).
+        #[arg(long)]
+        at: Option<i64>,
+        /// The SPDU as hex text on the command line.
+        #[arg(long, conflicts_with = "file")]
+        hex: Option<String>,
+        /// A file with the SPDU (hex text or raw binary); `-` or nothing reads standard input.
+        file: Option<String>,
+    },
+}
+
+#[derive(Subcommand)]
+enum PkiCommand {
+    /// Create DIR/root.oer, DIR/rsu.oer, DIR/root-key.pem and DIR/rsu-key.pem: a self-signed
+    /// P-256 root CA and an RSU certificate for PSIDs 0x82 (SPaT/MAP), 0x83 (TIM) and 0x80
+    /// (RTCM). For tests and demonstrations only.
+    Init {
+        dir: String,
+        /// Restrict the RSU certificate to a circle: LAT,LON,RADIUS_M.
+        #[arg(long)]
+        region: Option<String>,
+        /// Validity of the RSU certificate in days.
+        #[arg(long, default_value_t = 365)]
+        days: u16,
+    },
 }
 
 /// Message standards the codec tools speak.
@@ -80,6 +141,74 @@ fn main() -> ExitCode {
             std: Std::J2735,
             file,
         } => encode(file),
+        Command::Pki {
+            command: PkiCommand::Init { dir, region, days },
+        } => {
+            let now = rsu::security_cli::now_us(None) / 1_000_000;
+            return report(
+                rsu::security_cli::pki_init(
+                    std::path::Path::new(&dir),
+                    now,
+                    region.as_deref(),
+                    Some(days),
+                )
+                .map(|text| (text, 0)),
+            );
+        }
+        Command::Sign {
+            cert,
+            key,
+            psid,
+            digest,
+            at,
+            hex,
+            file,
+        } => {
+            let payload = match payload_bytes(hex, file) {
+                Ok(p) => p,
+                Err(BadInput(m)) => {
+                    return report(Err(rsu::security_cli::Failure {
+                        message: m,
+                        status: 2,
+                    }));
+                }
+            };
+            return report(
+                rsu::security_cli::sign(
+                    std::path::Path::new(&cert),
+                    std::path::Path::new(&key),
+                    &psid,
+                    &payload,
+                    rsu::security_cli::now_us(at),
+                    digest,
+                )
+                .map(|h| (h, 0)),
+            );
+        }
+        Command::Verify {
+            trust,
+            at,
+            hex,
+            file,
+        } => {
+            let spdu = match payload_bytes(hex, file) {
+                Ok(p) => p,
+                Err(BadInput(m)) => {
+                    return report(Err(rsu::security_cli::Failure {
+                        message: m,
+                        status: 2,
+                    }));
+                }
+            };
+            return report(
+                rsu::security_cli::verify(
+                    std::path::Path::new(&trust),
+                    &spdu,
+                    rsu::security_cli::now_us(at),
+                )
+                .map(|(json, status)| (json.to_string(), status)),
+            );
+        }
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -88,6 +217,28 @@ fn main() -> ExitCode {
             ExitCode::from(2)
         }
     }
+}
+
+/// Prints the text (stdout) or the failure (stderr, one line) and gives the exit status.
+fn report(result: Result<(String, u8), rsu::security_cli::Failure>) -> ExitCode {
+    match result {
+        Ok((text, status)) => {
+            println!("{text}");
+            ExitCode::from(status)
+        }
+        Err(f) => {
+            eprintln!("error: {}", f.message);
+            ExitCode::from(f.status)
+        }
+    }
+}
+
+/// Bytes given as `--hex`, or in a file / standard input as hex text or raw binary.
+fn payload_bytes(hex: Option<String>, file: Option<String>) -> Result<Vec<u8>, BadInput> {
+    Ok(match hex {
+        Some(text) => rsu::input::parse_hex(&text)?,
+        None => rsu::input::detect(&read_source(file.as_deref())?)?.0,
+    })
 }
 
 fn run_demo() -> ExitCode {

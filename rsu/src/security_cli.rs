@@ -1,0 +1,153 @@
+//! `rsu pki init`, `rsu sign` and `rsu verify`: IEEE 1609.2 tools over `rsu-security`.
+
+use rsu_security::cert::Certificate;
+use rsu_security::pki;
+use rsu_security::sign::{self, Signer};
+use rsu_security::spdu::{SignerInfo, Spdu};
+use rsu_security::time;
+use rsu_security::trust::{TrustConfig, TrustStore};
+use rsu_security::verify::{Verifier, VerifierConfig};
+use std::path::Path;
+use std::sync::Arc;
+
+/// A failure: the message, and the exit status.
+#[derive(Debug)]
+pub struct Failure {
+    pub message: String,
+    pub status: u8,
+}
+
+fn bad(message: impl std::fmt::Display) -> Failure {
+    Failure {
+        message: message.to_string(),
+        status: 2,
+    }
+}
+
+/// `rsu pki init DIR`.
+pub fn pki_init(
+    dir: &Path,
+    now_unix: i64,
+    region: Option<&str>,
+    days: Option<u16>,
+) -> Result<String, Failure> {
+    let region = region.map(parse_circle).transpose()?;
+    let report = pki::init(
+        dir,
+        now_unix,
+        &pki::InitOptions {
+            region,
+            rsu_days: days,
+        },
+    )
+    .map_err(bad)?;
+    Ok(format!(
+        "wrote {d}/root.oer (root CA {root}), {d}/rsu.oer (RSU {rsu}, PSIDs {psids}), {d}/root-key.pem and {d}/rsu-key.pem (mode 0600)\n\
+         these are a throw-away test PKI: trusted by nobody else, not for deployment",
+        d = dir.display(),
+        root = report.root.hashed_id8(),
+        rsu = report.rsu.hashed_id8(),
+        psids = pki::RSU_PSIDS.map(crate::psid::p_encode).join(" "),
+    ))
+}
+
+/// `LAT,LON,RADIUS_M` in degrees and metres → a circular region.
+fn parse_circle(
+    text: &str,
+) -> Result<rasn_its::ieee1609dot2::base_types::GeographicRegion, Failure> {
+    use rasn_its::ieee1609dot2::base_types::{
+        CircularRegion, GeographicRegion, Latitude, Longitude, NinetyDegreeInt, OneEightyDegreeInt,
+        TwoDLocation,
+    };
+    let parts: Vec<&str> = text.split(',').map(str::trim).collect();
+    let err = || {
+        bad(format!(
+            "--region {text:?}: expected LAT,LON,RADIUS_M (degrees, degrees, metres)"
+        ))
+    };
+    let [lat, lon, r] = parts[..] else {
+        return Err(err());
+    };
+    let lat: f64 = lat.parse().map_err(|_| err())?;
+    let lon: f64 = lon.parse().map_err(|_| err())?;
+    let r: u16 = r.parse().map_err(|_| err())?;
+    if !(-90.0..=90.0).contains(&lat) || !(-180.0..=180.0).contains(&lon) {
+        return Err(err());
+    }
+    Ok(GeographicRegion::CircularRegion(CircularRegion {
+        center: TwoDLocation {
+            latitude: Latitude(NinetyDegreeInt::from((lat * 1e7).round() as i32)),
+            longitude: Longitude(OneEightyDegreeInt((lon * 1e7).round() as i32)),
+        },
+        radius: r,
+    }))
+}
+
+/// `rsu sign`: the SPDU as hex.
+pub fn sign(
+    cert: &Path,
+    key: &Path,
+    psid: &str,
+    payload: &[u8],
+    now_us: i64,
+    digest: bool,
+) -> Result<String, Failure> {
+    let psid = crate::psid::parse(psid).map_err(bad)?;
+    let bytes = std::fs::read(cert).map_err(|e| bad(format!("{}: {e}", cert.display())))?;
+    let cert =
+        Certificate::from_coer(&bytes).map_err(|e| bad(format!("{}: {e}", cert.display())))?;
+    let backend = sign::load_key_file(key).map_err(bad)?;
+    let mut signer =
+        Signer::new(backend, Arc::new(cert)).map_err(|e| bad(format!("{}: {e}", key.display())))?;
+    if digest {
+        signer.policy.interval_us = i64::MAX;
+        // The first SPDU of a signer carries the certificate; make this one the second.
+        let _ = signer.sign(psid, payload, now_us).map_err(bad)?;
+    }
+    let spdu = signer.sign(psid, payload, now_us).map_err(bad)?;
+    Ok(hex::encode(spdu))
+}
+
+/// `rsu verify`: the JSON report and the exit status (0 valid, 1 invalid, 2 not an SPDU).
+pub fn verify(trust: &Path, spdu: &[u8], now_us: i64) -> Result<(serde_json::Value, u8), Failure> {
+    let mut store = TrustStore::new(TrustConfig::default());
+    let n = store.load_dir(trust).map_err(bad)?;
+    if store.anchors().count() == 0 {
+        return Err(bad(format!(
+            "{}: {n} certificate(s), none self-signed: no trust anchor",
+            trust.display()
+        )));
+    }
+    let mut verifier = Verifier::new(store, VerifierConfig::default());
+    let out = verifier
+        .verify(spdu, now_us)
+        .map_err(|e| bad(format!("not an SPDU: {e}")))?;
+    let signed = out.signed();
+    let mut json = serde_json::json!({
+        "valid": out.is_valid(),
+        "reason": out.reason.as_ref().map_or("valid", |r| r.code()),
+        "psid": signed.map(|s| s.header.psid),
+        "signer": out.signer_id().map(|h| h.to_string()),
+        "generationTime": signed.and_then(|s| s.header.generation_time),
+        "payload": out.payload().map(hex::encode),
+    });
+    if let Some(r) = &out.reason {
+        json["detail"] = serde_json::Value::String(r.to_string());
+    }
+    if let Some(s) = signed {
+        if let SignerInfo::Certificates(_) = s.signer {
+            json["signerForm"] = "certificate".into();
+        } else if let SignerInfo::Digest(_) = s.signer {
+            json["signerForm"] = "digest".into();
+        }
+    }
+    if let Spdu::Unsecured(_) = out.spdu {
+        json["signerForm"] = serde_json::Value::Null;
+    }
+    Ok((json, if out.is_valid() { 0 } else { 1 }))
+}
+
+/// Now, or `--at UNIX_SECONDS`, in Unix microseconds.
+pub fn now_us(at: Option<i64>) -> i64 {
+    at.map_or_else(time::now_unix_micros, |s| s.saturating_mul(1_000_000))
+}
