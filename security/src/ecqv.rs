@@ -201,7 +201,6 @@ pub fn point_to_its_compressed(key: &PublicKey) -> EccP256CurvePoint {
 mod tests {
     use super::*;
     use p256::elliptic_curve::PrimeField;
-    use sha2::{Digest, Sha256};
 
     fn bytes32(hex_str: &str) -> [u8; 32] {
         hex::decode(hex_str).unwrap().try_into().unwrap()
@@ -228,7 +227,7 @@ mod tests {
     }
 
     fn sha256(data: &[u8]) -> [u8; 32] {
-        Sha256::digest(data).into()
+        crate::hash::HashAlg::Sha256.digest(data).as_bytes().try_into().unwrap()
     }
 
     fn compressed_sec1(key: &PublicKey) -> Vec<u8> {

@@ -17,7 +17,7 @@ use rsu_security::trust::{TrustConfig, TrustStore};
 use rsu_security::verify::{Reason, Verifier, VerifierConfig};
 use std::sync::Arc;
 
-/// 2026-11-15 00:00:00 UTC.
+/// 2025-11-15 00:00:00 UTC.
 const NOW: i64 = 1_763_164_800;
 const NOW_US: i64 = NOW * 1_000_000;
 
