@@ -18,7 +18,8 @@ fn vectors() -> Option<serde_json::Value> {
     let path = dir.join("security/security-vectors.json");
     if !path.is_file() {
         assert!(
-            std::env::var("RSU_VECTORS_REQUIRED").is_err_and(|_| true) || std::env::var("RSU_VECTORS_REQUIRED").unwrap() != "1",
+            std::env::var("RSU_VECTORS_REQUIRED").is_err_and(|_| true)
+                || std::env::var("RSU_VECTORS_REQUIRED").unwrap() != "1",
             "RSU_VECTORS_REQUIRED=1 but {} is missing",
             path.display()
         );
@@ -46,7 +47,10 @@ fn pool(v: &serde_json::Value) -> Vec<Entry> {
                 name: c["name"].as_str().unwrap().into(),
                 cert: Certificate::from_coer(&bytes).unwrap(),
                 bytes,
-                good: c["signature_check_strict_1609_2"].as_str().unwrap().starts_with("OK"),
+                good: c["signature_check_strict_1609_2"]
+                    .as_str()
+                    .unwrap()
+                    .starts_with("OK"),
             }
         })
         .collect()
@@ -112,19 +116,32 @@ fn etsi_pool_chains_validate_and_the_anomalous_ones_fail() {
 fn production_cam_signature_verifies_with_its_certificate() {
     let Some(v) = vectors() else { return };
     let bytes = spdu_hex(&v, "vanetza VW");
-    let Spdu::Signed(s) = spdu::parse(&bytes).unwrap() else { panic!() };
-    let SignerInfo::Certificates(certs) = &s.signer else { panic!() };
+    let Spdu::Signed(s) = spdu::parse(&bytes).unwrap() else {
+        panic!()
+    };
+    let SignerInfo::Certificates(certs) = &s.signer else {
+        panic!()
+    };
     let at = &certs[0];
     assert_eq!(at.hashed_id8().to_string(), "127cff384ce0b890");
-    assert_eq!(at.issuer(), IssuerRef::Digest(rsu_security::HashAlg::Sha256, hashed("56dfd6d627a362dc")));
-    assert!(s.signature_verifies_with(at, at.verify_key().unwrap()), "rSig compressed-y-0");
+    assert_eq!(
+        at.issuer(),
+        IssuerRef::Digest(rsu_security::HashAlg::Sha256, hashed("56dfd6d627a362dc"))
+    );
+    assert!(
+        s.signature_verifies_with(at, at.verify_key().unwrap()),
+        "rSig compressed-y-0"
+    );
     assert_eq!(s.header.psid, 36);
     assert_eq!(s.header.generation_time, Some(501_427_679_447_061));
     // Its issuing AA is not public: the verifier says so, and names it.
     let mut ver = Verifier::new(store_of(&pool(&v)), VerifierConfig::default());
     let now = time::unix_micros_from_time64(501_427_679_447_061);
     let out = ver.verify(&bytes, now).unwrap();
-    assert_eq!(out.reason, Some(Reason::UnknownIssuer(hashed("56dfd6d627a362dc"))));
+    assert_eq!(
+        out.reason,
+        Some(Reason::UnknownIssuer(hashed("56dfd6d627a362dc")))
+    );
 }
 
 #[test]
@@ -147,7 +164,10 @@ fn eu_trust_list_verifies_under_the_brainpool_p384_root() {
     let Some(v) = vectors() else { return };
     let bytes = spdu_hex(&v, "EU ECTL");
     let entries = pool(&v);
-    let tlm = entries.iter().find(|e| e.name == "E7A4B2B045E7ACF9").unwrap();
+    let tlm = entries
+        .iter()
+        .find(|e| e.name == "E7A4B2B045E7ACF9")
+        .unwrap();
     let mut st = TrustStore::new(TrustConfig::default());
     st.add(tlm.cert.clone()).unwrap();
     let mut ver = Verifier::new(st, VerifierConfig::default());
@@ -156,10 +176,22 @@ fn eu_trust_list_verifies_under_the_brainpool_p384_root() {
     assert_eq!(out.reason, None);
     assert_eq!(out.signer_id().unwrap().to_string(), "e7a4b2b045e7acf9");
     assert_eq!(out.signed().unwrap().header.psid, 624);
-    assert_eq!(rsu_security::HashAlg::Sha384.digest(&bytes).hashed_id8().to_string(), "ce4cf6c19bfed720");
+    assert_eq!(
+        rsu_security::HashAlg::Sha384
+            .digest(&bytes)
+            .hashed_id8()
+            .to_string(),
+        "ce4cf6c19bfed720"
+    );
     // Without the TLM as an anchor the same list ends at an untrusted root.
-    let mut bare = Verifier::new(TrustStore::new(TrustConfig::default()), VerifierConfig::default());
-    assert_eq!(bare.verify(&bytes, now).unwrap().reason, Some(Reason::UntrustedRoot(tlm.cert.hashed_id8())));
+    let mut bare = Verifier::new(
+        TrustStore::new(TrustConfig::default()),
+        VerifierConfig::default(),
+    );
+    assert_eq!(
+        bare.verify(&bytes, now).unwrap().reason,
+        Some(Reason::UntrustedRoot(tlm.cert.hashed_id8()))
+    );
 }
 
 #[test]
@@ -168,7 +200,9 @@ fn synthetic_spdu_signed_by_digest_verifies_with_its_certificate() {
     let bytes = spdu_hex(&v, "synthetic");
     let entries = pool(&v);
     let at = entries.iter().find(|e| e.name == "CERT_IUT_A_AT").unwrap();
-    let Spdu::Signed(s) = spdu::parse(&bytes).unwrap() else { panic!() };
+    let Spdu::Signed(s) = spdu::parse(&bytes).unwrap() else {
+        panic!()
+    };
     assert!(matches!(s.signer, SignerInfo::Digest(h) if h == at.cert.hashed_id8()));
     assert!(s.signature_verifies_with(&at.cert, at.cert.verify_key().unwrap()));
     assert_eq!(s.payload(), Some(&b"SPaT-bytes-UPER"[..]));
@@ -192,7 +226,11 @@ fn tampering_with_any_byte_of_a_signed_structure_fails() {
             let mut m = e.bytes.clone();
             m[i] ^= 0x01;
             if let Ok(c) = Certificate::from_coer(&m) {
-                assert!(st.validate(&Arc::new(c), at).is_err(), "{} byte {i}", e.name);
+                assert!(
+                    st.validate(&Arc::new(c), at).is_err(),
+                    "{} byte {i}",
+                    e.name
+                );
             }
             checked += 1;
         }
@@ -203,13 +241,25 @@ fn tampering_with_any_byte_of_a_signed_structure_fails() {
     for i in 0..cam.len() {
         let mut m = cam.clone();
         m[i] ^= 0x01;
-        let Ok(Spdu::Signed(s)) = spdu::parse(&m) else { continue };
-        let SignerInfo::Certificates(certs) = &s.signer else { continue };
-        let Some(k) = certs[0].verify_key() else { continue };
+        let Ok(Spdu::Signed(s)) = spdu::parse(&m) else {
+            continue;
+        };
+        let SignerInfo::Certificates(certs) = &s.signer else {
+            continue;
+        };
+        let Some(k) = certs[0].verify_key() else {
+            continue;
+        };
         // Includes rSig's compressed-y-0 turned into compressed-y-1: the wrong y of R.
-        assert!(!s.signature_verifies_with(&certs[0], k), "CAM byte {i} accepted");
+        assert!(
+            !s.signature_verifies_with(&certs[0], k),
+            "CAM byte {i} accepted"
+        );
     }
-    let tlm = entries.iter().find(|e| e.name == "E7A4B2B045E7ACF9").unwrap();
+    let tlm = entries
+        .iter()
+        .find(|e| e.name == "E7A4B2B045E7ACF9")
+        .unwrap();
     let ectl = spdu_hex(&v, "EU ECTL");
     let now = time::unix_micros_from_time64(669_386_121_999_000);
     let mut st = TrustStore::new(TrustConfig::default());
