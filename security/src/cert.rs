@@ -3,6 +3,7 @@
 //! decompressed verification key.
 
 use crate::coer;
+use crate::guard::{self, GuardError};
 use crate::hash::{Digest, HashAlg, HashedId3, HashedId8};
 use crate::keys::{self, Curve, KeyError, RawSignature, VerifyKey};
 use rasn_its::ieee1609dot2::base_types::{
@@ -23,6 +24,9 @@ pub enum CertError {
     Key(#[from] KeyError),
     #[error("certificate: {0}")]
     Invalid(&'static str),
+    /// Refused by [`guard::check_certificate`] before rasn saw it.
+    #[error("{0}")]
+    Guard(GuardError),
 }
 
 /// Who issued a certificate.
@@ -62,6 +66,8 @@ pub struct Certificate {
 impl Certificate {
     /// Decodes a COER certificate. Trailing bytes and non-canonical encodings are rejected.
     pub fn from_coer(bytes: &[u8]) -> Result<Self, CertError> {
+        // rasn would abort the process on a forged SEQUENCE OF quantity: walk the bytes first.
+        guard::check_certificate(bytes).map_err(CertError::Guard)?;
         let inner: ItsCertificate = coer::decode_canonical(bytes)?;
         Self::build(bytes.to_vec(), inner)
     }

@@ -4,6 +4,7 @@
 //! (UPER from `rsu-codecs`). Time is always an argument, never read inside the checks.
 //!
 //! - [`spdu`]: parse and build `Ieee1609Dot2Data` (unsecured and signed).
+//! - [`guard`]: a structure pre-check run before rasn decodes received bytes.
 //! - [`cert`]: certificates with their canonical hash, HashedId8/3 and decompressed key.
 //! - [`trust`]: trust anchors, known certificates, chain validation and its cache.
 //! - [`verify`]: the verifier and its typed outcome.
@@ -13,6 +14,7 @@
 pub mod cert;
 pub mod coer;
 pub mod ecqv;
+pub mod guard;
 pub mod hash;
 pub mod keys;
 pub mod pki;

@@ -5,6 +5,7 @@
 
 use crate::cert::{CertError, Certificate};
 use crate::coer::{self, CoerError};
+use crate::guard::{self, GuardError};
 use crate::hash::{HashAlg, HashedId3, HashedId8};
 use crate::keys::{KeyError, RawSignature};
 use rasn::types::{Integer, OctetString};
@@ -36,6 +37,10 @@ pub enum SpduError {
     Key(#[from] KeyError),
     #[error("PSID does not fit in 64 bits")]
     PsidTooLarge,
+    /// Refused by [`guard::check_spdu`] before rasn saw it (e.g. a SEQUENCE OF quantity larger
+    /// than the input, which would make rasn try to allocate it).
+    #[error("{0}")]
+    Guard(GuardError),
 }
 
 /// The location in `generationLocation`: latitude and longitude in 1e-7 degrees, elevation in
@@ -179,12 +184,23 @@ const TAG_UNSECURED: u8 = 0x80;
 const TAG_SIGNED: u8 = 0x81;
 
 /// Parses an SPDU. Trailing bytes and non-canonical encodings are refused.
+///
+/// The first three octets (version, content tag, hashId) are looked at by hand; then
+/// [`guard::check_spdu`] walks the whole structure before anything reaches rasn, whose decoder
+/// would otherwise abort the process on a forged SEQUENCE OF quantity.
 pub fn parse(bytes: &[u8]) -> Result<Spdu<'_>, SpduError> {
     let (&version, rest) = bytes.split_first().ok_or(SpduError::Truncated)?;
     if version != 3 {
         return Err(SpduError::Version(version));
     }
     let &tag = rest.first().ok_or(SpduError::Truncated)?;
+    if tag == TAG_SIGNED {
+        // Keeps the specific error for an unknown hashId ahead of the structure walk.
+        hash_alg_of(bytes)?;
+    }
+    if tag == TAG_UNSECURED || tag == TAG_SIGNED {
+        guard::check_spdu(bytes).map_err(SpduError::Guard)?;
+    }
     match tag {
         TAG_UNSECURED => {
             let d: Ieee1609Dot2Data = coer::decode_canonical(bytes)?;
@@ -198,14 +214,18 @@ pub fn parse(bytes: &[u8]) -> Result<Spdu<'_>, SpduError> {
     }
 }
 
-fn parse_signed(bytes: &[u8]) -> Result<SignedSpdu<'_>, SpduError> {
+fn hash_alg_of(bytes: &[u8]) -> Result<HashAlg, SpduError> {
     let &hash_byte = bytes.get(2).ok_or(SpduError::Truncated)?;
-    let hash_alg = match hash_byte {
-        0 => HashAlg::Sha256,
-        1 => HashAlg::Sha384,
-        2 => HashAlg::Sm3,
-        other => return Err(SpduError::UnknownHash(other)),
-    };
+    match hash_byte {
+        0 => Ok(HashAlg::Sha256),
+        1 => Ok(HashAlg::Sha384),
+        2 => Ok(HashAlg::Sm3),
+        other => Err(SpduError::UnknownHash(other)),
+    }
+}
+
+fn parse_signed(bytes: &[u8]) -> Result<SignedSpdu<'_>, SpduError> {
+    let hash_alg = hash_alg_of(bytes)?;
     let body = &bytes[3..];
     let (tbs, rest) = coer::decode_prefix::<ToBeSignedData>(body)?;
     let tbs_bytes = &body[..body.len() - rest.len()];
