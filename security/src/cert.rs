@@ -59,13 +59,23 @@ pub struct Certificate {
     own_hash: HashAlg,
     digest: Digest,
     issuer: IssuerRef,
-    key: KeyIndicator,
+    /// Decompressed on first use: a certificate that arrives with every SPDU of a known
+    /// signer is matched by its hash and never needs its key again.
+    key: std::sync::OnceLock<Result<KeyIndicator, KeyError>>,
     signature: Option<RawSignature>,
 }
 
 impl Certificate {
     /// Decodes a COER certificate. Trailing bytes and non-canonical encodings are rejected.
     pub fn from_coer(bytes: &[u8]) -> Result<Self, CertError> {
+        let c = Self::from_coer_lazy(bytes)?;
+        c.key()?;
+        Ok(c)
+    }
+
+    /// As [`Certificate::from_coer`], but the key is only decompressed (and checked to be on
+    /// its curve) when first used.
+    pub fn from_coer_lazy(bytes: &[u8]) -> Result<Self, CertError> {
         // rasn would abort the process on a forged SEQUENCE OF quantity: walk the bytes first.
         guard::check_certificate(bytes).map_err(CertError::Guard)?;
         let inner: ItsCertificate = coer::decode_canonical(bytes)?;
@@ -81,29 +91,15 @@ impl Certificate {
     fn build(raw: Vec<u8>, inner: ItsCertificate) -> Result<Self, CertError> {
         let base = &*inner;
         let tbs_in = &base.to_be_signed;
-        let (key, own_curve) = match &tbs_in.verify_key_indicator {
-            VerificationKeyIndicator::VerificationKey(k) => {
-                let vk = VerifyKey::from_its(k)?;
-                let c = vk.curve();
-                (KeyIndicator::Explicit(vk), c)
-            }
-            VerificationKeyIndicator::ReconstructionValue(p) => {
-                let sec1 = match p {
-                    EccP256CurvePoint::CompressedY0(x) => [&[2u8][..], &x[..]].concat(),
-                    EccP256CurvePoint::CompressedY1(x) => [&[3u8][..], &x[..]].concat(),
-                    EccP256CurvePoint::Uncompressed(u) => [&[4u8][..], &u.x[..], &u.y[..]].concat(),
-                    _ => return Err(KeyError::NotAPoint("reconstructionValue").into()),
-                };
-                let pk = p256::PublicKey::from_sec1_bytes(&sec1)
-                    .map_err(|_| KeyError::OffCurve("reconstructionValue"))?;
-                (KeyIndicator::Implicit(pk), Curve::NistP256)
-            }
+        let (explicit, own_curve) = match &tbs_in.verify_key_indicator {
+            VerificationKeyIndicator::VerificationKey(k) => (true, curve_of(k)?),
+            VerificationKeyIndicator::ReconstructionValue(_) => (false, Curve::NistP256),
             #[allow(unreachable_patterns)]
             _ => return Err(CertError::Invalid("unknown verifyKeyIndicator")),
         };
-        match (base.r#type, &key, &base.signature) {
-            (CertificateType::Explicit, KeyIndicator::Explicit(_), Some(_)) => {}
-            (CertificateType::Implicit, KeyIndicator::Implicit(_), None) => {}
+        match (base.r#type, explicit, &base.signature) {
+            (CertificateType::Explicit, true, Some(_)) => {}
+            (CertificateType::Implicit, false, None) => {}
             _ => {
                 return Err(CertError::Invalid(
                     "type, key indicator and signature disagree (explicit needs a key and a signature, implicit a reconstruction value and none)",
@@ -120,7 +116,7 @@ impl Certificate {
             #[allow(unreachable_patterns)]
             _ => return Err(CertError::Invalid("unknown IssuerIdentifier")),
         };
-        if matches!(issuer, IssuerRef::SelfSigned(_)) && matches!(key, KeyIndicator::Implicit(_)) {
+        if matches!(issuer, IssuerRef::SelfSigned(_)) && !explicit {
             return Err(CertError::Invalid(
                 "an implicit certificate cannot be self-signed",
             ));
@@ -151,7 +147,7 @@ impl Certificate {
             own_hash,
             digest,
             issuer,
-            key,
+            key: std::sync::OnceLock::new(),
             signature,
         })
     }
@@ -217,15 +213,19 @@ impl Certificate {
         matches!(self.issuer, IssuerRef::SelfSigned(_))
     }
 
-    pub fn key(&self) -> &KeyIndicator {
-        &self.key
+    /// The key or reconstruction value, decompressed (once).
+    pub fn key(&self) -> Result<&KeyIndicator, KeyError> {
+        self.key
+            .get_or_init(|| decompress(&self.inner.to_be_signed.verify_key_indicator))
+            .as_ref()
+            .map_err(Clone::clone)
     }
 
-    /// The explicit key, if the certificate carries one.
+    /// The explicit key, if the certificate carries one (and it is a valid point).
     pub fn verify_key(&self) -> Option<&VerifyKey> {
-        match &self.key {
-            KeyIndicator::Explicit(k) => Some(k),
-            KeyIndicator::Implicit(_) => None,
+        match self.key() {
+            Ok(KeyIndicator::Explicit(k)) => Some(k),
+            _ => None,
         }
     }
 
@@ -283,6 +283,39 @@ impl Certificate {
             .into_iter()
             .find(|(p, _)| *p == psid)
             .map(|(_, s)| s)
+    }
+}
+
+fn curve_of(k: &PublicVerificationKey) -> Result<Curve, CertError> {
+    Ok(match k {
+        PublicVerificationKey::EcdsaNistP256(_) => Curve::NistP256,
+        PublicVerificationKey::EcdsaBrainpoolP256r1(_) => Curve::BrainpoolP256r1,
+        PublicVerificationKey::EcdsaBrainpoolP384r1(_) => Curve::BrainpoolP384r1,
+        PublicVerificationKey::EcdsaNistP384(_) => Curve::NistP384,
+        PublicVerificationKey::EcsigSm2(_) => Curve::Sm2,
+        #[allow(unreachable_patterns)]
+        _ => return Err(CertError::Invalid("unknown PublicVerificationKey")),
+    })
+}
+
+fn decompress(k: &VerificationKeyIndicator) -> Result<KeyIndicator, KeyError> {
+    match k {
+        VerificationKeyIndicator::VerificationKey(k) => {
+            Ok(KeyIndicator::Explicit(VerifyKey::from_its(k)?))
+        }
+        VerificationKeyIndicator::ReconstructionValue(p) => {
+            let sec1 = match p {
+                EccP256CurvePoint::CompressedY0(x) => [&[2u8][..], &x[..]].concat(),
+                EccP256CurvePoint::CompressedY1(x) => [&[3u8][..], &x[..]].concat(),
+                EccP256CurvePoint::Uncompressed(u) => [&[4u8][..], &u.x[..], &u.y[..]].concat(),
+                _ => return Err(KeyError::NotAPoint("reconstructionValue")),
+            };
+            p256::PublicKey::from_sec1_bytes(&sec1)
+                .map(KeyIndicator::Implicit)
+                .map_err(|_| KeyError::OffCurve("reconstructionValue"))
+        }
+        #[allow(unreachable_patterns)]
+        _ => Err(KeyError::Unsupported("verifyKeyIndicator alternative")),
     }
 }
 

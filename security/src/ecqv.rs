@@ -227,7 +227,11 @@ mod tests {
     }
 
     fn sha256(data: &[u8]) -> [u8; 32] {
-        crate::hash::HashAlg::Sha256.digest(data).as_bytes().try_into().unwrap()
+        crate::hash::HashAlg::Sha256
+            .digest(data)
+            .as_bytes()
+            .try_into()
+            .unwrap()
     }
 
     fn compressed_sec1(key: &PublicKey) -> Vec<u8> {

@@ -299,10 +299,24 @@ pub fn encode_tbs(payload: &[u8], header: &Header) -> Result<Vec<u8>, CoerError>
         .data(unsecured_data(payload))
         .build()
         .map_err(|e| CoerError::Encode(e.to_string()))?;
-    coer::encode(&ToBeSignedData {
+    let tbs = ToBeSignedData {
         payload,
         header_info: header.to_its(),
-    })
+    };
+    let bytes = coer::encode(&tbs)?;
+    if header.requested_certificate.is_some() || !header.inline_p2pcd_request.is_empty() {
+        // rasn 0.30 has been seen to encode `requestedCertificate` into bytes that do not
+        // decode; extension additions are rare, so they are proven to round-trip before use.
+        match coer::decode_prefix::<ToBeSignedData>(&bytes) {
+            Ok((back, rest)) if rest.is_empty() && back == tbs => {}
+            _ => {
+                return Err(CoerError::Encode(
+                    "header extension (requestedCertificate / inlineP2pcdRequest) does not round-trip in this COER encoder".into(),
+                ));
+            }
+        }
+    }
+    Ok(bytes)
 }
 
 /// The signer field as it goes on the air.
@@ -426,6 +440,29 @@ mod tests {
             requested_certificate: None,
         };
         assert_eq!(Header::from_its(&h.to_its()).unwrap(), h);
+    }
+
+    #[test]
+    fn header_extensions_are_refused_rather_than_sent_broken() {
+        let Some(v) = testutil::vectors() else { return };
+        let c = Certificate::from_coer(&testutil::cert_bytes(&v, "CERT_IUT_A_AT")).unwrap();
+        let mut h = Header::new(0x82, 693_000_000_000_000);
+        h.inline_p2pcd_request = vec![HashedId3([1, 2, 3])];
+        let with_request = encode_tbs(b"x", &h).unwrap();
+        assert_eq!(
+            coer::decode_canonical::<ToBeSignedData>(&with_request)
+                .unwrap()
+                .header_info
+                .psid
+                .0,
+            0x82.into()
+        );
+        h.requested_certificate = Some(c.its().clone());
+        // Either it encodes to bytes that decode back, or it is refused: never broken bytes.
+        if let Ok(b) = encode_tbs(b"x", &h) {
+            let back: ToBeSignedData = coer::decode_canonical(&b).unwrap();
+            assert_eq!(Header::from_its(&back.header_info).unwrap(), h);
+        }
     }
 
     #[test]

@@ -360,7 +360,10 @@ impl TrustStore {
         if issuer.cert.tbs().cert_issue_permissions.is_none() {
             return Err(ChainError::IssuerNotAuthorized(id));
         }
-        let key = match cert.key() {
+        let key = match cert
+            .key()
+            .map_err(|e| ChainError::Malformed(id, e.to_string()))?
+        {
             KeyIndicator::Explicit(k) => {
                 if !cert::verify_certificate_signature(cert, Some(&issuer.cert), &issuer.key) {
                     return Err(ChainError::BadCertificateSignature(id));
