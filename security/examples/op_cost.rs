@@ -1,0 +1,105 @@
+//! Runs one operation N times, for instruction counting under valgrind (repeatable, unlike
+//! wall-clock time on a shared machine): `valgrind --tool=callgrind target/release/examples/op_cost MODE N`.
+//! MODE: `setup` (only the fixture), `sign_spdu`, `sign_raw`, `verify_spdu`, `verify_raw`.
+//! The cost of one operation is (count(MODE, N) - count(setup, N)) / N; the 1609.2 overhead
+//! is sign_spdu / sign_raw and verify_spdu / verify_raw (target ≤ 1.10).
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use rasn_its::ieee1609dot2::base_types::Duration;
+use rsu_security::keys::Curve;
+use rsu_security::pki::{self, CertSpec};
+use rsu_security::sign::{self, Signer};
+use rsu_security::trust::{TrustConfig, TrustStore};
+use rsu_security::verify::{Verifier, VerifierConfig};
+use std::hint::black_box;
+use std::sync::Arc;
+
+const NOW: i64 = 1_763_164_800;
+const NOW_US: i64 = NOW * 1_000_000;
+
+fn main() {
+    let args: Vec<String> = std::env::args().collect();
+    let mode = args.get(1).map_or("setup", String::as_str);
+    let n: usize = args.get(2).map_or(1000, |s| s.parse().unwrap());
+
+    let root_key =
+        sign::backend_from_pem(&sign::generate_pem(Curve::NistP256).unwrap(), "root").unwrap();
+    let root = pki::issue_explicit(
+        &CertSpec::ca("root", NOW - 86_400, Duration::Years(5), 1),
+        &root_key.public_key(),
+        None,
+        Some(root_key.as_ref()),
+    )
+    .unwrap();
+    let pem = sign::generate_pem(Curve::NistP256).unwrap();
+    let ee_key = sign::backend_from_pem(&pem, "rsu").unwrap();
+    let ee = Arc::new(
+        pki::issue_explicit(
+            &CertSpec::end_entity("rsu", NOW - 3_600, Duration::Hours(48), &[0x82]),
+            &ee_key.public_key(),
+            Some((&root, root_key.as_ref())),
+            None,
+        )
+        .unwrap(),
+    );
+    let payload: Vec<u8> = (0..100u8).collect();
+    let mut signer = Signer::new(ee_key, ee.clone()).unwrap();
+    signer.policy.interval_us = i64::MAX;
+    let _first = signer.sign(0x82, &payload, NOW_US).unwrap();
+    let spdu = signer.sign(0x82, &payload, NOW_US).unwrap();
+    let mut store = TrustStore::new(TrustConfig::default());
+    store.add(root.clone()).unwrap();
+    store.add((*ee).clone()).unwrap();
+    let mut verifier = Verifier::new(store, VerifierConfig::default());
+    assert!(verifier.verify(&spdu, NOW_US).unwrap().is_valid());
+
+    // ring on the same key, over the 64-byte message the SPDU path signs.
+    use elliptic_curve::pkcs8::DecodePrivateKey as _;
+    use elliptic_curve::sec1::ToSec1Point as _;
+    let sk = p256::SecretKey::from_pkcs8_pem(&pem).unwrap();
+    let public = sk.public_key().to_sec1_point(false);
+    let rng = ring::rand::SystemRandom::new();
+    let pair = ring::signature::EcdsaKeyPair::from_private_key_and_public_key(
+        &ring::signature::ECDSA_P256_SHA256_FIXED_SIGNING,
+        &sk.to_bytes(),
+        public.as_bytes(),
+        &rng,
+    )
+    .unwrap();
+    let msg = [0x5au8; 64];
+    let sig = pair.sign(&rng, &msg).unwrap();
+    let vk = ring::signature::UnparsedPublicKey::new(
+        &ring::signature::ECDSA_P256_SHA256_FIXED,
+        public.as_bytes().to_vec(),
+    );
+
+    match mode {
+        "setup" => {}
+        "sign_spdu" => {
+            for _ in 0..n {
+                black_box(signer.sign(0x82, black_box(&payload), NOW_US).unwrap());
+            }
+        }
+        "sign_raw" => {
+            for _ in 0..n {
+                black_box(pair.sign(&rng, black_box(&msg)).unwrap());
+            }
+        }
+        "verify_spdu" => {
+            for _ in 0..n {
+                assert!(
+                    verifier
+                        .verify(black_box(&spdu), NOW_US)
+                        .unwrap()
+                        .is_valid()
+                );
+            }
+        }
+        "verify_raw" => {
+            for _ in 0..n {
+                vk.verify(black_box(&msg), black_box(sig.as_ref())).unwrap();
+            }
+        }
+        other => panic!("unknown mode {other}"),
+    }
+}
