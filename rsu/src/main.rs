@@ -164,16 +164,7 @@ fn main() -> ExitCode {
             hex,
             file,
         } => {
-            let payload = match payload_bytes(hex, file) {
-                Ok(p) => p,
-                Err(BadInput(m)) => {
-                    return report(Err(rsu::security_cli::Failure {
-                        message: m,
-                        status: 2,
-                    }));
-                }
-            };
-            return report(
+            return report(payload_bytes(hex, file).and_then(|payload| {
                 rsu::security_cli::sign(
                     std::path::Path::new(&cert),
                     std::path::Path::new(&key),
@@ -182,8 +173,8 @@ fn main() -> ExitCode {
                     rsu::security_cli::now_us(at),
                     digest,
                 )
-                .map(|h| (h, 0)),
-            );
+                .map(|h| (h, 0))
+            }));
         }
         Command::Verify {
             trust,
@@ -191,23 +182,14 @@ fn main() -> ExitCode {
             hex,
             file,
         } => {
-            let spdu = match payload_bytes(hex, file) {
-                Ok(p) => p,
-                Err(BadInput(m)) => {
-                    return report(Err(rsu::security_cli::Failure {
-                        message: m,
-                        status: 2,
-                    }));
-                }
-            };
-            return report(
+            return report(payload_bytes(hex, file).and_then(|spdu| {
                 rsu::security_cli::verify(
                     std::path::Path::new(&trust),
                     &spdu,
                     rsu::security_cli::now_us(at),
                 )
-                .map(|(json, status)| (json.to_string(), status)),
-            );
+                .map(|(json, status)| (json.to_string(), status))
+            }));
         }
     };
     match result {
@@ -234,11 +216,15 @@ fn report(result: Result<(String, u8), rsu::security_cli::Failure>) -> ExitCode 
 }
 
 /// Bytes given as `--hex`, or in a file / standard input as hex text or raw binary.
-fn payload_bytes(hex: Option<String>, file: Option<String>) -> Result<Vec<u8>, BadInput> {
-    Ok(match hex {
-        Some(text) => rsu::input::parse_hex(&text)?,
-        None => rsu::input::detect(&read_source(file.as_deref())?)?.0,
-    })
+fn payload_bytes(
+    hex: Option<String>,
+    file: Option<String>,
+) -> Result<Vec<u8>, rsu::security_cli::Failure> {
+    let bytes = match hex {
+        Some(text) => rsu::input::parse_hex(&text).map_err(BadInput::from),
+        None => read_source(file.as_deref()).and_then(|raw| Ok(rsu::input::detect(&raw)?.0)),
+    };
+    bytes.map_err(|BadInput(message)| rsu::security_cli::Failure { message, status: 2 })
 }
 
 fn run_demo() -> ExitCode {

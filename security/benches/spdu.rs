@@ -45,30 +45,19 @@ struct Fixture {
 }
 
 fn fixture() -> Fixture {
-    let root_pem = sign::generate_pem(Curve::NistP256).unwrap();
-    let root_key = sign::backend_from_pem(&root_pem, "root").unwrap();
-    let root = pki::issue_explicit(
+    let chain = pki::TestChain::new(
         &CertSpec::ca("bench root", NOW - 86_400, ItsDuration::Years(5), 1),
-        &root_key.public_key(),
-        None,
-        Some(root_key.as_ref()),
-    )
-    .unwrap();
-    let ee_pem = sign::generate_pem(Curve::NistP256).unwrap();
-    let ee_key = sign::backend_from_pem(&ee_pem, "rsu").unwrap();
-    let ee = pki::issue_explicit(
+        Curve::NistP256,
         &CertSpec::end_entity("rsu.bench", NOW - 3_600, ItsDuration::Hours(48), &[PSID]),
-        &ee_key.public_key(),
-        Some((&root, root_key.as_ref())),
-        None,
+        Curve::NistP256,
     )
     .unwrap();
     // About the size of a small SPaT.
     let payload = (0..100u8).map(|i| i.wrapping_mul(37)).collect();
     Fixture {
-        root,
-        ee: Arc::new(ee),
-        ee_pem,
+        root: chain.root,
+        ee: Arc::new(chain.ee),
+        ee_pem: chain.ee_pem,
         payload,
     }
 }

@@ -8,7 +8,7 @@
 use rasn_its::ieee1609dot2::base_types::Duration;
 use rsu_security::keys::Curve;
 use rsu_security::pki::{self, CertSpec};
-use rsu_security::sign::{self, Signer};
+use rsu_security::sign::Signer;
 use rsu_security::trust::{TrustConfig, TrustStore};
 use rsu_security::verify::{Verifier, VerifierConfig};
 use std::hint::black_box;
@@ -22,26 +22,15 @@ fn main() {
     let mode = args.get(1).map_or("setup", String::as_str);
     let n: usize = args.get(2).map_or(1000, |s| s.parse().unwrap());
 
-    let root_key =
-        sign::backend_from_pem(&sign::generate_pem(Curve::NistP256).unwrap(), "root").unwrap();
-    let root = pki::issue_explicit(
+    let chain = pki::TestChain::new(
         &CertSpec::ca("root", NOW - 86_400, Duration::Years(5), 1),
-        &root_key.public_key(),
-        None,
-        Some(root_key.as_ref()),
+        Curve::NistP256,
+        &CertSpec::end_entity("rsu", NOW - 3_600, Duration::Hours(48), &[0x82]),
+        Curve::NistP256,
     )
     .unwrap();
-    let pem = sign::generate_pem(Curve::NistP256).unwrap();
-    let ee_key = sign::backend_from_pem(&pem, "rsu").unwrap();
-    let ee = Arc::new(
-        pki::issue_explicit(
-            &CertSpec::end_entity("rsu", NOW - 3_600, Duration::Hours(48), &[0x82]),
-            &ee_key.public_key(),
-            Some((&root, root_key.as_ref())),
-            None,
-        )
-        .unwrap(),
-    );
+    let (root, pem, ee_key) = (chain.root, chain.ee_pem, chain.ee_key);
+    let ee = Arc::new(chain.ee);
     let payload: Vec<u8> = (0..100u8).collect();
     let mut signer = Signer::new(ee_key, ee.clone()).unwrap();
     signer.policy.interval_us = i64::MAX;

@@ -213,6 +213,53 @@ pub fn issue_implicit(
     Ok((Certificate::from_its(c.into())?, r))
 }
 
+/// A root CA and an end-entity certificate it issued, with fresh keys: what `rsu pki init`
+/// writes, and the fixture of tests and benchmarks.
+pub struct TestChain {
+    pub root: Certificate,
+    pub root_pem: String,
+    pub root_key: Box<dyn SignerBackend>,
+    pub ee: Certificate,
+    pub ee_pem: String,
+    pub ee_key: Box<dyn SignerBackend>,
+}
+
+impl TestChain {
+    /// A self-signed root from `root_spec` on `root_curve`, and an explicit end-entity
+    /// certificate from `ee_spec` on `ee_curve` that it issued.
+    pub fn new(
+        root_spec: &CertSpec,
+        root_curve: crate::keys::Curve,
+        ee_spec: &CertSpec,
+        ee_curve: crate::keys::Curve,
+    ) -> Result<Self, PkiError> {
+        let root_pem = sign::generate_pem(root_curve)?;
+        let root_key = sign::backend_from_pem(&root_pem, "root key")?;
+        let root = issue_explicit(
+            root_spec,
+            &root_key.public_key(),
+            None,
+            Some(root_key.as_ref()),
+        )?;
+        let ee_pem = sign::generate_pem(ee_curve)?;
+        let ee_key = sign::backend_from_pem(&ee_pem, "end-entity key")?;
+        let ee = issue_explicit(
+            ee_spec,
+            &ee_key.public_key(),
+            Some((&root, root_key.as_ref())),
+            None,
+        )?;
+        Ok(TestChain {
+            root,
+            root_pem,
+            root_key,
+            ee,
+            ee_pem,
+            ee_key,
+        })
+    }
+}
+
 /// Options of `rsu pki init`.
 #[derive(Debug, Clone, Default)]
 pub struct InitOptions {
@@ -245,21 +292,6 @@ pub fn init(dir: &Path, now_unix: i64, opts: &InitOptions) -> Result<InitReport,
         source,
     })?;
     let start = now_unix - 60;
-    let root_pem = sign::generate_pem(crate::keys::Curve::NistP256)?;
-    let root_key = sign::backend_from_pem(&root_pem, "root key")?;
-    let root = issue_explicit(
-        &CertSpec::ca(
-            "RSU test root CA - not for deployment",
-            start,
-            Duration::Years(10),
-            1,
-        ),
-        &root_key.public_key(),
-        None,
-        Some(root_key.as_ref()),
-    )?;
-    let rsu_pem = sign::generate_pem(crate::keys::Curve::NistP256)?;
-    let rsu_key = sign::backend_from_pem(&rsu_pem, "rsu key")?;
     let days = opts.rsu_days.unwrap_or(365);
     let duration = match days.checked_mul(24) {
         Some(h) => Duration::Hours(h),
@@ -267,12 +299,24 @@ pub fn init(dir: &Path, now_unix: i64, opts: &InitOptions) -> Result<InitReport,
     };
     let mut spec = CertSpec::end_entity("rsu.test.invalid", start, duration, &RSU_PSIDS);
     spec.region = opts.region.clone();
-    let rsu = issue_explicit(
+    let chain = TestChain::new(
+        &CertSpec::ca(
+            "RSU test root CA - not for deployment",
+            start,
+            Duration::Years(10),
+            1,
+        ),
+        crate::keys::Curve::NistP256,
         &spec,
-        &rsu_key.public_key(),
-        Some((&root, root_key.as_ref())),
-        None,
+        crate::keys::Curve::NistP256,
     )?;
+    let TestChain {
+        root,
+        root_pem,
+        ee: rsu,
+        ee_pem: rsu_pem,
+        ..
+    } = chain;
     write(dir, "root.oer", root.raw(), 0o644)?;
     write(dir, "rsu.oer", rsu.raw(), 0o644)?;
     write(dir, "root-key.pem", root_pem.as_bytes(), 0o600)?;

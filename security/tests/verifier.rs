@@ -33,27 +33,18 @@ struct Pki {
 }
 
 fn pki_with(root_curve: Curve, ee_curve: Curve, ee_spec: CertSpec) -> Pki {
-    let root_key = key(root_curve);
-    let root = pki::issue_explicit(
+    let c = pki::TestChain::new(
         &CertSpec::ca("root", NOW - 86_400, Duration::Years(5), 1),
-        &root_key.public_key(),
-        None,
-        Some(root_key.as_ref()),
-    )
-    .unwrap();
-    let ee_key = key(ee_curve);
-    let ee = pki::issue_explicit(
+        root_curve,
         &ee_spec,
-        &ee_key.public_key(),
-        Some((&root, root_key.as_ref())),
-        None,
+        ee_curve,
     )
     .unwrap();
     Pki {
-        root,
-        root_key,
-        ee: Arc::new(ee),
-        ee_key,
+        root: c.root,
+        root_key: c.root_key,
+        ee: Arc::new(c.ee),
+        ee_key: c.ee_key,
     }
 }
 
