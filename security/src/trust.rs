@@ -490,8 +490,10 @@ fn issue_group_covers(
         let range = i64::try_from(&g.chain_length_range).unwrap_or(0);
         let d = depth as i64;
         let length_ok = d >= min && (range == -1 || d <= min.saturating_add(range));
-        // eeType: bit 0 (first bit) is "app".
-        let app = g.ee_type.0.first().is_some_and(|b| *b);
+        // eeType: bit 0 is "app", bit 1 "enroll". An enrolment certificate (ETSI's EC) signs
+        // its certificate requests with the PSID in its appPermissions (623), so either kind
+        // of end entity may use the PSIDs a group grants; the group must grant some kind.
+        let app = g.ee_type.0.iter().take(2).any(|b| *b);
         let covers = match &g.subject_permissions {
             SubjectPermissions::All(()) => true,
             SubjectPermissions::Explicit(list) => list.0.iter().any(|r| {
@@ -506,7 +508,10 @@ fn issue_group_covers(
 }
 
 /// An absent range, or `all`, allows any SSP; an opaque range lists the allowed values; a
-/// bitmap range fixes the bits under its mask (1609.2 §6.4.30).
+/// bitmap range fixes the SSP bits where `sspBitmask` has a 1 to `sspValue`'s and leaves the
+/// others free. The ETSI conformance pool's ranges read sensibly only this way: CAM value
+/// `01 FF FC` mask `FF 00 03` fixes the version octet to 1 and the two reserved low bits to 0;
+/// DENM `01 FF FF FF` / `FF 00 00 00` fixes only the version.
 fn ssp_in_range(ssp: Option<&ServiceSpecificPermissions>, range: Option<&SspRange>) -> bool {
     match range {
         None | Some(SspRange::All(())) => true,
@@ -522,7 +527,7 @@ fn ssp_in_range(ssp: Option<&ServiceSpecificPermissions>, range: Option<&SspRang
                     && s.0
                         .iter()
                         .zip(b.ssp_value.iter().zip(b.ssp_bitmask.iter()))
-                        .all(|(v, (want, mask))| v & mask == want & mask)
+                        .all(|(v, (want, fixed))| v & fixed == want & fixed)
             }
             Some(_) => false,
         },

@@ -113,6 +113,56 @@ fn etsi_pool_chains_validate_and_the_anomalous_ones_fail() {
 }
 
 #[test]
+fn etsi_pool_end_entities_hold_only_what_their_issuers_may_grant() {
+    // Every PSID an end-entity certificate of the pool lists goes through the per-SPDU
+    // permission walk (issuers' certIssuePermissions, SSP ranges with bitmap masks, chain
+    // lengths). The pool's CAM range (value 01 FF FC, mask FF 00 03) fixes the version octet
+    // and keeps the two reserved low bits at 0, so every AT whose CAM SSP sets them is
+    // refused: the "bad SSP" CAM_BO_02/03 and the IUT C/D/E ATs (01 FF FF). DENM ranges fix
+    // only the version. The enrolment certificates' PSID 623 is refused for the two "bad
+    // input" ECs by their EA's range, and for TS_A_EC because the root grants 623 only one
+    // level deep (minChainLength 1, chainLengthRange 0) while the EC sits two below it.
+    let Some(v) = vectors() else { return };
+    let entries = pool(&v);
+    let mut st = store_of(&entries);
+    let (mut granted, mut refused) = (0, Vec::new());
+    for e in &entries {
+        if e.cert.tbs().cert_issue_permissions.is_some() || e.cert.is_self_signed() {
+            continue;
+        }
+        let at = e.cert.valid_from_unix() + 3_600;
+        let Ok(chain) = st.validate(&Arc::new(e.cert.clone()), at) else {
+            continue;
+        };
+        for (psid, _) in e.cert.app_permissions() {
+            match rsu_security::trust::permits(&chain, psid, false) {
+                Ok(_) => granted += 1,
+                Err(_) => refused.push(format!("{} {psid}", e.name)),
+            }
+        }
+    }
+    assert_eq!(
+        refused,
+        [
+            "CERT_IUT_CAM_BO_02_AT 36",
+            "CERT_IUT_CAM_BO_03_AT 36",
+            "CERT_IUT_C_AT 36",
+            "CERT_IUT_C_AT_8 36",
+            "CERT_IUT_D_AT 36",
+            "CERT_IUT_D_AT_8 36",
+            "CERT_IUT_E_AT 36",
+            "CERT_IUT_E_AT_8 36",
+            "CERT_TS_A_EC 623",
+            "CERT_TS_CAM_BO_02_AT 36",
+            "CERT_TS_CAM_BO_03_AT 36",
+            "CERT_TS_EC_ENR_RCV_02_BI_02 623",
+            "CERT_TS_EC_ENR_RCV_02_BI_03 623",
+        ]
+    );
+    assert!(granted > 60, "{granted}");
+}
+
+#[test]
 fn production_cam_signature_verifies_with_its_certificate() {
     let Some(v) = vectors() else { return };
     let bytes = spdu_hex(&v, "vanetza VW");
