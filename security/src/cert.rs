@@ -4,7 +4,7 @@
 
 use crate::coer;
 use crate::guard::{self, GuardError};
-use crate::hash::{Digest, HashAlg, HashedId3, HashedId8};
+use crate::hash::{Digest, HashAlg, HashedId3, HashedId8, SigningInput};
 use crate::keys::{self, Curve, KeyError, RawSignature, VerifyKey};
 use rasn_its::ieee1609dot2::base_types::{
     Duration, EccP256CurvePoint, EccP384CurvePoint, PsidSsp, PublicVerificationKey,
@@ -303,17 +303,9 @@ fn decompress(k: &VerificationKeyIndicator) -> Result<KeyIndicator, KeyError> {
         VerificationKeyIndicator::VerificationKey(k) => {
             Ok(KeyIndicator::Explicit(VerifyKey::from_its(k)?))
         }
-        VerificationKeyIndicator::ReconstructionValue(p) => {
-            let sec1 = match p {
-                EccP256CurvePoint::CompressedY0(x) => [&[2u8][..], &x[..]].concat(),
-                EccP256CurvePoint::CompressedY1(x) => [&[3u8][..], &x[..]].concat(),
-                EccP256CurvePoint::Uncompressed(u) => [&[4u8][..], &u.x[..], &u.y[..]].concat(),
-                _ => return Err(KeyError::NotAPoint("reconstructionValue")),
-            };
-            p256::PublicKey::from_sec1_bytes(&sec1)
-                .map(KeyIndicator::Implicit)
-                .map_err(|_| KeyError::OffCurve("reconstructionValue"))
-        }
+        VerificationKeyIndicator::ReconstructionValue(p) => crate::ecqv::point_from_its(p)
+            .map(KeyIndicator::Implicit)
+            .map_err(|_| KeyError::OffCurve("reconstructionValue")),
         #[allow(unreachable_patterns)]
         _ => Err(KeyError::Unsupported("verifyKeyIndicator alternative")),
     }
@@ -426,11 +418,8 @@ pub fn verify_certificate_signature(
         Some(i) => i.digest_with(alg),
         None => alg.digest(b""),
     };
-    let check = |tbs: &[u8]| {
-        let data_hash = alg.digest(tbs);
-        let message = [data_hash.as_bytes(), signer_hash.as_bytes()].concat();
-        issuer_key.verify(&message, sig)
-    };
+    let check =
+        |tbs: &[u8]| issuer_key.verify(SigningInput::new(alg, tbs, &signer_hash).as_bytes(), sig);
     // 1609.2 signs the canonical form; issuers that signed a certificate with an uncompressed
     // key as it stands (the ETSI test pool's *_N_* certificates) are accepted too: both forms
     // carry the same key, so nothing an attacker could choose differs.

@@ -79,6 +79,17 @@ fn shift_right_one_bit(digest: &[u8; 32]) -> [u8; 32] {
     out
 }
 
+/// The digest a 1609.2 implicit certificate feeds into e: `SHA-256(H(tbs) || H(issuer))`,
+/// with `tbs_coer` the COER of its `ToBeSignedCertificate` and `issuer_digest` the SHA-256 of
+/// the issuing certificate (the same input an explicit certificate's signature covers).
+pub fn certificate_digest(tbs_coer: &[u8], issuer_digest: &crate::hash::Digest) -> [u8; 32] {
+    let alg = crate::hash::HashAlg::Sha256;
+    let input = crate::hash::SigningInput::new(alg, tbs_coer, issuer_digest);
+    let mut digest = [0u8; 32];
+    digest.copy_from_slice(alg.digest(input.as_bytes()).as_bytes());
+    digest
+}
+
 /// Public key reconstruction, SEC 4 §3.5: `Q_U = e·P_U + Q_CA`.
 ///
 /// `reconstruction_value` is `P_U` from the certificate's `verifyKeyIndicator`,

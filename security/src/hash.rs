@@ -136,6 +136,32 @@ fn sm3_digest(_parts: &[&[u8]]) -> Digest {
     Digest::from_slice(&[0u8; 32])
 }
 
+/// The 1609.2 §5.3.1 signing input `H(data) || H(signer)`: what ECDSA signs (hashing it once
+/// more) and what ECQV hashes into its integer e. `signer` is `H(signer certificate)`, or
+/// `H("")` for self-signed.
+#[derive(Clone, Copy)]
+pub struct SigningInput {
+    len: u8,
+    bytes: [u8; 96],
+}
+
+impl SigningInput {
+    pub fn new(alg: HashAlg, data: &[u8], signer: &Digest) -> Self {
+        let n = alg.output_len();
+        let mut bytes = [0u8; 96];
+        bytes[..n].copy_from_slice(alg.digest(data).as_bytes());
+        bytes[n..2 * n].copy_from_slice(&signer.as_bytes()[..n]);
+        SigningInput {
+            len: (2 * n) as u8,
+            bytes,
+        }
+    }
+
+    pub fn as_bytes(&self) -> &[u8] {
+        &self.bytes[..usize::from(self.len)]
+    }
+}
+
 /// The low-order eight octets of a certificate hash (1609.2 §6.3.5).
 #[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct HashedId8(pub [u8; 8]);

@@ -6,7 +6,7 @@
 use crate::cert::{CertError, Certificate};
 use crate::coer;
 use crate::ecqv::{self, HashToInteger};
-use crate::hash::HashAlg;
+use crate::hash::{HashAlg, SigningInput};
 use crate::keys::{RawSignature, VerifyKey};
 use crate::sign::{self, SignError, SignerBackend};
 use crate::time;
@@ -143,32 +143,31 @@ pub fn issue_explicit(
         subject.to_its().map_err(CertError::from)?,
     ))?;
     let tbs_bytes = coer::encode(&tbs)?;
-    let (issuer_id, signer_hash, backend): (IssuerIdentifier, Vec<u8>, &dyn SignerBackend) =
-        match issuer {
-            Some((cert, key)) => {
-                let alg = key.curve().hash();
-                let id = cert.digest_with(alg).hashed_id8().into();
-                let ident = match alg {
-                    HashAlg::Sha256 => IssuerIdentifier::Sha256AndDigest(id),
-                    HashAlg::Sha384 => IssuerIdentifier::Sha384AndDigest(id),
-                    HashAlg::Sm3 => IssuerIdentifier::Sm3AndDigest(id),
-                };
-                (ident, cert.digest_with(alg).as_bytes().to_vec(), key)
-            }
-            None => {
-                let key = self_key
-                    .ok_or_else(|| PkiError::Invalid("self-signed needs its key".into()))?;
-                let alg = key.curve().hash();
-                (
-                    IssuerIdentifier::VSelf(alg.to_its()),
-                    alg.digest(b"").as_bytes().to_vec(),
-                    key,
-                )
-            }
-        };
+    let (issuer_id, signer_hash, backend): (
+        IssuerIdentifier,
+        crate::hash::Digest,
+        &dyn SignerBackend,
+    ) = match issuer {
+        Some((cert, key)) => {
+            let alg = key.curve().hash();
+            let id = cert.digest_with(alg).hashed_id8().into();
+            let ident = match alg {
+                HashAlg::Sha256 => IssuerIdentifier::Sha256AndDigest(id),
+                HashAlg::Sha384 => IssuerIdentifier::Sha384AndDigest(id),
+                HashAlg::Sm3 => IssuerIdentifier::Sm3AndDigest(id),
+            };
+            (ident, cert.digest_with(alg), key)
+        }
+        None => {
+            let key =
+                self_key.ok_or_else(|| PkiError::Invalid("self-signed needs its key".into()))?;
+            let alg = key.curve().hash();
+            (IssuerIdentifier::VSelf(alg.to_its()), alg.digest(b""), key)
+        }
+    };
     let alg = backend.curve().hash();
-    let message = [alg.digest(&tbs_bytes).as_bytes(), &signer_hash[..]].concat();
-    let sig: RawSignature = backend.sign(&message)?;
+    let sig: RawSignature =
+        backend.sign(SigningInput::new(alg, &tbs_bytes, &signer_hash).as_bytes())?;
     let base = CertificateBase::builder()
         .r#type(CertificateType::Explicit)
         .issuer(issuer_id)
@@ -194,13 +193,8 @@ pub fn issue_implicit(
     let tbs = spec.to_tbs(VerificationKeyIndicator::ReconstructionValue(
         ecqv::point_to_its_compressed(&p_u),
     ))?;
-    let alg = HashAlg::Sha256;
-    let e = alg.digest_parts(&[
-        alg.digest(&coer::encode(&tbs)?).as_bytes(),
-        issuer.digest_with(alg).as_bytes(),
-    ]);
-    let mut digest = [0u8; 32];
-    digest.copy_from_slice(e.as_bytes());
+    let digest =
+        ecqv::certificate_digest(&coer::encode(&tbs)?, &issuer.digest_with(HashAlg::Sha256));
     let r = ecqv::ca_private_reconstruction(rule, &digest, k, ca_key);
     let base = CertificateBase::builder()
         .r#type(CertificateType::Implicit)

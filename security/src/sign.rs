@@ -8,7 +8,7 @@
 //! certificate's HashedId3 (1609.2 §8; TS 103 097 §7.1.1).
 
 use crate::cert::Certificate;
-use crate::hash::{Digest, HashAlg, HashedId3};
+use crate::hash::{Digest, HashAlg, HashedId3, SigningInput};
 use crate::keys::{Curve, RawSignature, VerifyKey};
 use crate::spdu::{self, Header, SignerField};
 use crate::time;
@@ -355,11 +355,8 @@ impl Signer {
             return Err(SignError::CertificateNotValid { from, until });
         }
         let tbs = spdu::encode_tbs(payload, header)?;
-        let n = self.hash.output_len();
-        let mut message = [0u8; 96];
-        message[..n].copy_from_slice(self.hash.digest(&tbs).as_bytes());
-        message[n..2 * n].copy_from_slice(self.cert_hash.as_bytes());
-        let sig = self.backend.sign(&message[..2 * n])?;
+        let input = SigningInput::new(self.hash, &tbs, &self.cert_hash);
+        let sig = self.backend.sign(input.as_bytes())?;
         let full = self.p2pcd_pending
             || self.last_full_us.is_none_or(|t| {
                 now_unix_us.saturating_sub(t) >= self.policy.interval_us || now_unix_us < t

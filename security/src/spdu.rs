@@ -157,11 +157,8 @@ impl SignedSpdu<'_> {
         if alg != key.curve().hash() {
             return false;
         }
-        let n = alg.output_len();
-        let mut message = [0u8; 96];
-        message[..n].copy_from_slice(alg.digest(self.tbs_bytes).as_bytes());
-        message[n..2 * n].copy_from_slice(signer.digest_with(alg).as_bytes());
-        key.verify(&message[..2 * n], &self.signature)
+        let input = crate::hash::SigningInput::new(alg, self.tbs_bytes, &signer.digest_with(alg));
+        key.verify(input.as_bytes(), &self.signature)
     }
 
     /// The payload carried as `data` → `unsecuredData`, if any.
