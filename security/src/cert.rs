@@ -264,23 +264,23 @@ impl Certificate {
 
     /// `appPermissions` as (PSID, SSP) pairs; PSIDs too large for u64 are skipped.
     pub fn app_permissions(&self) -> Vec<(u64, Option<&ServiceSpecificPermissions>)> {
+        self.app_permission_iter().collect()
+    }
+
+    fn app_permission_iter(
+        &self,
+    ) -> impl Iterator<Item = (u64, Option<&ServiceSpecificPermissions>)> {
         self.tbs()
             .app_permissions
-            .as_ref()
-            .map(|s| {
-                s.0.iter()
-                    .filter_map(|p: &PsidSsp| {
-                        Some((u64::try_from(&p.psid.0).ok()?, p.ssp.as_ref()))
-                    })
-                    .collect()
-            })
-            .unwrap_or_default()
+            .iter()
+            .flat_map(|s| s.0.iter())
+            .filter_map(|p: &PsidSsp| Some((u64::try_from(&p.psid.0).ok()?, p.ssp.as_ref())))
     }
 
     /// The SSP for `psid` if the certificate permits it: `Some(None)` is permitted without SSP.
+    /// (No allocation: the signer asks this for every SPDU.)
     pub fn permission(&self, psid: u64) -> Option<Option<&ServiceSpecificPermissions>> {
-        self.app_permissions()
-            .into_iter()
+        self.app_permission_iter()
             .find(|(p, _)| *p == psid)
             .map(|(_, s)| s)
     }

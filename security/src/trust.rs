@@ -246,6 +246,20 @@ impl TrustStore {
         self.validate(&cert, at_unix)
     }
 
+    /// As [`TrustStore::validate`] for a certificate that came with an SPDU: it is cloned
+    /// into the store's keeping only when its chain is not cached yet.
+    pub fn validate_received(
+        &mut self,
+        cert: &Certificate,
+        at_unix: i64,
+    ) -> Result<Arc<ValidatedCert>, ChainError> {
+        if let Some(v) = self.cached(&cert.hashed_id8()) {
+            self.check_time(&v, at_unix)?;
+            return Ok(v);
+        }
+        self.validate(&Arc::new(cert.clone()), at_unix)
+    }
+
     /// Validates `cert`'s chain at `at_unix` (Unix seconds).
     pub fn validate(
         &mut self,
@@ -293,7 +307,11 @@ impl TrustStore {
 
     fn check_time(&self, v: &ValidatedCert, at: i64) -> Result<(), ChainError> {
         let tol = self.config.time_tolerance_s;
-        // Report the certificate that is out of time, nearest the signer first.
+        // The chain's validity is the intersection kept in `v`; only when `at` falls outside
+        // it is the chain walked to report which certificate is out of time, nearest first.
+        if at + tol >= v.valid_from && at - tol <= v.valid_until {
+            return Ok(());
+        }
         let mut c = Some(v);
         while let Some(x) = c {
             let (from, until) = (x.cert.valid_from_unix(), x.cert.valid_until_unix());
@@ -379,13 +397,10 @@ impl TrustStore {
                 };
                 let issuer_pk = p256::PublicKey::from_sec1_bytes(uncompressed)
                     .map_err(|_| ChainError::Malformed(id, "issuer key".into()))?;
-                let alg = crate::hash::HashAlg::Sha256;
-                let e = alg.digest_parts(&[
-                    alg.digest(cert.tbs_bytes()).as_bytes(),
-                    issuer.cert.digest_with(alg).as_bytes(),
-                ]);
-                let mut digest = [0u8; 32];
-                digest.copy_from_slice(e.as_bytes());
+                let digest = ecqv::certificate_digest(
+                    cert.tbs_bytes(),
+                    &issuer.cert.digest_with(crate::hash::HashAlg::Sha256),
+                );
                 let pk = ecqv::reconstruct_public_key(
                     self.config.ecqv_rule,
                     &digest,

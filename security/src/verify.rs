@@ -249,7 +249,7 @@ impl Verifier {
                 }
                 let r = self
                     .store
-                    .validate(&Arc::new(first.clone()), now_s)
+                    .validate_received(first, now_s)
                     .map_err(chain_reason);
                 if r.is_ok() {
                     self.store.learn(first);
