@@ -3,7 +3,7 @@
 use rsu_security::cert::Certificate;
 use rsu_security::pki;
 use rsu_security::sign::{self, Signer};
-use rsu_security::spdu::{SignerInfo, Spdu};
+use rsu_security::spdu::SignerInfo;
 use rsu_security::time;
 use rsu_security::trust::{TrustConfig, TrustStore};
 use rsu_security::verify::{Verifier, VerifierConfig};
@@ -134,15 +134,12 @@ pub fn verify(trust: &Path, spdu: &[u8], now_us: i64) -> Result<(serde_json::Val
     if let Some(r) = &out.reason {
         json["detail"] = serde_json::Value::String(r.to_string());
     }
-    if let Some(s) = signed {
-        if let SignerInfo::Certificates(_) = s.signer {
-            json["signerForm"] = "certificate".into();
-        } else if let SignerInfo::Digest(_) = s.signer {
-            json["signerForm"] = "digest".into();
-        }
-    }
-    if let Spdu::Unsecured(_) = out.spdu {
-        json["signerForm"] = serde_json::Value::Null;
+    // Unsecured data has no signer (null); a self-signed SPDU gets no form.
+    match signed.map(|s| &s.signer) {
+        None => json["signerForm"] = serde_json::Value::Null,
+        Some(SignerInfo::Certificates(_)) => json["signerForm"] = "certificate".into(),
+        Some(SignerInfo::Digest(_)) => json["signerForm"] = "digest".into(),
+        Some(SignerInfo::SelfSigned) => {}
     }
     Ok((json, if out.is_valid() { 0 } else { 1 }))
 }

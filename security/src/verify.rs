@@ -9,7 +9,7 @@ use crate::hash::{HashedId3, HashedId8};
 use crate::region::{self, Containment};
 use crate::spdu::{self, SignedSpdu, SignerInfo, Spdu, SpduError};
 use crate::time;
-use crate::trust::{self, ChainError, PermissionError, RegionPolicy, TrustStore, ValidatedCert};
+use crate::trust::{self, ChainError, RegionPolicy, TrustStore, ValidatedCert};
 use std::fmt;
 use std::sync::Arc;
 
@@ -100,27 +100,6 @@ impl Reason {
             Reason::BadSignature => "bad_signature",
         }
     }
-
-    /// Every code, for metrics labels.
-    pub const ALL_CODES: [&'static str; 17] = [
-        "malformed",
-        "unsigned",
-        "self_signed",
-        "unknown_signer",
-        "unknown_issuer",
-        "untrusted_root",
-        "certificate_expired",
-        "certificate_not_yet_valid",
-        "bad_certificate",
-        "psid_not_permitted",
-        "missing_generation_time",
-        "generation_time_outside_certificate",
-        "stale",
-        "from_future",
-        "expired",
-        "outside_region",
-        "bad_signature",
-    ];
 }
 
 impl fmt::Display for Reason {
@@ -309,12 +288,7 @@ impl Verifier {
         }
         let ssp_required = self.config.ssp_required.contains(&h.psid);
         if let Err(e) = trust::permits(&signer, h.psid, ssp_required) {
-            return fail(Reason::PsidNotPermitted(match e {
-                PermissionError::NotInAppPermissions(_) | PermissionError::SspMissing { .. } => {
-                    e.to_string()
-                }
-                PermissionError::NotIssuable { .. } => e.to_string(),
-            }));
+            return fail(Reason::PsidNotPermitted(e.to_string()));
         }
         if let (Some(loc), Some(region)) = (h.generation_location, &signer.region) {
             match region::contains_point(region, loc.lat_e7, loc.lon_e7) {
