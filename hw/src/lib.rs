@@ -1,4 +1,12 @@
-//! Everything below the security layer: radios, network framing (WSMP, GeoNetworking+BTP,
-//! DSMP), pcap capture and GNSS.
-//!
-//! Empty until its issue is worked: the crate exists so the workspace has its final shape.
+//! Everything below the security layer: the radio interface and its backends, network
+//! framing (IEEE 1609.3 WSMP, ETSI GeoNetworking + BTP, China's DSMP), channels, pcap
+//! capture, and the RSU's position and time (GNSS).
+
+pub mod channels;
+pub mod psid;
+pub mod radio;
+pub mod wire;
+
+pub use psid::{Psid, PsidError};
+pub use radio::{DataRate, Radio, RadioError, RxFrame, RxMeta, SpsFlow, TxFrame, TxMeta};
+pub use wire::{EtherType, Layer, MacAddr, WireError};

@@ -5,5 +5,4 @@
 
 pub mod demo;
 pub mod input;
-pub mod psid;
 pub mod security_cli;

@@ -1,5 +1,6 @@
 //! `rsu pki init`, `rsu sign` and `rsu verify`: IEEE 1609.2 tools over `rsu-security`.
 
+use rsu_hw::Psid;
 use rsu_security::cert::Certificate;
 use rsu_security::pki;
 use rsu_security::sign::{self, Signer};
@@ -47,7 +48,12 @@ pub fn pki_init(
         d = dir.display(),
         root = report.root.hashed_id8(),
         rsu = report.rsu.hashed_id8(),
-        psids = pki::RSU_PSIDS.map(crate::psid::p_encode).join(" "),
+        psids = pki::RSU_PSIDS
+            .map(|p| u32::try_from(p)
+                .ok()
+                .and_then(Psid::new)
+                .map_or_else(|| p.to_string(), |p| p.to_string()))
+            .join(" "),
     ))
 }
 
@@ -92,7 +98,7 @@ pub fn sign(
     now_us: i64,
     digest: bool,
 ) -> Result<String, Failure> {
-    let psid = crate::psid::parse(psid).map_err(bad)?;
+    let psid = u64::from(Psid::parse(psid).map_err(bad)?.value());
     let bytes = std::fs::read(cert).map_err(|e| bad(format!("{}: {e}", cert.display())))?;
     let cert =
         Certificate::from_coer(&bytes).map_err(|e| bad(format!("{}: {e}", cert.display())))?;

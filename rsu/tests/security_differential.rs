@@ -138,5 +138,5 @@ fn rsu_and_the_independent_oracle_agree_both_ways() {
 }
 
 fn psid_decimal(p: &str) -> String {
-    rsu::psid::parse(p).unwrap().to_string()
+    rsu_hw::Psid::parse(p).unwrap().value().to_string()
 }
