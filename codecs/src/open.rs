@@ -293,7 +293,7 @@ mod tests {
 
     fn bits_to_bytes(bits: &str) -> Vec<u8> {
         let mut bits = bits.to_owned();
-        while bits.len() % 8 != 0 {
+        while !bits.len().is_multiple_of(8) {
             bits.push('0');
         }
         bits.as_bytes()

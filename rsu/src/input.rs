@@ -37,7 +37,7 @@ pub fn parse_hex(text: &str) -> Result<Vec<u8>, InputError> {
             "character {shown:?} at hex digit {pos} is not a hex digit"
         )));
     }
-    if digits.len() % 2 != 0 {
+    if !digits.len().is_multiple_of(2) {
         return Err(InputError::BadHex(format!(
             "{} hex digits: an odd count cannot be octets",
             digits.len()

@@ -272,19 +272,19 @@ impl Verifier {
                 {
                     return fail(Reason::GenerationTimeOutsideCertificate);
                 }
-                if let Some(exp) = h.expiry_time {
-                    if exp <= generated {
-                        return fail(Reason::Malformed(
-                            "expiryTime not after generationTime".into(),
-                        ));
-                    }
+                if let Some(exp) = h.expiry_time
+                    && exp <= generated
+                {
+                    return fail(Reason::Malformed(
+                        "expiryTime not after generationTime".into(),
+                    ));
                 }
             }
         }
-        if let Some(exp) = h.expiry_time {
-            if exp < time::time64_from_unix_micros(now_us) {
-                return fail(Reason::Expired);
-            }
+        if let Some(exp) = h.expiry_time
+            && exp < time::time64_from_unix_micros(now_us)
+        {
+            return fail(Reason::Expired);
         }
         let ssp_required = self.config.ssp_required.contains(&h.psid);
         if let Err(e) = trust::permits(&signer, h.psid, ssp_required) {
