@@ -6,8 +6,10 @@
 //! truncated or inconsistent input with a [`WireError`] that says which layer and field.
 
 pub mod ethernet;
+pub mod wsmp;
 
 pub use ethernet::{EtherType, EthernetFrame, EthernetRepr, MacAddr};
+pub use wsmp::{ExtensionElement, WsmpHeaderPrefix, WsmpPacket, WsmpRepr};
 
 use std::fmt;
 
