@@ -5,9 +5,13 @@
 //! Every parser takes bytes from outside the process: it never panics, and it rejects
 //! truncated or inconsistent input with a [`WireError`] that says which layer and field.
 
+pub mod dsmp;
 pub mod ethernet;
+pub mod wsmp;
 
+pub use dsmp::{Aid, DsmpHeaderPrefix, DsmpPacket, DsmpRepr, is_dsmp};
 pub use ethernet::{EtherType, EthernetFrame, EthernetRepr, MacAddr};
+pub use wsmp::{ExtensionElement, WsmpHeaderPrefix, WsmpPacket, WsmpRepr};
 
 use std::fmt;
 
