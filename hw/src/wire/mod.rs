@@ -5,8 +5,10 @@
 //! Every parser takes bytes from outside the process: it never panics, and it rejects
 //! truncated or inconsistent input with a [`WireError`] that says which layer and field.
 
+pub mod btp;
 pub mod ethernet;
 
+pub use btp::{BtpKind, BtpPacket, BtpPort, BtpRepr};
 pub use ethernet::{EtherType, EthernetFrame, EthernetRepr, MacAddr};
 
 use std::fmt;
