@@ -7,9 +7,15 @@
 
 pub mod btp;
 pub mod ethernet;
+pub mod geonet;
 
 pub use btp::{BtpKind, BtpPacket, BtpPort, BtpRepr};
 pub use ethernet::{EtherType, EthernetFrame, EthernetRepr, MacAddr};
+pub use geonet::{
+    AreaShape, BasicHeader, BasicNextHeader, CommonHeader, CommonNextHeader, Extended, GeoArea,
+    GeoNetworkingPacket, GeoNetworkingRepr, GnAddress, GnBtpHeaders, Lifetime, LifetimeBase,
+    LongPositionVector, StationType, Timestamp, TrafficClass,
+};
 
 use std::fmt;
 
