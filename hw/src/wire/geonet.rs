@@ -505,7 +505,7 @@ impl LongPositionVector {
         }
     }
 
-    /// Reads and checks the vector at `at`; errors name `at`-relative fields.
+    /// Reads the vector at `at` and checks its position; error offsets count from `data`'s start.
     fn parse(data: &[u8], at: usize) -> Result<Self, WireError> {
         let b: [u8; LONG_POSITION_VECTOR_LEN] = array("source position vector", data, at)?;
         let v = Self::from_bytes(&b);
