@@ -5,12 +5,20 @@
 //! Every parser takes bytes from outside the process: it never panics, and it rejects
 //! truncated or inconsistent input with a [`WireError`] that says which layer and field.
 
+pub mod btp;
 pub mod dsmp;
 pub mod ethernet;
+pub mod geonet;
 pub mod wsmp;
 
+pub use btp::{BtpKind, BtpPacket, BtpPort, BtpRepr};
 pub use dsmp::{Aid, DsmpHeaderPrefix, DsmpPacket, DsmpRepr, is_dsmp};
 pub use ethernet::{EtherType, EthernetFrame, EthernetRepr, MacAddr};
+pub use geonet::{
+    AreaShape, BasicHeader, BasicNextHeader, CommonHeader, CommonNextHeader, Extended, GeoArea,
+    GeoNetworkingPacket, GeoNetworkingRepr, GnAddress, GnBtpHeaders, Lifetime, LifetimeBase,
+    LongPositionVector, StationType, Timestamp, TrafficClass,
+};
 pub use wsmp::{ExtensionElement, WsmpHeaderPrefix, WsmpPacket, WsmpRepr};
 
 use std::fmt;
