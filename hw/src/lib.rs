@@ -3,6 +3,7 @@
 //! capture, and the RSU's position and time (GNSS).
 
 pub mod channels;
+pub mod demux;
 pub mod ip;
 pub mod psid;
 pub mod radio;
