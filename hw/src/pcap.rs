@@ -168,7 +168,7 @@ fn radiotap_header(frame: &CapturedFrame) -> Vec<u8> {
     }
     if let Some(channel) = frame.channel {
         present |= RT_CHANNEL;
-        if h.len() % 2 != 0 {
+        if !h.len().is_multiple_of(2) {
             h.push(0);
         }
         let width = frame.width_mhz.unwrap_or(default_width_mhz(channel));

@@ -6,6 +6,8 @@
 //! Payloads are [`Bytes`], so a message encoded and signed once reaches the radio, a capture
 //! file and any number of simulated receivers without being copied.
 
+pub mod loopback;
+
 use std::future::Future;
 use std::time::Duration;
 
