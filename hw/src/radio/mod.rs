@@ -7,6 +7,7 @@
 //! file and any number of simulated receivers without being copied.
 
 pub mod loopback;
+pub mod udp;
 
 use std::future::Future;
 use std::time::Duration;
