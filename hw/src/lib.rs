@@ -10,5 +10,8 @@ pub mod wire;
 
 pub use pcap::{CapturedFrame, LinkType, PcapError, PcapReader, PcapRecord, PcapWriter};
 pub use psid::{Psid, PsidError};
+pub use radio::capture::Capture;
+pub use radio::loopback::{LoopbackMedium, LoopbackRadio};
+pub use radio::udp::UdpMedium;
 pub use radio::{DataRate, Radio, RadioError, RxFrame, RxMeta, SpsFlow, TxFrame, TxMeta};
 pub use wire::{EtherType, Layer, MacAddr, WireError};
