@@ -21,7 +21,7 @@
 //!
 //! Time is tokio's: under `#[tokio::test(start_paused = true)]` delays are exact and tests
 //! with thousands of frames take milliseconds. Create the medium inside the runtime.
-//! Payloads are [`Bytes`]: every receiver gets the sender's buffer, not a copy.
+//! Payloads are [`Bytes`](bytes::Bytes): every receiver gets the sender's buffer, not a copy.
 
 use std::cmp::{Ordering, Reverse};
 use std::collections::{BTreeMap, BinaryHeap, HashMap, VecDeque};
