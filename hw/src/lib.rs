@@ -5,10 +5,15 @@
 pub mod channels;
 pub mod demux;
 pub mod ip;
+pub mod pcap;
 pub mod psid;
 pub mod radio;
 pub mod wire;
 
+pub use pcap::{CapturedFrame, LinkType, PcapError, PcapReader, PcapRecord, PcapWriter};
 pub use psid::{Psid, PsidError};
+pub use radio::capture::Capture;
+pub use radio::loopback::{LoopbackMedium, LoopbackRadio};
+pub use radio::udp::UdpMedium;
 pub use radio::{DataRate, Radio, RadioError, RxFrame, RxMeta, SpsFlow, TxFrame, TxMeta};
 pub use wire::{EtherType, Layer, MacAddr, WireError};
