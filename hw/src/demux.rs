@@ -2,7 +2,9 @@
 //! protocol family, handing each upper layer its data as a slice of the received buffer.
 //!
 //! - `0x88DC`: WSMP (IEEE 1609.3), or DSMP (China) when the first octet is DSMP's
-//!   adaptation-layer type: a WSMP v3 first octet always carries version bits 3, DSMP's is 4.
+//!   adaptation-layer type: a WSMP v3 first octet always carries version bits 3, DSMP's is 4
+//!   (accepted from stacks that put DSMP under the WSMP EtherType; we send it as below).
+//! - `0x88B5` ([`EtherType::DSMP`]): DSMP as this project frames it.
 //! - `0x8947`: GeoNetworking, then BTP-A/B when the common header says so. A secured packet
 //!   (basic next header 2) goes up undissected: its common header is inside the signed data.
 //! - `0x86DD`: IPv6, for [`crate::ip::IpServices`]: smoltcp would drop the other EtherTypes,
@@ -87,15 +89,8 @@ impl DemuxError {
 pub fn demux(frame: &RxFrame) -> Result<Network, DemuxError> {
     let payload = &frame.payload;
     match frame.ethertype {
-        EtherType::WSMP if payload.first().copied().is_some_and(is_dsmp) => {
-            let packet = DsmpPacket::new_checked(payload.as_ref())?;
-            let header = DsmpRepr::parse(&packet)?;
-            let start = header.header_len();
-            Ok(Network::Dsmp {
-                data: payload.slice(start..start + header.payload_len),
-                header,
-            })
-        }
+        EtherType::DSMP => dsmp(payload),
+        EtherType::WSMP if payload.first().copied().is_some_and(is_dsmp) => dsmp(payload),
         EtherType::WSMP => {
             let packet = WsmpPacket::new_checked(payload.as_ref())?;
             let header = WsmpRepr::parse(&packet)?;
@@ -111,6 +106,16 @@ pub fn demux(frame: &RxFrame) -> Result<Network, DemuxError> {
         }),
         other => Err(DemuxError::EtherType(other)),
     }
+}
+
+fn dsmp(payload: &Bytes) -> Result<Network, DemuxError> {
+    let packet = DsmpPacket::new_checked(payload.as_ref())?;
+    let header = DsmpRepr::parse(&packet)?;
+    let start = header.header_len();
+    Ok(Network::Dsmp {
+        data: payload.slice(start..start + header.payload_len),
+        header,
+    })
 }
 
 fn geonetworking(payload: &Bytes) -> Result<Network, DemuxError> {
@@ -207,16 +212,22 @@ mod tests {
     }
 
     #[test]
-    fn dsmp_shares_the_wsmp_ethertype() {
+    fn dsmp_under_its_own_ethertype_or_the_wsmp_one() {
         let repr = DsmpRepr::new(Aid::new(0x1234).unwrap(), 2);
         let mut buf = vec![0u8; repr.buffer_len()];
         let n = repr.emit(&mut buf).unwrap();
         buf[n..].copy_from_slice(&[0xAA, 0xBB]);
-        let Ok(Network::Dsmp { header, data }) = demux(&rx(EtherType::WSMP, buf)) else {
-            panic!("not DSMP");
-        };
-        assert_eq!(header.aid, Aid::new(0x1234).unwrap());
-        assert_eq!(&data[..], &[0xAA, 0xBB]);
+        for ethertype in [EtherType::DSMP, EtherType::WSMP] {
+            let Ok(Network::Dsmp { header, data }) = demux(&rx(ethertype, buf.clone())) else {
+                panic!("not DSMP under {ethertype}");
+            };
+            assert_eq!(header.aid, Aid::new(0x1234).unwrap());
+            assert_eq!(&data[..], &[0xAA, 0xBB]);
+        }
+        // Under its own EtherType a frame must be DSMP: WSMP there is refused.
+        let wsmp = [0x03, 0x00, 0x20, 0x00];
+        let err = demux(&rx(EtherType::DSMP, wsmp.to_vec())).unwrap_err();
+        assert_eq!(err.layer(), Layer::Dsmp);
     }
 
     fn gn_shb(port: u16, message: &[u8]) -> Vec<u8> {

@@ -4,5 +4,6 @@
 //! path. The broadcast service (controller input, scheduler, radio) arrives with its issue.
 
 pub mod demo;
+pub mod frame_cli;
 pub mod input;
 pub mod security_cli;

@@ -92,6 +92,71 @@ enum Command {
         /// A file with the SPDU (hex text or raw binary); `-` or nothing reads standard input.
         file: Option<String>,
     },
+    /// Frame one message for the air (WSMP, GeoNetworking + BTP-B, or DSMP) and write it to a
+    /// pcap file (Ethernet link type), to feed a receiver under test.
+    Frame {
+        /// Network layer.
+        #[arg(long, value_enum)]
+        net: NetArg,
+        /// WSMP PSID: p-encoded hex (`0x8002` is PSID 0x82) or decimal (`130`).
+        #[arg(long)]
+        psid: Option<String>,
+        /// DSMP AID, decimal or 0x-hex (0..=16511).
+        #[arg(long)]
+        aid: Option<String>,
+        /// BTP-B destination port (2001 CAM, 2002 DENM, 2003 MAPEM, 2004 SPATEM, 2006 IVIM).
+        #[arg(long)]
+        btp_port: Option<u16>,
+        /// Channel number (WSMP/DSMP header extension; radiotap frequency).
+        #[arg(long)]
+        channel: Option<u8>,
+        /// Data rate in Mb/s (WSMP/DSMP header extension; radiotap rate).
+        #[arg(long)]
+        rate: Option<f64>,
+        /// Transmit power in dBm (WSMP/DSMP header extension; radiotap power).
+        #[arg(long, allow_negative_numbers = true)]
+        power: Option<i8>,
+        /// Source MAC address (default 02:00:00:52:53:55, locally administered).
+        #[arg(long)]
+        src: Option<String>,
+        /// Destination MAC address (default broadcast).
+        #[arg(long)]
+        dst: Option<String>,
+        /// GeoNetworking source position and GBC area centre: LAT,LON in degrees.
+        #[arg(long, allow_hyphen_values = true)]
+        position: Option<String>,
+        /// GBC circle radius in metres (default 500).
+        #[arg(long)]
+        radius: Option<u16>,
+        /// Write radiotap + 802.11 QoS Data instead of Ethernet (channel, rate and power in
+        /// the radiotap header).
+        #[arg(long)]
+        radiotap: bool,
+        /// Unix time in seconds for the capture timestamp and GeoNetworking TST (default: now).
+        #[arg(long)]
+        at: Option<i64>,
+        /// The payload as hex text on the command line.
+        #[arg(long, conflicts_with = "file")]
+        hex: Option<String>,
+        /// A file with the payload (hex text or raw binary); `-` or nothing reads standard input.
+        file: Option<String>,
+        /// The pcap file to write.
+        #[arg(long)]
+        pcap: String,
+    },
+}
+
+/// `rsu frame --net`.
+#[derive(Copy, Clone, PartialEq, Eq, ValueEnum)]
+enum NetArg {
+    /// IEEE 1609.3 WSMP.
+    Wsmp,
+    /// ETSI GeoNetworking single-hop broadcast + BTP-B.
+    GnShb,
+    /// ETSI GeoNetworking geo-broadcast (circle) + BTP-B.
+    GnGbc,
+    /// China DSMP.
+    Dsmp,
 }
 
 #[derive(Subcommand)]
@@ -189,6 +254,49 @@ fn main() -> ExitCode {
                     rsu::security_cli::now_us(at),
                 )
                 .map(|(json, status)| (json.to_string(), status))
+            }));
+        }
+        Command::Frame {
+            net,
+            psid,
+            aid,
+            btp_port,
+            channel,
+            rate,
+            power,
+            src,
+            dst,
+            position,
+            radius,
+            radiotap,
+            at,
+            hex,
+            file,
+            pcap,
+        } => {
+            let req = rsu::frame_cli::FrameRequest {
+                net: match net {
+                    NetArg::Wsmp => rsu::frame_cli::Net::Wsmp,
+                    NetArg::GnShb => rsu::frame_cli::Net::GnShb,
+                    NetArg::GnGbc => rsu::frame_cli::Net::GnGbc,
+                    NetArg::Dsmp => rsu::frame_cli::Net::Dsmp,
+                },
+                psid,
+                aid,
+                btp_port,
+                channel,
+                rate_mbps: rate,
+                power_dbm: power,
+                src,
+                dst,
+                position,
+                radius_m: radius,
+                radiotap,
+                at,
+            };
+            return report(payload_bytes(hex, file).and_then(|payload| {
+                rsu::frame_cli::frame(&req, &payload, std::path::Path::new(&pcap))
+                    .map(|text| (text, 0))
             }));
         }
     };

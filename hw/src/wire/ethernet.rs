@@ -75,6 +75,12 @@ impl EtherType {
     pub const GEONETWORKING: EtherType = EtherType(0x8947);
     /// IPv6, for the IP services 1609.3 allows over the radio link.
     pub const IPV6: EtherType = EtherType(0x86DD);
+    /// China's DSMP on this project's Ethernet framing. On the air DSMP rides LTE-V2X PC5
+    /// non-IP, where its adaptation-layer octet, not an EtherType, names the protocol; no
+    /// EtherType is registered for it. IEEE 802's Local Experimental EtherType 1 keeps such
+    /// frames (in a pcap, on the UDP medium) from being read as malformed WSMP by WSMP
+    /// receivers and dissectors.
+    pub const DSMP: EtherType = EtherType(0x88B5);
 
     /// A short name for logs and metric labels.
     pub const fn name(self) -> &'static str {
@@ -82,6 +88,7 @@ impl EtherType {
             0x88DC => "wsmp",
             0x8947 => "geonetworking",
             0x86DD => "ipv6",
+            0x88B5 => "dsmp",
             _ => "other",
         }
     }

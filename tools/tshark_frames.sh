@@ -1,0 +1,91 @@
+#!/usr/bin/env bash
+# Frames the project writes, judged by an independent dissector (Debian's tshark):
+#  1. WSMP, PSID 0x82, all three N-header extensions, carrying a signed 1609.2 SPDU (our
+#     own signer, test PKI) around a real J2735 SPaT;
+#  2. GeoNetworking SHB + BTP-B 2004 carrying a real SPATEM;
+#  3. GeoNetworking GBC (circle) + BTP-B 2004, same SPATEM;
+#  4. the WSMP frame again as radiotap + 802.11 QoS Data (channel, rate, power in radiotap);
+#  5. a DSMP frame (tshark has no DSMP dissector: it must see EtherType 0x88B5 and no error,
+#     i.e. not mistake it for WSMP).
+# Each pcap must pass ../shared/tools/tshark-check.sh (no malformed packet, no Error-level
+# expert item), and the fields tshark reads must be the ones we asked for.
+#
+# Usage: tools/tshark_frames.sh RSU_BINARY VECTORS_DIR CHECK_SCRIPT
+set -euo pipefail
+
+rsu=$1
+vectors=$2
+check=$3
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+
+fail() { echo "FAIL: $*" >&2; exit 1; }
+hexfile() { tr -d '[:space:]' <"$1"; }
+# One field of frame 1, as tshark prints it.
+field() { tshark -r "$1" -T fields -e "$2" 2>/dev/null | head -1; }
+expect() {  # FILE FIELD WANT
+    local got
+    got=$(field "$1" "$2")
+    [[ $got == "$3" ]] || fail "$(basename "$1"): $2 is '$got', expected '$3'"
+    echo "  $2 = $got"
+}
+expect_first() {  # FILE FIELD WANT: the first of a multi-valued field (e.g. the SPDU's, not the certificate's)
+    local got
+    got=$(field "$1" "$2" | cut -d, -f1)
+    [[ $got == "$3" ]] || fail "$(basename "$1"): first $2 is '$got', expected '$3'"
+    echo "  $2 (first) = $got"
+}
+judge() {  # FILE: the shared check (malformed / Error-level expert items)
+    echo "== $(basename "$1")"
+    bash "$check" "$1" >"$work/check.log" 2>&1 || { cat "$work/check.log"; fail "$(basename "$1") has malformed or error frames"; }
+    grep -q "frames with errors: 0" "$work/check.log" || { cat "$work/check.log"; fail "tshark-check.sh gave no verdict"; }
+}
+
+spat=$(hexfile "$vectors/j2735/spat_asn1codec.hex")
+spatem=$(hexfile "$vectors/etsi/cits_spatem.hex")
+at=$(date +%s)   # the test PKI is made now, valid from now
+
+"$rsu" pki init "$work/pki" >/dev/null
+spdu=$("$rsu" sign --cert "$work/pki/rsu.oer" --key "$work/pki/rsu-key.pem" --psid 0x8002 --at "$at" --hex "$spat")
+
+"$rsu" frame --net wsmp --psid 0x8002 --channel 172 --rate 6 --power 20 --at "$at" --hex "$spdu" --pcap "$work/wsmp.pcap" >/dev/null
+judge "$work/wsmp.pcap"
+expect "$work/wsmp.pcap" eth.type 0x88dc
+expect "$work/wsmp.pcap" wsmp.psid 0x00000082
+# Element IDs in our order: channel 15, data rate 16, transmit power 4 (then tshark 4.0 lists
+# the TPID as a last "IE").
+expect "$work/wsmp.pcap" wsmp.wave_ie "15,16,4,0"
+expect "$work/wsmp.pcap" wsmp.wave_ie_data "ac,0c,94"   # 172, 12 x 500 kb/s, 20 dBm + 128
+expect_first "$work/wsmp.pcap" ieee1609dot2.protocolVersion 3
+expect_first "$work/wsmp.pcap" ieee1609dot2.psid 130
+
+"$rsu" frame --net gn-shb --btp-port 2004 --position 47.6957100,8.5413000 --at "$at" --hex "$spatem" --pcap "$work/gn-shb.pcap" >/dev/null
+judge "$work/gn-shb.pcap"
+expect "$work/gn-shb.pcap" eth.type 0x8947
+expect "$work/gn-shb.pcap" geonw.ch.htype 0x50
+expect "$work/gn-shb.pcap" geonw.src_pos.addr.type 15
+expect "$work/gn-shb.pcap" geonw.src_pos.lat 476957100
+expect "$work/gn-shb.pcap" geonw.src_pos.long 85413000
+expect "$work/gn-shb.pcap" btpb.dstport 2004
+expect "$work/gn-shb.pcap" its.messageID 4
+
+"$rsu" frame --net gn-gbc --btp-port 2004 --position 47.6957100,8.5413000 --radius 300 --at "$at" --hex "$spatem" --pcap "$work/gn-gbc.pcap" >/dev/null
+judge "$work/gn-gbc.pcap"
+expect "$work/gn-gbc.pcap" geonw.ch.htype 0x40
+expect "$work/gn-gbc.pcap" geonw.gxc.latitude 476957100
+expect "$work/gn-gbc.pcap" geonw.gxc.radius 300
+expect "$work/gn-gbc.pcap" btpb.dstport 2004
+expect "$work/gn-gbc.pcap" its.messageID 4
+
+"$rsu" frame --net wsmp --psid 0x8002 --channel 172 --rate 6 --power 20 --radiotap --at "$at" --hex "$spdu" --pcap "$work/wsmp-radiotap.pcap" >/dev/null
+judge "$work/wsmp-radiotap.pcap"
+expect "$work/wsmp-radiotap.pcap" wlan_radio.frequency 5860
+expect "$work/wsmp-radiotap.pcap" wlan_radio.data_rate 6
+expect "$work/wsmp-radiotap.pcap" wlan.bssid ff:ff:ff:ff:ff:ff
+expect "$work/wsmp-radiotap.pcap" wsmp.psid 0x00000082
+
+"$rsu" frame --net dsmp --aid 17 --channel 183 --at "$at" --hex "$spat" --pcap "$work/dsmp.pcap" >/dev/null
+judge "$work/dsmp.pcap"
+expect "$work/dsmp.pcap" eth.type 0x88b5
+
+echo "tshark $(tshark --version 2>/dev/null | head -1 | awk '{print $3}'): all frames decode as written"
