@@ -14,7 +14,8 @@
 //!   MAC rather than by `sll_pkttype`: reading the pkttype means viewing the kernel's
 //!   `sockaddr_ll` through another unsafe cast, and the source MAC is ours on every frame we
 //!   build. `PACKET_IGNORE_OUTGOING` (Linux 4.20) would spare those copies but needs an
-//!   unsafe `setsockopt` too.
+//!   unsafe `setsockopt` too. The MAC is read once, at open: after changing the interface's
+//!   address (a pseudonym change), open the radio again.
 //! - **Send: one socket per 802.11 user priority.** mac80211 takes `SO_PRIORITY` 256..=263 as
 //!   UP 0..=7 (`reference/radio.md` §2.1). Fixing the priority once per socket saves a
 //!   `setsockopt` per frame, and, because [`Radio::send`] takes `&self`, it rules out a
@@ -23,7 +24,8 @@
 //!   protocol 0, so the kernel never queues received frames on them. Each frame goes out with
 //!   `sendto` naming its EtherType, so kernels that do not parse `skb->protocol` from the
 //!   header still see the right protocol, and the payload goes out from its [`Bytes`] without
-//!   being copied, as a second I/O slice after the 14-byte header.
+//!   being copied, as a second I/O slice after the 14-byte header. `send` takes any EtherType
+//!   (the netdev carries any); only `recv` is limited to [`RX_ETHERTYPES`].
 //!
 //! # Channel, rate and power
 //!
@@ -152,7 +154,8 @@ struct Link {
 }
 
 /// An 802.11p OCB netdev (or any Ethernet-framed interface) as a [`Radio`], through AF_PACKET
-/// raw sockets. Needs root or `CAP_NET_RAW`, and a tokio runtime with I/O enabled.
+/// raw sockets. Needs root or `CAP_NET_RAW` (older kernels also want `CAP_NET_ADMIN` for
+/// `SO_PRIORITY` above 6; Linux 6.18 does not), and a tokio runtime with I/O enabled.
 pub struct RawSocketRadio {
     interface: String,
     link: Link,
