@@ -15,6 +15,12 @@ use std::time::Duration;
 
 use bytes::Bytes;
 
+#[cfg(target_os = "linux")]
+pub mod raw;
+
+#[cfg(target_os = "linux")]
+pub use raw::{RawDropReason, RawSocketCounters, RawSocketRadio};
+
 use crate::channels::ChannelError;
 use crate::wire::{EtherType, MacAddr};
 
