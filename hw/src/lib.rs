@@ -3,10 +3,12 @@
 //! capture, and the RSU's position and time (GNSS).
 
 pub mod channels;
+pub mod gnss;
 pub mod psid;
 pub mod radio;
 pub mod wire;
 
+pub use gnss::{GnssError, GnssState, PositionSource};
 pub use psid::{Psid, PsidError};
 pub use radio::{DataRate, Radio, RadioError, RxFrame, RxMeta, SpsFlow, TxFrame, TxMeta};
 pub use wire::{EtherType, Layer, MacAddr, WireError};
