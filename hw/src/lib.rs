@@ -4,12 +4,14 @@
 
 pub mod channels;
 pub mod demux;
+pub mod gnss;
 pub mod ip;
 pub mod pcap;
 pub mod psid;
 pub mod radio;
 pub mod wire;
 
+pub use gnss::{GnssError, GnssState, PositionSource};
 pub use pcap::{CapturedFrame, LinkType, PcapError, PcapReader, PcapRecord, PcapWriter};
 pub use psid::{Psid, PsidError};
 pub use radio::capture::Capture;
