@@ -10,8 +10,9 @@
 //!   reported on stderr.
 //! - Timestamps: received frames carry their radio's (tokio) timestamp; sent frames are
 //!   stamped when the radio accepted them. Both are converted to wall-clock time through one
-//!   reference taken when the capture starts, so delays between records are tokio's exact
-//!   delays (also under a paused test clock), not wall-clock readings.
+//!   reference taken when the shared writer is made, the same for every capture writing to
+//!   it, so delays between records are tokio's exact delays (also under a paused test
+//!   clock), not wall-clock readings.
 
 use std::fs::File;
 use std::io::{self, BufWriter, Write};
@@ -27,12 +28,37 @@ use crate::pcap::{CapturedFrame, LinkType, PcapWriter};
 use crate::radio::{Radio, RadioError, RxFrame, TxFrame};
 use crate::wire::MacAddr;
 
-/// A pcap writer that captures share.
-pub type SharedPcap = Arc<Mutex<PcapWriter<Box<dyn Write + Send>>>>;
+/// A pcap writer that captures share, with the one clock reference that stamps its records.
+#[derive(Clone)]
+pub struct SharedPcap {
+    writer: Arc<Mutex<PcapWriter<Box<dyn Write + Send>>>>,
+    /// Wall-clock time at a tokio instant. One per file: were it taken per capture, records
+    /// of two captures made a moment apart would be offset by that moment.
+    epoch: (SystemTime, Instant),
+}
+
+impl SharedPcap {
+    /// The writer, locked (a poisoned lock is taken over: a record is written whole or not).
+    pub fn lock(&self) -> std::sync::MutexGuard<'_, PcapWriter<Box<dyn Write + Send>>> {
+        self.writer.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    fn wall_clock(&self, at: Instant) -> SystemTime {
+        let (wall, reference) = self.epoch;
+        if at >= reference {
+            wall + (at - reference)
+        } else {
+            wall.checked_sub(reference - at).unwrap_or(wall)
+        }
+    }
+}
 
 /// Makes a writer shareable between captures.
 pub fn shared<W: Write + Send + 'static>(writer: PcapWriter<W>) -> SharedPcap {
-    Arc::new(Mutex::new(writer.boxed()))
+    SharedPcap {
+        writer: Arc::new(Mutex::new(writer.boxed())),
+        epoch: (SystemTime::now(), Instant::now()),
+    }
 }
 
 /// Counters of a capture.
@@ -49,8 +75,6 @@ pub struct Capture<R: Radio> {
     inner: R,
     pcap: SharedPcap,
     channels: Option<ChannelConfig>,
-    /// Wall-clock time at a tokio instant, to stamp records.
-    epoch: (SystemTime, Instant),
     captured: AtomicU64,
     write_errors: AtomicU64,
     warned: AtomicBool,
@@ -63,7 +87,6 @@ impl<R: Radio> Capture<R> {
             inner,
             pcap,
             channels: None,
-            epoch: (SystemTime::now(), Instant::now()),
             captured: AtomicU64::new(0),
             write_errors: AtomicU64::new(0),
             warned: AtomicBool::new(false),
@@ -107,15 +130,6 @@ impl<R: Radio> Capture<R> {
         plan.get(channel?).ok().map(|c| c.width_mhz)
     }
 
-    fn wall_clock(&self, at: Instant) -> SystemTime {
-        let (wall, reference) = self.epoch;
-        if at >= reference {
-            wall + (at - reference)
-        } else {
-            wall.checked_sub(reference - at).unwrap_or(wall)
-        }
-    }
-
     fn tx_record(&self, src: MacAddr, frame: &TxFrame) -> CapturedFrame {
         let channel = match self.channels {
             Some(c) => c.check_tx(frame.meta.channel).ok(),
@@ -153,8 +167,8 @@ impl<R: Radio> Capture<R> {
 
     fn write(&self, at: Instant, record: &CapturedFrame) {
         let result = {
-            let mut pcap = self.pcap.lock().unwrap_or_else(PoisonError::into_inner);
-            pcap.write_frame(self.wall_clock(at), record)
+            let mut pcap = self.pcap.lock();
+            pcap.write_frame(self.pcap.wall_clock(at), record)
                 .and_then(|()| pcap.flush())
         };
         match result {
