@@ -36,8 +36,9 @@
 //! test for the demultiplexer. A future WSMP version 4 with subtype 0 and no extensions
 //! would also start 0x04; revisit this if 1609.3 ever moves past version 3.
 
+use super::ext::{self, ExtFields, ExtNames, Format, Header, Writer, octets};
 use super::wsmp::{Extension, ExtensionElement};
-use super::{Layer, WireError, field};
+use super::{Layer, WireError};
 use crate::radio::DataRate;
 
 const LAYER: Layer = Layer::Dsmp;
@@ -58,9 +59,9 @@ pub const ELEMENT_ID_CHANNEL_NUMBER: u8 = 12;
 pub const ELEMENT_ID_DATA_RATE: u8 = 13;
 /// Room in a [`DsmpHeaderPrefix`]: the typed extensions need at most 14 octets, the rest is
 /// for other extensions.
-pub const MAX_PREFIX_LEN: usize = 64;
+pub const MAX_PREFIX_LEN: usize = ext::MAX_PREFIX_LEN;
 /// The longest header [`DsmpHeaderPrefix::header_bytes`] returns: prefix plus the 2-octet length.
-pub const MAX_HEADER_LEN: usize = MAX_PREFIX_LEN + 2;
+pub const MAX_HEADER_LEN: usize = ext::MAX_HEADER_LEN;
 /// The largest data length the 2-octet length field holds.
 pub const MAX_PAYLOAD_LEN: usize = 0xFFFF;
 
@@ -68,22 +69,6 @@ pub const MAX_PAYLOAD_LEN: usize = 0xFFFF;
 /// module documentation on sharing EtherType 0x88DC).
 pub const fn is_dsmp(first_octet: u8) -> bool {
     first_octet == PROTOCOL_TYPE_DSMP
-}
-
-/// Reads `N` octets at `offset`, or says which field is truncated.
-fn octets<const N: usize>(
-    data: &[u8],
-    offset: usize,
-    name: &'static str,
-) -> Result<[u8; N], WireError> {
-    let slice = field(LAYER, name, data, offset, N)?;
-    <[u8; N]>::try_from(slice).map_err(|_| WireError::Truncated {
-        layer: LAYER,
-        field: name,
-        offset,
-        needed: N,
-        available: slice.len(),
-    })
 }
 
 /// A DSMP Application Identifier: `0..=0x407F`, the range of its 1- and 2-octet forms.
@@ -129,11 +114,11 @@ impl Aid {
 
     /// Reads an AID at `offset` in `data`, returning it and the octets it took.
     pub fn read(data: &[u8], offset: usize) -> Result<(Aid, usize), WireError> {
-        let [first] = octets::<1>(data, offset, "aid")?;
+        let [first] = octets::<1>(LAYER, data, offset, "aid")?;
         match first {
             0x00..=0x7F => Ok((Aid(u16::from(first)), 1)),
             0x80..=0xBF => {
-                let wire = u16::from_be_bytes(octets::<2>(data, offset, "aid")?);
+                let wire = u16::from_be_bytes(octets::<2>(LAYER, data, offset, "aid")?);
                 Ok((Aid(wire - 0x7F80), 2))
             }
             _ => Err(WireError::Invalid {
@@ -152,6 +137,49 @@ impl From<Aid> for u16 {
         aid.0
     }
 }
+
+/// DSMP's side of the code it shares with WSMP: a 1-octet count and element lengths, a
+/// 2-octet data length.
+const FORMAT: Format = Format {
+    layer: LAYER,
+    channel_number: ELEMENT_ID_CHANNEL_NUMBER,
+    data_rate: ELEMENT_ID_DATA_RATE,
+    tx_power_used: ELEMENT_ID_TX_POWER_USED,
+    tx_power_name: "tx power used",
+    typed_id_reason: "element IDs 4, 12 and 13 belong in the typed fields",
+    length_len: |_| 1,
+    read_count: |data, offset, name| {
+        let [count] = octets::<1>(LAYER, data, offset, name)?;
+        Ok((usize::from(count), 1))
+    },
+    // ID and length are read as one field, as the implementation the layout comes from does.
+    read_element_head: |data, offset, names| {
+        let [id, len] = octets::<2>(LAYER, data, offset, names.id)?;
+        Ok((id, usize::from(len), 1))
+    },
+    write_count: |w, count, name| w.put(&[count_octet(count, name)?], name),
+    write_element_head: |w, id, len, names| {
+        let len =
+            u8::try_from(len).map_err(|_| emit_error(names.value, "longer than 255 octets"))?;
+        w.put(&[id, len], names.id)
+    },
+    payload_length_name: "length",
+    read_payload_length: |data, offset, name| {
+        let length = u16::from_be_bytes(octets::<2>(LAYER, data, offset, name)?);
+        Ok((usize::from(length), 2))
+    },
+    check_payload_len: |len| payload_len_field(len).map(drop),
+    payload_length_len: |_| 2,
+    write_payload_length: |w, len, name| w.put(&payload_len_field(len)?, name),
+};
+
+// An element's ID and length are one field in DSMP's errors, as they are read together.
+const EXT: ExtNames = ExtNames {
+    count: "extension count",
+    id: "extension element",
+    length: "extension element",
+    value: "extension value",
+};
 
 /// Where things are in a scanned header. Offsets count from the protocol type octet.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -178,7 +206,7 @@ impl Layout {
     }
 
     fn scan(data: &[u8]) -> Result<Layout, WireError> {
-        let [ptype] = octets::<1>(data, 0, "protocol type")?;
+        let [ptype] = octets::<1>(LAYER, data, 0, "protocol type")?;
         if !is_dsmp(ptype) {
             return Err(WireError::Unsupported {
                 layer: LAYER,
@@ -187,7 +215,7 @@ impl Layout {
                 supported: "0x04 (DSMP)",
             });
         }
-        let [second] = octets::<1>(data, 1, "version")?;
+        let [second] = octets::<1>(LAYER, data, 1, "version")?;
         if second >> 5 != VERSION {
             return Err(WireError::Unsupported {
                 layer: LAYER,
@@ -197,32 +225,10 @@ impl Layout {
             });
         }
         let mut at = 2;
-        let (n_count, n_start) = if second & 0x10 != 0 {
-            let [count] = octets::<1>(data, at, "extension count")?;
-            at += 1;
-            let start = at;
-            for _ in 0..count {
-                let [_id, len] = octets::<2>(data, at, "extension element")?;
-                field(LAYER, "extension value", data, at + 2, usize::from(len))?;
-                at += 2 + usize::from(len);
-            }
-            (usize::from(count), start)
-        } else {
-            (0, at)
-        };
+        let (n_count, n_start) = ext::scan(&FORMAT, second & 0x10 != 0, data, &mut at, &EXT)?;
         let (aid, aid_len) = Aid::read(data, at)?;
         at += aid_len;
-        let length = usize::from(u16::from_be_bytes(octets::<2>(data, at, "length")?));
-        let payload_at = at + 2;
-        let actual = data.len() - payload_at;
-        if length != actual {
-            return Err(WireError::LengthMismatch {
-                layer: LAYER,
-                field: "length",
-                declared: length,
-                actual,
-            });
-        }
+        let (length, payload_at) = ext::read_payload_length(&FORMAT, data, at)?;
         Ok(Layout {
             valid: true,
             n_count,
@@ -236,35 +242,17 @@ impl Layout {
 
 /// The extension elements of a checked DSMP header, in wire order.
 #[derive(Debug, Clone)]
-pub struct DsmpExtensions<'a> {
-    data: &'a [u8],
-    at: usize,
-    remaining: usize,
-}
+pub struct DsmpExtensions<'a>(ext::Elements<'a>);
 
 impl<'a> Iterator for DsmpExtensions<'a> {
     type Item = Extension<'a>;
 
     fn next(&mut self) -> Option<Extension<'a>> {
-        if self.remaining == 0 {
-            return None;
-        }
-        let id = *self.data.get(self.at)?;
-        let len = usize::from(*self.data.get(self.at + 1)?);
-        let value = self.data.get(self.at + 2..self.at + 2 + len)?;
-        let ext = Extension {
-            id,
-            value,
-            offset: self.at,
-            length_octets: 1,
-        };
-        self.at += 2 + len;
-        self.remaining -= 1;
-        Some(ext)
+        self.0.next()
     }
 
     fn size_hint(&self) -> (usize, Option<usize>) {
-        (0, Some(self.remaining))
+        self.0.size_hint()
     }
 }
 
@@ -356,11 +344,9 @@ impl<T: AsRef<[u8]>> DsmpPacket<T> {
 
     /// The header extension elements, in wire order.
     pub fn extensions(&self) -> DsmpExtensions<'_> {
-        DsmpExtensions {
-            data: self.buffer.as_ref(),
-            at: self.layout.n_start,
-            remaining: self.layout.n_count,
-        }
+        let data = self.buffer.as_ref();
+        let (at, count) = (self.layout.n_start, self.layout.n_count);
+        DsmpExtensions(ext::Elements::new(&FORMAT, &EXT, data, at, count))
     }
 }
 
@@ -409,56 +395,29 @@ impl DsmpRepr {
     /// that appears twice.
     pub fn parse<T: AsRef<[u8]>>(packet: &DsmpPacket<T>) -> Result<DsmpRepr, WireError> {
         packet.check()?;
-        let mut repr = DsmpRepr::new(packet.aid(), packet.length());
-        for ext in packet.extensions() {
-            match ext.id {
-                ELEMENT_ID_CHANNEL_NUMBER => {
-                    repr.channel =
-                        Some(typed_octet(&ext, repr.channel.is_some(), "channel number")?);
-                }
-                ELEMENT_ID_DATA_RATE => {
-                    let v = typed_octet(&ext, repr.rate.is_some(), "data rate")?;
-                    repr.rate = Some(DataRate(v));
-                }
-                ELEMENT_ID_TX_POWER_USED => {
-                    let v = typed_octet(&ext, repr.tx_power_dbm.is_some(), "tx power used")?;
-                    repr.tx_power_dbm = Some(super::wsmp::tx_power_from_octet(v));
-                }
-                id => repr.other_extensions.push(ExtensionElement {
-                    id,
-                    value: ext.value.to_vec(),
-                }),
-            }
+        let fields = ExtFields::parse(&FORMAT, packet.extensions())?;
+        Ok(DsmpRepr {
+            aid: packet.aid(),
+            channel: fields.channel,
+            rate: fields.rate,
+            tx_power_dbm: fields.tx_power_dbm,
+            other_extensions: fields.other,
+            payload_len: packet.length(),
+        })
+    }
+
+    fn fields(&self) -> ExtFields<&[ExtensionElement]> {
+        ExtFields {
+            channel: self.channel,
+            rate: self.rate,
+            tx_power_dbm: self.tx_power_dbm,
+            other: &self.other_extensions,
         }
-        Ok(repr)
-    }
-
-    fn n_count(&self) -> usize {
-        usize::from(self.channel.is_some())
-            + usize::from(self.rate.is_some())
-            + usize::from(self.tx_power_dbm.is_some())
-            + self.other_extensions.len()
-    }
-
-    /// Octets before the length field.
-    fn prefix_len(&self) -> usize {
-        let n_count = self.n_count();
-        let n_ext = if n_count == 0 {
-            0
-        } else {
-            1 + 3 * (n_count - self.other_extensions.len())
-                + self
-                    .other_extensions
-                    .iter()
-                    .map(|e| 2 + e.value.len())
-                    .sum::<usize>()
-        };
-        2 + n_ext + self.aid.encoded_len()
     }
 
     /// Header octets `emit` writes (everything before the data).
     pub fn header_len(&self) -> usize {
-        self.prefix_len() + 2
+        ext::header_len(self)
     }
 
     /// Header plus data.
@@ -466,59 +425,11 @@ impl DsmpRepr {
         self.header_len() + self.payload_len
     }
 
-    /// Writes everything before the length field into `out`, returning the octets written.
-    fn emit_prefix(&self, out: &mut [u8]) -> Result<usize, WireError> {
-        let typed = [
-            ELEMENT_ID_TX_POWER_USED,
-            ELEMENT_ID_CHANNEL_NUMBER,
-            ELEMENT_ID_DATA_RATE,
-        ];
-        if self.other_extensions.iter().any(|e| typed.contains(&e.id)) {
-            return Err(emit_error(
-                "other_extensions",
-                "element IDs 4, 12 and 13 belong in the typed fields",
-            ));
-        }
-        let n_count = u8::try_from(self.n_count())
-            .map_err(|_| emit_error("extension count", "more than 255 extensions"))?;
-        let mut w = Writer { buf: out, at: 0 };
-        let option = if n_count > 0 { 0x10 } else { 0 };
-        w.put(&[PROTOCOL_TYPE_DSMP, (VERSION << 5) | option], "version")?;
-        if n_count > 0 {
-            w.put(&[n_count], "extension count")?;
-            if let Some(channel) = self.channel {
-                w.element(ELEMENT_ID_CHANNEL_NUMBER, &[channel])?;
-            }
-            if let Some(rate) = self.rate {
-                w.element(ELEMENT_ID_DATA_RATE, &[rate.0])?;
-            }
-            if let Some(dbm) = self.tx_power_dbm {
-                let octet = super::wsmp::tx_power_to_octet(dbm);
-                w.element(ELEMENT_ID_TX_POWER_USED, &[octet])?;
-            }
-            for e in &self.other_extensions {
-                w.element(e.id, &e.value)?;
-            }
-        }
-        let mut aid = [0u8; 2];
-        let aid_len = self.aid.write(&mut aid).unwrap_or(0);
-        w.put(aid.get(..aid_len).unwrap_or_default(), "aid")?;
-        Ok(w.at)
-    }
-
     /// The header without its length field, for emitting many messages that differ only in
     /// their data. Fails if the repr cannot be encoded or its prefix exceeds
     /// [`MAX_PREFIX_LEN`] octets (only possible with large other extensions).
     pub fn header_prefix(&self) -> Result<DsmpHeaderPrefix, WireError> {
-        if self.prefix_len() > MAX_PREFIX_LEN {
-            return Err(emit_error(
-                "header",
-                "extensions make the header prefix longer than MAX_PREFIX_LEN",
-            ));
-        }
-        let mut bytes = [0u8; MAX_PREFIX_LEN];
-        let len = self.emit_prefix(&mut bytes)?;
-        Ok(DsmpHeaderPrefix { bytes, len })
+        ext::Prefix::of(self).map(DsmpHeaderPrefix)
     }
 
     /// The whole header for `payload_len` octets of data, on the stack; the first `.1`
@@ -530,35 +441,42 @@ impl DsmpRepr {
     /// Writes the header into the start of `buf` and returns its length; the caller puts
     /// `payload_len` octets of data right after it (smoltcp style).
     pub fn emit(&self, buf: &mut [u8]) -> Result<usize, WireError> {
-        let length = payload_len_field(self.payload_len)?;
-        let at = self.emit_prefix(buf)?;
-        let mut w = Writer { buf, at };
-        w.put(&length, "length")?;
-        Ok(w.at)
+        ext::emit(self, buf)
     }
 
     /// Appends the header and `payload` to `out`, returning the octets appended.
     /// `payload.len()` must equal `payload_len`.
     pub fn emit_with_payload(&self, payload: &[u8], out: &mut Vec<u8>) -> Result<usize, WireError> {
-        if payload.len() != self.payload_len {
-            return Err(emit_error(
-                "payload",
-                "payload length differs from payload_len",
-            ));
-        }
-        let start = out.len();
-        out.resize(start + self.header_len(), 0);
-        match self.emit(out.get_mut(start..).unwrap_or_default()) {
-            Ok(n) => {
-                out.truncate(start + n);
-                out.extend_from_slice(payload);
-                Ok(n + payload.len())
-            }
-            Err(e) => {
-                out.truncate(start);
-                Err(e)
-            }
-        }
+        ext::emit_with_payload(self, payload, out)
+    }
+}
+
+impl Header for DsmpRepr {
+    const FORMAT: &'static Format = &FORMAT;
+
+    fn payload_len(&self) -> usize {
+        self.payload_len
+    }
+
+    /// Octets before the length field.
+    fn prefix_len(&self) -> usize {
+        2 + self.fields().encoded_len(&FORMAT) + self.aid.encoded_len()
+    }
+
+    /// Writes everything before the length field into `out`, returning the octets written.
+    fn emit_prefix(&self, out: &mut [u8]) -> Result<usize, WireError> {
+        let fields = self.fields();
+        fields.check_other(&FORMAT)?;
+        // Refused before anything is written, unlike the errors of the writes below.
+        let n_count = count_octet(fields.count(), EXT.count)?;
+        let mut w = Writer::new(LAYER, out);
+        let option = if n_count > 0 { 0x10 } else { 0 };
+        w.put(&[PROTOCOL_TYPE_DSMP, (VERSION << 5) | option], "version")?;
+        fields.emit(&FORMAT, &mut w, &EXT)?;
+        let mut aid = [0u8; 2];
+        let aid_len = self.aid.write(&mut aid).unwrap_or(0);
+        w.put(aid.get(..aid_len).unwrap_or_default(), "aid")?;
+        Ok(w.written())
     }
 }
 
@@ -570,6 +488,11 @@ const fn emit_error(field: &'static str, reason: &'static str) -> WireError {
     }
 }
 
+/// The count octet for `count` extensions.
+fn count_octet(count: usize, name: &'static str) -> Result<u8, WireError> {
+    u8::try_from(count).map_err(|_| emit_error(name, "more than 255 extensions"))
+}
+
 /// The length field for `len` octets of data.
 fn payload_len_field(len: usize) -> Result<[u8; 2], WireError> {
     u16::try_from(len)
@@ -577,80 +500,26 @@ fn payload_len_field(len: usize) -> Result<[u8; 2], WireError> {
         .map_err(|_| emit_error("length", "data above 65535 octets"))
 }
 
-/// The one-octet value of a typed extension, refusing a second copy or another length.
-fn typed_octet(ext: &Extension<'_>, seen: bool, name: &'static str) -> Result<u8, WireError> {
-    if seen {
-        return Err(WireError::Invalid {
-            layer: LAYER,
-            field: name,
-            offset: ext.offset,
-            value: u64::from(ext.id),
-            expected: "at most one such extension per header",
-        });
-    }
-    match ext.value {
-        [v] => Ok(*v),
-        other => Err(WireError::Invalid {
-            layer: LAYER,
-            field: name,
-            offset: ext.offset + 1,
-            value: other.len() as u64,
-            expected: "a 1-octet value",
-        }),
-    }
-}
-
-/// Appends octets to a buffer, failing with [`WireError::Emit`] where it would overflow.
-struct Writer<'a> {
-    buf: &'a mut [u8],
-    at: usize,
-}
-
-impl Writer<'_> {
-    fn put(&mut self, bytes: &[u8], name: &'static str) -> Result<(), WireError> {
-        let end = self.at + bytes.len();
-        self.buf
-            .get_mut(self.at..end)
-            .ok_or(emit_error(name, "buffer too short for the header"))?
-            .copy_from_slice(bytes);
-        self.at = end;
-        Ok(())
-    }
-
-    fn element(&mut self, id: u8, value: &[u8]) -> Result<(), WireError> {
-        let len = u8::try_from(value.len())
-            .map_err(|_| emit_error("extension value", "longer than 255 octets"))?;
-        self.put(&[id, len], "extension element")?;
-        self.put(value, "extension value")
-    }
-}
-
 /// A DSMP header minus its length field: what stays the same from one message to the next.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct DsmpHeaderPrefix {
-    bytes: [u8; MAX_PREFIX_LEN],
-    len: usize,
-}
+pub struct DsmpHeaderPrefix(ext::Prefix);
 
 impl DsmpHeaderPrefix {
     /// The prefix octets.
     pub fn as_bytes(&self) -> &[u8] {
-        self.bytes.get(..self.len).unwrap_or_default()
+        self.0.as_bytes()
     }
 
     /// Header length: the prefix and the fixed 2-octet length field.
     pub fn header_len(&self) -> usize {
-        self.len + 2
+        // Any data length will do: the field is always 2 octets.
+        self.0.header_len(&FORMAT, 0)
     }
 
     /// Writes the header for `payload_len` octets of data into the start of `buf` and
     /// returns its length; the data goes right after it.
     pub fn emit(&self, payload_len: usize, buf: &mut [u8]) -> Result<usize, WireError> {
-        let length = payload_len_field(payload_len)?;
-        let mut w = Writer { buf, at: 0 };
-        w.put(self.as_bytes(), "header")?;
-        w.put(&length, "length")?;
-        Ok(w.at)
+        self.0.emit(&FORMAT, payload_len, buf)
     }
 
     /// The header for `payload_len` octets of data, on the stack.
@@ -658,9 +527,7 @@ impl DsmpHeaderPrefix {
         &self,
         payload_len: usize,
     ) -> Result<([u8; MAX_HEADER_LEN], usize), WireError> {
-        let mut out = [0u8; MAX_HEADER_LEN];
-        let n = self.emit(payload_len, &mut out)?;
-        Ok((out, n))
+        self.0.header_bytes(&FORMAT, payload_len)
     }
 }
 

@@ -8,6 +8,7 @@
 pub mod btp;
 pub mod dsmp;
 pub mod ethernet;
+mod ext;
 pub mod geonet;
 pub mod wsmp;
 

@@ -31,7 +31,9 @@
 //! [`WsmpHeaderPrefix::emit`] per message; it copies at most [`MAX_PREFIX_LEN`] octets and
 //! writes the length, without allocating.
 
-use super::{Layer, WireError, field};
+use super::ext::{self, ExtFields, ExtNames, Format, Header, Writer, octets};
+pub use super::ext::{Extension, ExtensionElement};
+use super::{Layer, WireError};
 use crate::psid::{Psid, PsidError};
 use crate::radio::DataRate;
 
@@ -57,25 +59,9 @@ pub const LENGTH_COUNT_MAX: usize = 0x3FFF;
 pub const WSM_MAX_LENGTH: usize = 2302;
 /// Room in a [`WsmpHeaderPrefix`]: the typed extensions need at most 16 octets, the rest is
 /// for other extensions.
-pub const MAX_PREFIX_LEN: usize = 64;
+pub const MAX_PREFIX_LEN: usize = ext::MAX_PREFIX_LEN;
 /// The longest header [`WsmpHeaderPrefix::header_bytes`] returns: prefix plus a 2-octet length.
-pub const MAX_HEADER_LEN: usize = MAX_PREFIX_LEN + 2;
-
-/// Reads `N` octets at `offset`, or says which field is truncated.
-fn octets<const N: usize>(
-    data: &[u8],
-    offset: usize,
-    name: &'static str,
-) -> Result<[u8; N], WireError> {
-    let slice = field(LAYER, name, data, offset, N)?;
-    <[u8; N]>::try_from(slice).map_err(|_| WireError::Truncated {
-        layer: LAYER,
-        field: name,
-        offset,
-        needed: N,
-        available: slice.len(),
-    })
-}
+pub const MAX_HEADER_LEN: usize = ext::MAX_HEADER_LEN;
 
 /// Reads a 1609.3 §8.1.3 Length or Count field at `offset`, returning the value and the
 /// octets it took (1 or 2). `name` is the field named in errors.
@@ -84,11 +70,11 @@ pub fn read_length_count(
     offset: usize,
     name: &'static str,
 ) -> Result<(usize, usize), WireError> {
-    let [first] = octets::<1>(data, offset, name)?;
+    let [first] = octets::<1>(LAYER, data, offset, name)?;
     match first >> 6 {
         0b00 | 0b01 => Ok((usize::from(first), 1)),
         0b10 => {
-            let pair = octets::<2>(data, offset, name)?;
+            let pair = octets::<2>(LAYER, data, offset, name)?;
             let value = usize::from(u16::from_be_bytes(pair) & 0x3FFF);
             if value < 0x80 {
                 return Err(WireError::Invalid {
@@ -123,57 +109,61 @@ pub fn write_length_count(
     out: &mut [u8],
     name: &'static str,
 ) -> Result<usize, WireError> {
-    let mut w = Writer { buf: out, at: 0 };
-    w.length_count(value, name)?;
-    Ok(w.at)
+    let mut w = Writer::new(LAYER, out);
+    put_length_count(&mut w, value, name)?;
+    Ok(w.written())
 }
 
-/// Appends octets to a buffer, failing with [`WireError::Emit`] where it would overflow.
-struct Writer<'a> {
-    buf: &'a mut [u8],
-    at: usize,
-}
-
-impl Writer<'_> {
-    fn put(&mut self, bytes: &[u8], name: &'static str) -> Result<(), WireError> {
-        let end = self.at + bytes.len();
-        self.buf
-            .get_mut(self.at..end)
-            .ok_or(WireError::Emit {
-                layer: LAYER,
-                field: name,
-                reason: "buffer too short for the header",
-            })?
-            .copy_from_slice(bytes);
-        self.at = end;
-        Ok(())
-    }
-
-    fn length_count(&mut self, value: usize, name: &'static str) -> Result<(), WireError> {
-        match u16::try_from(value) {
-            Ok(v) if value < 0x80 => self.put(&[v as u8], name),
-            Ok(v) if value <= LENGTH_COUNT_MAX => self.put(&(0x8000 | v).to_be_bytes(), name),
-            _ => Err(WireError::Emit {
-                layer: LAYER,
-                field: name,
-                reason: "above 16383, the largest 1609.3 length or count",
-            }),
-        }
-    }
-
-    fn element(&mut self, id: u8, value: &[u8], names: &ExtNames) -> Result<(), WireError> {
-        self.put(&[id], names.id)?;
-        self.length_count(value.len(), names.length)?;
-        self.put(value, names.value)
+/// Appends `value` as a Length/Count field.
+fn put_length_count(w: &mut Writer<'_>, value: usize, name: &'static str) -> Result<(), WireError> {
+    match u16::try_from(value) {
+        Ok(v) if value < 0x80 => w.put(&[v as u8], name),
+        Ok(v) if value <= LENGTH_COUNT_MAX => w.put(&(0x8000 | v).to_be_bytes(), name),
+        _ => Err(WireError::Emit {
+            layer: LAYER,
+            field: name,
+            reason: "above 16383, the largest 1609.3 length or count",
+        }),
     }
 }
 
-/// Field names for errors in one extension list (N-header or T-header).
-struct ExtNames {
-    count: &'static str,
-    id: &'static str,
-    length: &'static str,
-    value: &'static str,
+/// WSMP's side of the code it shares with DSMP: Length/Count fields throughout.
+const FORMAT: Format = Format {
+    layer: LAYER,
+    channel_number: ELEMENT_ID_CHANNEL_NUMBER,
+    data_rate: ELEMENT_ID_DATA_RATE,
+    tx_power_used: ELEMENT_ID_TX_POWER_USED,
+    tx_power_name: "transmit power used",
+    typed_id_reason: "element IDs 4, 15 and 16 belong in the typed fields",
+    length_len: length_count_len,
+    read_count: read_length_count,
+    read_element_head: |data, offset, names| {
+        let [id] = octets::<1>(LAYER, data, offset, names.id)?;
+        let (len, n) = read_length_count(data, offset + 1, names.length)?;
+        Ok((id, len, n))
+    },
+    write_count: put_length_count,
+    write_element_head: |w, id, len, names| {
+        w.put(&[id], names.id)?;
+        put_length_count(w, len, names.length)
+    },
+    payload_length_name: "wsm length",
+    read_payload_length: read_length_count,
+    check_payload_len,
+    payload_length_len: length_count_len,
+    write_payload_length: put_length_count,
+};
+
+/// Refuses WSM data the 14-bit WSM length cannot count.
+fn check_payload_len(len: usize) -> Result<(), WireError> {
+    if len > LENGTH_COUNT_MAX {
+        return Err(WireError::Emit {
+            layer: LAYER,
+            field: "wsm length",
+            reason: "WSM data above 16383 octets, the largest 1609.3 length",
+        });
+    }
+    Ok(())
 }
 
 const N_EXT: ExtNames = ExtNames {
@@ -222,7 +212,7 @@ impl Layout {
     }
 
     fn scan(data: &[u8]) -> Result<Layout, WireError> {
-        let [first] = octets::<1>(data, 0, "version")?;
+        let [first] = octets::<1>(LAYER, data, 0, "version")?;
         // The version decides what the other bits mean (a 1609.3-2010 WSM starts with a
         // whole-octet version 2), so it is checked first.
         if first & 0x07 != VERSION {
@@ -242,14 +232,8 @@ impl Layout {
             });
         }
         let mut at = 1;
-        let (n_count, n_start) = if first & 0x08 != 0 {
-            let (count, start, end) = scan_extensions(data, at, &N_EXT)?;
-            at = end;
-            (count, start)
-        } else {
-            (0, at)
-        };
-        let [tpid] = octets::<1>(data, at, "tpid")?;
+        let (n_count, n_start) = ext::scan(&FORMAT, first & 0x08 != 0, data, &mut at, &N_EXT)?;
+        let [tpid] = octets::<1>(LAYER, data, at, "tpid")?;
         if tpid > TPID_PSID_T_EXTENSIONS {
             return Err(WireError::Unsupported {
                 layer: LAYER,
@@ -261,24 +245,9 @@ impl Layout {
         at += 1;
         let (psid, psid_len) = read_psid(data, at)?;
         at += psid_len;
-        let (t_count, t_start) = if tpid == TPID_PSID_T_EXTENSIONS {
-            let (count, start, end) = scan_extensions(data, at, &T_EXT)?;
-            at = end;
-            (count, start)
-        } else {
-            (0, at)
-        };
-        let (wsm_length, len_octets) = read_length_count(data, at, "wsm length")?;
-        let payload_at = at + len_octets;
-        let actual = data.len() - payload_at;
-        if wsm_length != actual {
-            return Err(WireError::LengthMismatch {
-                layer: LAYER,
-                field: "wsm length",
-                declared: wsm_length,
-                actual,
-            });
-        }
+        let t_present = tpid == TPID_PSID_T_EXTENSIONS;
+        let (t_count, t_start) = ext::scan(&FORMAT, t_present, data, &mut at, &T_EXT)?;
+        let (wsm_length, payload_at) = ext::read_payload_length(&FORMAT, data, at)?;
         Ok(Layout {
             valid: true,
             n_count,
@@ -320,71 +289,19 @@ fn read_psid(data: &[u8], offset: usize) -> Result<(Psid, usize), WireError> {
     })
 }
 
-/// Walks a count and its extension elements at `offset`, returning the count and the byte
-/// range of the elements.
-fn scan_extensions(
-    data: &[u8],
-    offset: usize,
-    names: &ExtNames,
-) -> Result<(usize, usize, usize), WireError> {
-    let (count, n) = read_length_count(data, offset, names.count)?;
-    let start = offset + n;
-    let mut at = start;
-    // Each element takes at least 2 octets, so a large count runs out of data quickly.
-    for _ in 0..count {
-        octets::<1>(data, at, names.id)?;
-        let (len, n) = read_length_count(data, at + 1, names.length)?;
-        field(LAYER, names.value, data, at + 1 + n, len)?;
-        at += 1 + n + len;
-    }
-    Ok((count, start, at))
-}
-
-/// One extension element as it sits in a received header.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Extension<'a> {
-    /// WAVE Element ID.
-    pub id: u8,
-    /// The value octets (for the typed N-extensions, one octet).
-    pub value: &'a [u8],
-    /// Offset of the element ID from the first WSMP octet.
-    pub offset: usize,
-    /// How many octets the element's length field took.
-    pub length_octets: usize,
-}
-
 /// The extension elements of a checked header, in wire order.
 #[derive(Debug, Clone)]
-pub struct Extensions<'a> {
-    data: &'a [u8],
-    at: usize,
-    remaining: usize,
-}
+pub struct Extensions<'a>(ext::Elements<'a>);
 
 impl<'a> Iterator for Extensions<'a> {
     type Item = Extension<'a>;
 
     fn next(&mut self) -> Option<Extension<'a>> {
-        if self.remaining == 0 {
-            return None;
-        }
-        let id = *self.data.get(self.at)?;
-        let (len, n) = read_length_count(self.data, self.at + 1, "extension length").ok()?;
-        let value_at = self.at + 1 + n;
-        let value = self.data.get(value_at..value_at + len)?;
-        let ext = Extension {
-            id,
-            value,
-            offset: self.at,
-            length_octets: n,
-        };
-        self.at = value_at + len;
-        self.remaining -= 1;
-        Some(ext)
+        self.0.next()
     }
 
     fn size_hint(&self) -> (usize, Option<usize>) {
-        (0, Some(self.remaining))
+        self.0.size_hint()
     }
 }
 
@@ -475,20 +392,16 @@ impl<T: AsRef<[u8]>> WsmpPacket<T> {
 
     /// The WSMP-N-Header extension elements, in wire order.
     pub fn n_extensions(&self) -> Extensions<'_> {
-        Extensions {
-            data: self.buffer.as_ref(),
-            at: self.layout.n_start,
-            remaining: self.layout.n_count,
-        }
+        let data = self.buffer.as_ref();
+        let (at, count) = (self.layout.n_start, self.layout.n_count);
+        Extensions(ext::Elements::new(&FORMAT, &N_EXT, data, at, count))
     }
 
     /// The WSMP-T-Header extension elements (present with TPID 1; 1609.3 defines none).
     pub fn t_extensions(&self) -> Extensions<'_> {
-        Extensions {
-            data: self.buffer.as_ref(),
-            at: self.layout.t_start,
-            remaining: self.layout.t_count,
-        }
+        let data = self.buffer.as_ref();
+        let (at, count) = (self.layout.t_start, self.layout.t_count);
+        Extensions(ext::Elements::new(&FORMAT, &T_EXT, data, at, count))
     }
 }
 
@@ -499,15 +412,6 @@ impl<T: AsRef<[u8]> + AsMut<[u8]>> WsmpPacket<T> {
         let end = at + self.layout.wsm_length;
         self.buffer.as_mut().get_mut(at..end).unwrap_or_default()
     }
-}
-
-/// An extension element other than the typed ones, kept so that it round trips.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub struct ExtensionElement {
-    /// Element ID.
-    pub id: u8,
-    /// Value octets, as received.
-    pub value: Vec<u8>,
 }
 
 /// The high-level form of a WSMP version 3 header (subtype 0, PSID addressing).
@@ -552,71 +456,34 @@ impl WsmpRepr {
     /// that appears twice.
     pub fn parse<T: AsRef<[u8]>>(packet: &WsmpPacket<T>) -> Result<WsmpRepr, WireError> {
         packet.check()?;
-        let mut repr = WsmpRepr::new(packet.psid(), packet.wsm_length());
-        for ext in packet.n_extensions() {
-            match ext.id {
-                ELEMENT_ID_CHANNEL_NUMBER => {
-                    let v = typed_octet(&ext, repr.channel.is_some(), "channel number")?;
-                    repr.channel = Some(v);
-                }
-                ELEMENT_ID_DATA_RATE => {
-                    let v = typed_octet(&ext, repr.rate.is_some(), "data rate")?;
-                    repr.rate = Some(DataRate(v));
-                }
-                ELEMENT_ID_TX_POWER_USED => {
-                    let v = typed_octet(&ext, repr.tx_power_dbm.is_some(), "transmit power used")?;
-                    repr.tx_power_dbm = Some(tx_power_from_octet(v));
-                }
-                id => repr.other_extensions.push(ExtensionElement {
-                    id,
-                    value: ext.value.to_vec(),
-                }),
-            }
+        let n = ExtFields::parse(&FORMAT, packet.n_extensions())?;
+        Ok(WsmpRepr {
+            channel: n.channel,
+            rate: n.rate,
+            tx_power_dbm: n.tx_power_dbm,
+            other_extensions: n.other,
+            t_extensions: packet.t_extensions().map(Extension::to_element).collect(),
+            psid: packet.psid(),
+            payload_len: packet.wsm_length(),
+        })
+    }
+
+    fn n_fields(&self) -> ExtFields<&[ExtensionElement]> {
+        ExtFields {
+            channel: self.channel,
+            rate: self.rate,
+            tx_power_dbm: self.tx_power_dbm,
+            other: &self.other_extensions,
         }
-        repr.t_extensions = packet
-            .t_extensions()
-            .map(|ext| ExtensionElement {
-                id: ext.id,
-                value: ext.value.to_vec(),
-            })
-            .collect();
-        Ok(repr)
     }
 
-    fn n_count(&self) -> usize {
-        usize::from(self.channel.is_some())
-            + usize::from(self.rate.is_some())
-            + usize::from(self.tx_power_dbm.is_some())
-            + self.other_extensions.len()
-    }
-
-    /// Octets before the WSM length field.
-    fn prefix_len(&self) -> usize {
-        let elements = |list: &[ExtensionElement]| -> usize {
-            list.iter()
-                .map(|e| 1 + length_count_len(e.value.len()) + e.value.len())
-                .sum()
-        };
-        let n_count = self.n_count();
-        let n_ext = if n_count == 0 {
-            0
-        } else {
-            // Each typed extension is ID, 1-octet length, 1-octet value.
-            length_count_len(n_count)
-                + 3 * (n_count - self.other_extensions.len())
-                + elements(&self.other_extensions)
-        };
-        let t_ext = if self.t_extensions.is_empty() {
-            0
-        } else {
-            length_count_len(self.t_extensions.len()) + elements(&self.t_extensions)
-        };
-        1 + n_ext + 1 + self.psid.encoded_len() + t_ext
+    fn t_fields(&self) -> ExtFields<&[ExtensionElement]> {
+        ExtFields::opaque(&self.t_extensions)
     }
 
     /// Header octets `emit` writes (everything before the WSM data).
     pub fn header_len(&self) -> usize {
-        self.prefix_len() + length_count_len(self.payload_len)
+        ext::header_len(self)
     }
 
     /// Header plus WSM data.
@@ -624,74 +491,11 @@ impl WsmpRepr {
         self.header_len() + self.payload_len
     }
 
-    /// Writes everything before the WSM length into `out`, returning the octets written.
-    fn emit_prefix(&self, out: &mut [u8]) -> Result<usize, WireError> {
-        let typed = [
-            ELEMENT_ID_TX_POWER_USED,
-            ELEMENT_ID_CHANNEL_NUMBER,
-            ELEMENT_ID_DATA_RATE,
-        ];
-        if self.other_extensions.iter().any(|e| typed.contains(&e.id)) {
-            return Err(WireError::Emit {
-                layer: LAYER,
-                field: "other_extensions",
-                reason: "element IDs 4, 15 and 16 belong in the typed fields",
-            });
-        }
-        let n_count = self.n_count();
-        let mut w = Writer { buf: out, at: 0 };
-        let option = if n_count > 0 { 0x08 } else { 0 };
-        w.put(
-            &[(SUBTYPE_NULL_NETWORKING << 4) | option | VERSION],
-            "version",
-        )?;
-        if n_count > 0 {
-            w.length_count(n_count, N_EXT.count)?;
-            if let Some(channel) = self.channel {
-                w.element(ELEMENT_ID_CHANNEL_NUMBER, &[channel], &N_EXT)?;
-            }
-            if let Some(rate) = self.rate {
-                w.element(ELEMENT_ID_DATA_RATE, &[rate.0], &N_EXT)?;
-            }
-            if let Some(dbm) = self.tx_power_dbm {
-                w.element(ELEMENT_ID_TX_POWER_USED, &[tx_power_to_octet(dbm)], &N_EXT)?;
-            }
-            for e in &self.other_extensions {
-                w.element(e.id, &e.value, &N_EXT)?;
-            }
-        }
-        let tpid = if self.t_extensions.is_empty() {
-            TPID_PSID
-        } else {
-            TPID_PSID_T_EXTENSIONS
-        };
-        w.put(&[tpid], "tpid")?;
-        let mut psid = [0u8; 4];
-        let psid_len = self.psid.write_p_encoded(&mut psid).unwrap_or(0);
-        w.put(psid.get(..psid_len).unwrap_or_default(), "psid")?;
-        if !self.t_extensions.is_empty() {
-            w.length_count(self.t_extensions.len(), T_EXT.count)?;
-            for e in &self.t_extensions {
-                w.element(e.id, &e.value, &T_EXT)?;
-            }
-        }
-        Ok(w.at)
-    }
-
     /// The header without its WSM length, for emitting many messages that differ only in
     /// their data. Fails if the repr cannot be encoded or its prefix exceeds
     /// [`MAX_PREFIX_LEN`] octets (only possible with large other extensions).
     pub fn header_prefix(&self) -> Result<WsmpHeaderPrefix, WireError> {
-        let mut bytes = [0u8; MAX_PREFIX_LEN];
-        if self.prefix_len() > MAX_PREFIX_LEN {
-            return Err(WireError::Emit {
-                layer: LAYER,
-                field: "header",
-                reason: "extensions make the header prefix longer than MAX_PREFIX_LEN",
-            });
-        }
-        let len = self.emit_prefix(&mut bytes)?;
-        Ok(WsmpHeaderPrefix { bytes, len })
+        ext::Prefix::of(self).map(WsmpHeaderPrefix)
     }
 
     /// The whole header for `payload_len` octets of data, on the stack; the first
@@ -703,109 +507,75 @@ impl WsmpRepr {
     /// Writes the header into the start of `buf` and returns its length; the caller puts
     /// `payload_len` octets of WSM data right after it (smoltcp style).
     pub fn emit(&self, buf: &mut [u8]) -> Result<usize, WireError> {
-        check_payload_len(self.payload_len)?;
-        let at = self.emit_prefix(buf)?;
-        let rest = buf.get_mut(at..).unwrap_or_default();
-        Ok(at + write_length_count(self.payload_len, rest, "wsm length")?)
+        ext::emit(self, buf)
     }
 
     /// Appends the header and `payload` to `out`, returning the octets appended.
     /// `payload.len()` must equal `payload_len`.
     pub fn emit_with_payload(&self, payload: &[u8], out: &mut Vec<u8>) -> Result<usize, WireError> {
-        if payload.len() != self.payload_len {
-            return Err(WireError::Emit {
-                layer: LAYER,
-                field: "payload",
-                reason: "payload length differs from payload_len",
-            });
-        }
-        let start = out.len();
-        out.resize(start + self.header_len(), 0);
-        match self.emit(out.get_mut(start..).unwrap_or_default()) {
-            Ok(n) => {
-                out.truncate(start + n);
-                out.extend_from_slice(payload);
-                Ok(n + payload.len())
-            }
-            Err(e) => {
-                out.truncate(start);
-                Err(e)
-            }
-        }
+        ext::emit_with_payload(self, payload, out)
     }
 }
 
-fn check_payload_len(len: usize) -> Result<(), WireError> {
-    if len > LENGTH_COUNT_MAX {
-        return Err(WireError::Emit {
-            layer: LAYER,
-            field: "wsm length",
-            reason: "WSM data above 16383 octets, the largest 1609.3 length",
-        });
-    }
-    Ok(())
-}
+impl Header for WsmpRepr {
+    const FORMAT: &'static Format = &FORMAT;
 
-/// The one-octet value of a typed extension, refusing a second copy or another length.
-fn typed_octet(ext: &Extension<'_>, seen: bool, name: &'static str) -> Result<u8, WireError> {
-    if seen {
-        return Err(WireError::Invalid {
-            layer: LAYER,
-            field: name,
-            offset: ext.offset,
-            value: u64::from(ext.id),
-            expected: "at most one such extension per header",
-        });
+    fn payload_len(&self) -> usize {
+        self.payload_len
     }
-    match ext.value {
-        [v] => Ok(*v),
-        other => Err(WireError::Invalid {
-            layer: LAYER,
-            field: name,
-            offset: ext.offset + 1,
-            value: other.len() as u64,
-            expected: "a 1-octet value",
-        }),
+
+    /// Octets before the WSM length field.
+    fn prefix_len(&self) -> usize {
+        let n_ext = self.n_fields().encoded_len(&FORMAT);
+        let t_ext = self.t_fields().encoded_len(&FORMAT);
+        1 + n_ext + 1 + self.psid.encoded_len() + t_ext
     }
-}
 
-/// `TXpower80211 ::= INTEGER (-128..127)` in UPER: the offset from -128 in one octet.
-pub(crate) const fn tx_power_from_octet(octet: u8) -> i8 {
-    (octet ^ 0x80) as i8
-}
-
-/// The inverse of [`tx_power_from_octet`]: dBm + 128.
-pub(crate) const fn tx_power_to_octet(dbm: i8) -> u8 {
-    (dbm as u8) ^ 0x80
+    /// Writes everything before the WSM length into `out`, returning the octets written.
+    fn emit_prefix(&self, out: &mut [u8]) -> Result<usize, WireError> {
+        let n_fields = self.n_fields();
+        n_fields.check_other(&FORMAT)?;
+        let mut w = Writer::new(LAYER, out);
+        let option = if n_fields.count() > 0 { 0x08 } else { 0 };
+        w.put(
+            &[(SUBTYPE_NULL_NETWORKING << 4) | option | VERSION],
+            "version",
+        )?;
+        n_fields.emit(&FORMAT, &mut w, &N_EXT)?;
+        let tpid = if self.t_extensions.is_empty() {
+            TPID_PSID
+        } else {
+            TPID_PSID_T_EXTENSIONS
+        };
+        w.put(&[tpid], "tpid")?;
+        let mut psid = [0u8; 4];
+        let psid_len = self.psid.write_p_encoded(&mut psid).unwrap_or(0);
+        w.put(psid.get(..psid_len).unwrap_or_default(), "psid")?;
+        self.t_fields().emit(&FORMAT, &mut w, &T_EXT)?;
+        Ok(w.written())
+    }
 }
 
 /// A WSMP header minus its WSM length: what stays the same from one message to the next.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct WsmpHeaderPrefix {
-    bytes: [u8; MAX_PREFIX_LEN],
-    len: usize,
-}
+pub struct WsmpHeaderPrefix(ext::Prefix);
 
 impl WsmpHeaderPrefix {
     /// The prefix octets.
     pub fn as_bytes(&self) -> &[u8] {
-        self.bytes.get(..self.len).unwrap_or_default()
+        self.0.as_bytes()
     }
 
     /// Header length for `payload_len` octets of data: the length field grows to 2 octets
     /// from 128 on.
     pub fn header_len(&self, payload_len: usize) -> usize {
-        self.len + length_count_len(payload_len)
+        self.0.header_len(&FORMAT, payload_len)
     }
 
     /// Writes the header for `payload_len` octets of data into the start of `buf` and
     /// returns its length; the data goes right after it.
     pub fn emit(&self, payload_len: usize, buf: &mut [u8]) -> Result<usize, WireError> {
-        check_payload_len(payload_len)?;
-        let mut w = Writer { buf, at: 0 };
-        w.put(self.as_bytes(), "header")?;
-        w.length_count(payload_len, "wsm length")?;
-        Ok(w.at)
+        self.0.emit(&FORMAT, payload_len, buf)
     }
 
     /// The header for `payload_len` octets of data, on the stack.
@@ -813,9 +583,7 @@ impl WsmpHeaderPrefix {
         &self,
         payload_len: usize,
     ) -> Result<([u8; MAX_HEADER_LEN], usize), WireError> {
-        let mut out = [0u8; MAX_HEADER_LEN];
-        let n = self.emit(payload_len, &mut out)?;
-        Ok((out, n))
+        self.0.header_bytes(&FORMAT, payload_len)
     }
 }
 
