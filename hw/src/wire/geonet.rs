@@ -509,8 +509,7 @@ impl LongPositionVector {
     fn parse(data: &[u8], at: usize) -> Result<Self, WireError> {
         let b: [u8; LONG_POSITION_VECTOR_LEN] = array("source position vector", data, at)?;
         let v = Self::from_bytes(&b);
-        check_latitude("source latitude", v.latitude, at + 12)?;
-        check_longitude("source longitude", v.longitude, at + 16)?;
+        check_position(SOURCE, v.latitude, v.longitude, at + 12)?;
         Ok(v)
     }
 
@@ -518,12 +517,7 @@ impl LongPositionVector {
         if self.address.station_type.0 > StationType::MAX {
             return Err(emit_error("station type", "above 31 (5 bits)"));
         }
-        if !(-MAX_LATITUDE..=MAX_LATITUDE).contains(&self.latitude) {
-            return Err(emit_error("source latitude", "outside +-90 degrees"));
-        }
-        if !(-MAX_LONGITUDE..=MAX_LONGITUDE).contains(&self.longitude) {
-            return Err(emit_error("source longitude", "outside +-180 degrees"));
-        }
+        check_emit_position(SOURCE, self.latitude, self.longitude)?;
         if !(MIN_SPEED..=MAX_SPEED).contains(&self.speed) {
             return Err(emit_error(
                 "speed",
@@ -551,32 +545,49 @@ impl LongPositionVector {
     }
 }
 
-fn check_latitude(name: &'static str, latitude: i32, offset: usize) -> Result<(), WireError> {
-    if (-MAX_LATITUDE..=MAX_LATITUDE).contains(&latitude) {
-        Ok(())
+/// Error field names of the source position vector's latitude and longitude.
+const SOURCE: [&str; 2] = ["source latitude", "source longitude"];
+/// Error field names of the GeoArea centre's latitude and longitude.
+const AREA: [&str; 2] = ["area latitude", "area longitude"];
+
+/// Checks a received latitude at `offset` and the longitude in the 4 octets after it.
+fn check_position(
+    [lat_name, lon_name]: [&'static str; 2],
+    latitude: i32,
+    longitude: i32,
+    offset: usize,
+) -> Result<(), WireError> {
+    let (field, value, offset, expected) = if !(-MAX_LATITUDE..=MAX_LATITUDE).contains(&latitude) {
+        let expected = "-900000000..=900000000 (+-90 degrees in 1/10 micro-degree)";
+        (lat_name, latitude, offset, expected)
+    } else if !(-MAX_LONGITUDE..=MAX_LONGITUDE).contains(&longitude) {
+        let expected = "-1800000000..=1800000000 (+-180 degrees in 1/10 micro-degree)";
+        (lon_name, longitude, offset + 4, expected)
     } else {
-        Err(WireError::Invalid {
-            layer: L,
-            field: name,
-            offset,
-            value: u64::from(latitude as u32),
-            expected: "-900000000..=900000000 (+-90 degrees in 1/10 micro-degree)",
-        })
-    }
+        return Ok(());
+    };
+    Err(WireError::Invalid {
+        layer: L,
+        field,
+        offset,
+        value: u64::from(value as u32),
+        expected,
+    })
 }
 
-fn check_longitude(name: &'static str, longitude: i32, offset: usize) -> Result<(), WireError> {
-    if (-MAX_LONGITUDE..=MAX_LONGITUDE).contains(&longitude) {
-        Ok(())
-    } else {
-        Err(WireError::Invalid {
-            layer: L,
-            field: name,
-            offset,
-            value: u64::from(longitude as u32),
-            expected: "-1800000000..=1800000000 (+-180 degrees in 1/10 micro-degree)",
-        })
+/// Refuses to emit a latitude or longitude off the globe.
+fn check_emit_position(
+    [lat_name, lon_name]: [&'static str; 2],
+    latitude: i32,
+    longitude: i32,
+) -> Result<(), WireError> {
+    if !(-MAX_LATITUDE..=MAX_LATITUDE).contains(&latitude) {
+        return Err(emit_error(lat_name, "outside +-90 degrees"));
     }
+    if !(-MAX_LONGITUDE..=MAX_LONGITUDE).contains(&longitude) {
+        return Err(emit_error(lon_name, "outside +-180 degrees"));
+    }
+    Ok(())
 }
 
 /// A GeoArea's shape (EN 302 931), the GBC header subtype.
@@ -630,12 +641,7 @@ impl GeoArea {
     }
 
     fn check_emit(&self) -> Result<(), WireError> {
-        if !(-MAX_LATITUDE..=MAX_LATITUDE).contains(&self.latitude) {
-            return Err(emit_error("area latitude", "outside +-90 degrees"));
-        }
-        if !(-MAX_LONGITUDE..=MAX_LONGITUDE).contains(&self.longitude) {
-            return Err(emit_error("area longitude", "outside +-180 degrees"));
-        }
+        check_emit_position(AREA, self.latitude, self.longitude)?;
         if self.shape == AreaShape::Circle && (self.distance_b != 0 || self.angle != 0) {
             return Err(emit_error(
                 "area",
@@ -710,8 +716,7 @@ impl Extended {
                 let g: [u8; 16] = array("geo area", data, at + 28)?;
                 let latitude = i32::from_be_bytes([g[0], g[1], g[2], g[3]]);
                 let longitude = i32::from_be_bytes([g[4], g[5], g[6], g[7]]);
-                check_latitude("area latitude", latitude, at + 28)?;
-                check_longitude("area longitude", longitude, at + 32)?;
+                check_position(AREA, latitude, longitude, at + 28)?;
                 let shape = match header_type {
                     HT_GBC_CIRCLE => AreaShape::Circle,
                     HT_GBC_RECTANGLE => AreaShape::Rectangle,
@@ -1016,25 +1021,11 @@ impl GeoNetworkingRepr {
         next_header: CommonNextHeader,
         traffic_class: TrafficClass,
     ) -> Self {
-        GeoNetworkingRepr {
-            basic: BasicHeader {
-                version: BasicHeader::VERSION,
-                next_header: BasicNextHeader::CommonHeader,
-                lifetime: Lifetime::DEFAULT,
-                remaining_hop_limit: 1,
-            },
-            common: CommonHeader {
-                next_header,
-                traffic_class,
-                mobile: false,
-                maximum_hop_limit: 1,
-            },
-            extended: Extended::Shb {
-                source,
-                dcc: [0; 4],
-            },
-            payload_len: 0,
-        }
+        let extended = Extended::Shb {
+            source,
+            dcc: [0; 4],
+        };
+        Self::rsu(extended, 1, next_header, traffic_class)
     }
 
     /// An RSU's geo-broadcast to a circle of `radius` metres: as [`GeoNetworkingRepr::shb`]
@@ -1050,24 +1041,36 @@ impl GeoNetworkingRepr {
         next_header: CommonNextHeader,
         traffic_class: TrafficClass,
     ) -> Self {
+        let extended = Extended::Gbc {
+            sequence_number,
+            source,
+            area: GeoArea::circle(centre_latitude, centre_longitude, radius),
+        };
+        Self::rsu(extended, maximum_hop_limit, next_header, traffic_class)
+    }
+
+    /// What the RSU constructors share: version 1, itsGnDefaultPacketLifetime, RHL = MHL =
+    /// `hop_limit`, not mobile, payload length 0.
+    const fn rsu(
+        extended: Extended,
+        hop_limit: u8,
+        next_header: CommonNextHeader,
+        traffic_class: TrafficClass,
+    ) -> Self {
         GeoNetworkingRepr {
             basic: BasicHeader {
                 version: BasicHeader::VERSION,
                 next_header: BasicNextHeader::CommonHeader,
                 lifetime: Lifetime::DEFAULT,
-                remaining_hop_limit: maximum_hop_limit,
+                remaining_hop_limit: hop_limit,
             },
             common: CommonHeader {
                 next_header,
                 traffic_class,
                 mobile: false,
-                maximum_hop_limit,
+                maximum_hop_limit: hop_limit,
             },
-            extended: Extended::Gbc {
-                sequence_number,
-                source,
-                area: GeoArea::circle(centre_latitude, centre_longitude, radius),
-            },
+            extended,
             payload_len: 0,
         }
     }
@@ -1249,12 +1252,7 @@ impl GnBtpHeaders {
 
     /// Sets the source position, if it is on the globe.
     pub fn set_source_position(&mut self, latitude: i32, longitude: i32) -> Result<(), WireError> {
-        if !(-MAX_LATITUDE..=MAX_LATITUDE).contains(&latitude) {
-            return Err(emit_error("source latitude", "outside +-90 degrees"));
-        }
-        if !(-MAX_LONGITUDE..=MAX_LONGITUDE).contains(&longitude) {
-            return Err(emit_error("source longitude", "outside +-180 degrees"));
-        }
+        check_emit_position(SOURCE, latitude, longitude)?;
         self.gn().set_source_position(latitude, longitude);
         Ok(())
     }
