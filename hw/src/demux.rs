@@ -93,11 +93,9 @@ pub fn demux(frame: &RxFrame) -> Result<Network, DemuxError> {
         EtherType::WSMP if payload.first().copied().is_some_and(is_dsmp) => dsmp(payload),
         EtherType::WSMP => {
             let packet = WsmpPacket::new_checked(payload.as_ref())?;
-            let header = WsmpRepr::parse(&packet)?;
-            let start = header.header_len();
             Ok(Network::Wsmp {
-                data: payload.slice(start..start + header.payload_len),
-                header,
+                header: WsmpRepr::parse(&packet)?,
+                data: payload.slice_ref(packet.payload()),
             })
         }
         EtherType::GEONETWORKING => geonetworking(payload),
@@ -110,11 +108,9 @@ pub fn demux(frame: &RxFrame) -> Result<Network, DemuxError> {
 
 fn dsmp(payload: &Bytes) -> Result<Network, DemuxError> {
     let packet = DsmpPacket::new_checked(payload.as_ref())?;
-    let header = DsmpRepr::parse(&packet)?;
-    let start = header.header_len();
     Ok(Network::Dsmp {
-        data: payload.slice(start..start + header.payload_len),
-        header,
+        header: DsmpRepr::parse(&packet)?,
+        data: payload.slice_ref(packet.payload()),
     })
 }
 
@@ -128,8 +124,7 @@ fn geonetworking(payload: &Bytes) -> Result<Network, DemuxError> {
     }
     let packet = GeoNetworkingPacket::new_checked(payload.as_ref())?;
     let header = GeoNetworkingRepr::parse(&packet)?;
-    let start = header.header_len();
-    let data = payload.slice(start..start + usize::from(header.payload_len));
+    let data = payload.slice_ref(packet.payload());
     let Some(kind) = header.common.next_header.btp_kind() else {
         return Ok(Network::GeoNetworking {
             header,
@@ -137,7 +132,7 @@ fn geonetworking(payload: &Bytes) -> Result<Network, DemuxError> {
             data,
         });
     };
-    let btp = BtpPacket::new_checked(data.as_ref()).map_err(|e| offset_by(e, start))?;
+    let btp = BtpPacket::new_checked(data.as_ref()).map_err(|e| offset_by(e, packet.header_len()))?;
     let transport = BtpRepr::parse(&btp, kind);
     Ok(Network::GeoNetworking {
         header,
