@@ -132,7 +132,8 @@ fn geonetworking(payload: &Bytes) -> Result<Network, DemuxError> {
             data,
         });
     };
-    let btp = BtpPacket::new_checked(data.as_ref()).map_err(|e| offset_by(e, packet.header_len()))?;
+    let btp =
+        BtpPacket::new_checked(data.as_ref()).map_err(|e| offset_by(e, packet.header_len()))?;
     let transport = BtpRepr::parse(&btp, kind);
     Ok(Network::GeoNetworking {
         header,

@@ -23,7 +23,7 @@ use tokio::sync::mpsc;
 
 use crate::radio::{Radio, RadioError, RxFrame, TxFrame, TxMeta};
 use crate::wire::ethernet::HEADER_LEN;
-use crate::wire::{EtherType, EthernetFrame, MacAddr};
+use crate::wire::{EtherType, EthernetFrame, EthernetRepr, MacAddr};
 
 /// The echo service's well-known port (RFC 862).
 pub const ECHO_PORT: u16 = 7;
@@ -376,12 +376,14 @@ impl IpServices {
             return Err(ReceiveError::QueueFull(self.config.rx_queue_len));
         }
         // smoltcp's Ethernet medium takes whole frames: put back the header the radio took off.
-        let mut bytes = vec![0u8; HEADER_LEN + frame.payload.len()];
-        let mut eth = EthernetFrame::new_unchecked(&mut bytes[..]);
-        eth.set_dst(frame.dst);
-        eth.set_src(frame.src);
-        eth.set_ethertype(frame.ethertype);
-        eth.payload_mut().copy_from_slice(&frame.payload);
+        let header = EthernetRepr {
+            dst: frame.dst,
+            src: frame.src,
+            ethertype: frame.ethertype,
+        };
+        let mut bytes = Vec::with_capacity(HEADER_LEN + frame.payload.len());
+        bytes.extend_from_slice(&header.header_bytes());
+        bytes.extend_from_slice(&frame.payload);
         self.device.rx.push_back(bytes);
         bump(&self.counters.frames_in, 1);
         Ok(())

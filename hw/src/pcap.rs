@@ -12,7 +12,7 @@ use bytes::Bytes;
 
 use crate::channels::centre_mhz;
 use crate::radio::DataRate;
-use crate::wire::{EtherType, MacAddr};
+use crate::wire::{EtherType, EthernetRepr, MacAddr};
 
 /// Magic number of a microsecond-resolution pcap file, as written in the file's byte order.
 pub const MAGIC_MICROS: u32 = 0xa1b2_c3d4;
@@ -96,9 +96,12 @@ impl CapturedFrame {
     /// The Ethernet II bytes: destination, source, EtherType, payload.
     pub fn to_ethernet(&self) -> Vec<u8> {
         let mut out = Vec::with_capacity(14 + self.payload.len());
-        out.extend_from_slice(&self.dst.0);
-        out.extend_from_slice(&self.src.0);
-        out.extend_from_slice(&self.ethertype.0.to_be_bytes());
+        let header = EthernetRepr {
+            dst: self.dst,
+            src: self.src,
+            ethertype: self.ethertype,
+        };
+        out.extend_from_slice(&header.header_bytes());
         out.extend_from_slice(&self.payload);
         out
     }

@@ -320,14 +320,12 @@ impl RawSocketRadio {
                 self.interface
             )));
         }
-        let mut header = [0u8; HEADER_LEN];
-        EthernetRepr {
+        let header = EthernetRepr {
             dst: frame.dst,
             src: self.link.mac,
             ethertype: frame.ethertype,
         }
-        .emit(&mut header)
-        .map_err(|e| RadioError::Refused(e.to_string()))?;
+        .header_bytes();
         let addr = packet_addr(self.link.ifindex, frame.ethertype.0);
         let bufs = [IoSlice::new(&header), IoSlice::new(&frame.payload)];
         let len = HEADER_LEN + frame.payload.len();

@@ -217,14 +217,13 @@ impl Radio for UdpMedium {
                 frame.payload.len()
             )));
         }
-        let mut datagram = vec![0u8; HEADER_LEN];
-        EthernetRepr {
+        let mut datagram = Vec::with_capacity(HEADER_LEN + frame.payload.len());
+        let header = EthernetRepr {
             dst: frame.dst,
             src: self.mac,
             ethertype: frame.ethertype,
-        }
-        .emit(&mut datagram)
-        .map_err(|e| RadioError::Refused(e.to_string()))?;
+        };
+        datagram.extend_from_slice(&header.header_bytes());
         datagram.extend_from_slice(&frame.payload);
         let to = SocketAddrV4::new(self.config.group, self.config.port);
         self.socket

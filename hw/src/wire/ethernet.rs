@@ -188,6 +188,16 @@ impl EthernetRepr {
         HEADER_LEN
     }
 
+    /// The 14 header bytes, for senders that put them in front of a payload.
+    pub fn header_bytes(&self) -> [u8; HEADER_LEN] {
+        let mut header = [0u8; HEADER_LEN];
+        let mut frame = EthernetFrame::new_unchecked(&mut header[..]);
+        frame.set_dst(self.dst);
+        frame.set_src(self.src);
+        frame.set_ethertype(self.ethertype);
+        header
+    }
+
     /// Writes the header into the first 14 bytes of `buf`.
     pub fn emit(&self, buf: &mut [u8]) -> Result<(), WireError> {
         let header = buf.get_mut(..HEADER_LEN).ok_or(WireError::Emit {
@@ -195,10 +205,7 @@ impl EthernetRepr {
             field: "header",
             reason: "buffer shorter than 14 bytes",
         })?;
-        let mut frame = EthernetFrame::new_unchecked(header);
-        frame.set_dst(self.dst);
-        frame.set_src(self.src);
-        frame.set_ethertype(self.ethertype);
+        header.copy_from_slice(&self.header_bytes());
         Ok(())
     }
 }
