@@ -12,7 +12,8 @@ use rsu_hw::wire::{
 };
 use rsu_hw::{DataRate, Psid};
 
-use crate::security_cli::Failure;
+use crate::input::{CoordError, tenth_microdegrees};
+use crate::security_cli::{Failure, bad};
 
 /// The network layer to frame with.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -50,13 +51,6 @@ pub struct FrameRequest {
 
 /// The source address when none is given: locally administered, recognisably ours.
 pub const DEFAULT_SRC: MacAddr = MacAddr([0x02, 0x00, 0x00, 0x52, 0x53, 0x55]);
-
-fn bad(message: impl std::fmt::Display) -> Failure {
-    Failure {
-        message: message.to_string(),
-        status: 2,
-    }
-}
 
 /// Frames `payload`, writes it to `out` as a one-frame pcap, and describes what it wrote.
 pub fn frame(req: &FrameRequest, payload: &[u8], out: &Path) -> Result<String, Failure> {
@@ -260,14 +254,12 @@ fn parse_aid(text: &str) -> Result<Aid, Failure> {
 fn parse_position(text: &str) -> Result<(i32, i32), Failure> {
     let err = || bad(format!("--position {text:?}: expected LAT,LON in degrees"));
     let (lat, lon) = text.split_once(',').ok_or_else(err)?;
-    let lat: f64 = lat.trim().parse().map_err(|_| err())?;
-    let lon: f64 = lon.trim().parse().map_err(|_| err())?;
-    if !(-90.0..=90.0).contains(&lat) || !(-180.0..=180.0).contains(&lon) {
-        return Err(bad(format!(
+    tenth_microdegrees(lat, lon).map_err(|e| match e {
+        CoordError::Syntax => err(),
+        CoordError::Range => bad(format!(
             "--position {text}: latitude must be within ±90 and longitude within ±180 degrees"
-        )));
-    }
-    Ok(((lat * 1e7).round() as i32, (lon * 1e7).round() as i32))
+        )),
+    })
 }
 
 /// TAI milliseconds since 2004-01-01, the GeoNetworking timestamp's clock.

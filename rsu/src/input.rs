@@ -73,6 +73,26 @@ pub fn detect(raw: &[u8]) -> Result<(Vec<u8>, Form), InputError> {
     Ok((raw.to_vec(), Form::Binary))
 }
 
+/// Why a latitude/longitude pair given in degrees was refused.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CoordError {
+    /// Not a decimal number.
+    Syntax,
+    /// Latitude outside ±90 or longitude outside ±180 degrees.
+    Range,
+}
+
+/// Latitude and longitude in decimal degrees → tenths of a microdegree, the unit of 1609.2
+/// regions and GeoNetworking position vectors.
+pub fn tenth_microdegrees(lat: &str, lon: &str) -> Result<(i32, i32), CoordError> {
+    let lat: f64 = lat.trim().parse().map_err(|_| CoordError::Syntax)?;
+    let lon: f64 = lon.trim().parse().map_err(|_| CoordError::Syntax)?;
+    if !(-90.0..=90.0).contains(&lat) || !(-180.0..=180.0).contains(&lon) {
+        return Err(CoordError::Range);
+    }
+    Ok(((lat * 1e7).round() as i32, (lon * 1e7).round() as i32))
+}
+
 #[cfg(test)]
 mod tests {
     #![allow(clippy::unwrap_used)]

@@ -18,7 +18,7 @@ pub struct Failure {
     pub status: u8,
 }
 
-fn bad(message: impl std::fmt::Display) -> Failure {
+pub(crate) fn bad(message: impl std::fmt::Display) -> Failure {
     Failure {
         message: message.to_string(),
         status: 2,
@@ -74,16 +74,12 @@ fn parse_circle(
     let [lat, lon, r] = parts[..] else {
         return Err(err());
     };
-    let lat: f64 = lat.parse().map_err(|_| err())?;
-    let lon: f64 = lon.parse().map_err(|_| err())?;
+    let (lat, lon) = crate::input::tenth_microdegrees(lat, lon).map_err(|_| err())?;
     let r: u16 = r.parse().map_err(|_| err())?;
-    if !(-90.0..=90.0).contains(&lat) || !(-180.0..=180.0).contains(&lon) {
-        return Err(err());
-    }
     Ok(GeographicRegion::CircularRegion(CircularRegion {
         center: TwoDLocation {
-            latitude: Latitude(NinetyDegreeInt::from((lat * 1e7).round() as i32)),
-            longitude: Longitude(OneEightyDegreeInt((lon * 1e7).round() as i32)),
+            latitude: Latitude(NinetyDegreeInt::from(lat)),
+            longitude: Longitude(OneEightyDegreeInt(lon)),
         },
         radius: r,
     }))
