@@ -40,90 +40,15 @@ use criterion::{Criterion, criterion_group, criterion_main};
 use rsu_hw::channels::{ChannelConfig, ChannelPlan, Region, Technology};
 use rsu_hw::demux::demux;
 use rsu_hw::radio::loopback::LoopbackConfig;
-use rsu_hw::wire::{
-    BtpPort, BtpRepr, CommonNextHeader, GeoNetworkingRepr, GnBtpHeaders, LongPositionVector,
-    Timestamp, TrafficClass, WsmpRepr,
-};
+use rsu_hw::wire::GnBtpHeaders;
 use rsu_hw::{
-    CapturedFrame, DataRate, EtherType, LinkType, LoopbackMedium, MacAddr, PcapWriter, Psid, Radio,
-    RxFrame, RxMeta, TxFrame,
+    CapturedFrame, DataRate, EtherType, LinkType, LoopbackMedium, MacAddr, PcapWriter, Radio,
+    TxFrame,
 };
 
-const SPDU_LEN: usize = 300;
-const CHANNEL: u8 = 172;
-/// A stationary RSU near an intersection, 1/10 micro-degree.
-const LATITUDE: i32 = 476_957_100;
-const LONGITUDE: i32 = 85_413_000;
-/// About 2025-11-15 in TAI milliseconds since 2004, modulo 2^32.
-const TST_BASE: u32 = 0x5a3c_0000;
+mod fixtures;
 
-fn spdu() -> Bytes {
-    (0..SPDU_LEN)
-        .map(|i| (i as u8).wrapping_mul(37).wrapping_add(11))
-        .collect::<Vec<u8>>()
-        .into()
-}
-
-fn mac() -> MacAddr {
-    MacAddr::local([0x02, 0, 0, 0x52, 0x53, 0x55])
-}
-
-fn wsmp_repr(payload_len: usize) -> WsmpRepr {
-    WsmpRepr {
-        channel: Some(CHANNEL),
-        rate: Some(DataRate(12)),
-        tx_power_dbm: Some(20),
-        ..WsmpRepr::new(Psid::INTERSECTION, payload_len)
-    }
-}
-
-fn btp() -> BtpRepr {
-    BtpRepr::B {
-        dst_port: BtpPort::SPATEM,
-        dst_port_info: 0,
-    }
-}
-
-fn gn_repr(tst: u32, message_len: usize) -> GeoNetworkingRepr {
-    let source = LongPositionVector::rsu(mac(), Timestamp(tst), LATITUDE, LONGITUDE);
-    GeoNetworkingRepr::shb(
-        source,
-        CommonNextHeader::for_btp(btp().kind()),
-        TrafficClass::from_raw(0x02),
-    )
-    .with_payload_len((btp().header_len() + message_len) as u16)
-}
-
-fn wsmp_fresh(repr: &WsmpRepr, spdu: &[u8]) -> Bytes {
-    let mut out = Vec::new();
-    repr.emit_with_payload(spdu, &mut out).unwrap();
-    Bytes::from(out)
-}
-
-fn gn_fresh(tst: u32, spdu: &[u8]) -> Bytes {
-    let gn = gn_repr(tst, spdu.len());
-    let btp = btp();
-    let mut out = vec![0u8; gn.buffer_len()];
-    let n = gn.emit(&mut out).unwrap();
-    btp.emit(&mut out[n..]).unwrap();
-    out[n + btp.header_len()..].copy_from_slice(spdu);
-    Bytes::from(out)
-}
-
-fn received(ethertype: EtherType, payload: Bytes) -> RxFrame {
-    RxFrame {
-        src: mac(),
-        dst: MacAddr::BROADCAST,
-        ethertype,
-        payload,
-        meta: RxMeta {
-            channel: Some(CHANNEL),
-            rssi_dbm: Some(-70),
-            rate: Some(DataRate(12)),
-            timestamp: tokio::time::Instant::now(),
-        },
-    }
-}
+use fixtures::*;
 
 fn wsmp_frame(c: &mut Criterion) {
     let spdu = spdu();
@@ -134,20 +59,10 @@ fn wsmp_frame(c: &mut Criterion) {
 
     let mut buf = BytesMut::with_capacity(4096);
     g.bench_function("prefix_bytesmut", |b| {
-        b.iter(|| {
-            let payload = black_box(&spdu[..]);
-            let header_len = prefix.header_len(payload.len());
-            buf.resize(header_len, 0);
-            prefix.emit(payload.len(), &mut buf).unwrap();
-            buf.extend_from_slice(payload);
-            black_box(buf.split().freeze())
-        });
+        b.iter(|| black_box(wsmp_prefixed(&prefix, black_box(&spdu[..]), &mut buf)));
     });
     // The bench would be meaningless if the fast path built another frame.
-    buf.resize(prefix.header_len(spdu.len()), 0);
-    prefix.emit(spdu.len(), &mut buf).unwrap();
-    buf.extend_from_slice(&spdu);
-    assert_eq!(buf.split().freeze(), expected);
+    assert_eq!(wsmp_prefixed(&prefix, &spdu, &mut buf), expected);
 
     let mut vec = Vec::with_capacity(4096);
     g.bench_function("prefix_vec_copy", |b| {
@@ -173,16 +88,8 @@ fn gn_frame(c: &mut Criterion) {
     let mut g = c.benchmark_group("gn_frame");
 
     let mut buf = BytesMut::with_capacity(4096);
-    let mut template = |tst: u32, payload: &[u8]| -> Bytes {
-        headers.set_message_len(payload.len()).unwrap();
-        headers.set_timestamp(Timestamp(tst));
-        headers
-            .set_source_position(black_box(LATITUDE), black_box(LONGITUDE))
-            .unwrap();
-        buf.extend_from_slice(headers.as_bytes());
-        buf.extend_from_slice(payload);
-        buf.split().freeze()
-    };
+    let mut template =
+        |tst: u32, payload: &[u8]| gn_templated(&mut headers, tst, payload, &mut buf);
     assert_eq!(template(TST_BASE + 7, &spdu), gn_fresh(TST_BASE + 7, &spdu));
 
     let mut tst = TST_BASE;
