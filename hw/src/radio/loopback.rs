@@ -253,6 +253,22 @@ fn settle(node: &mut Node, now: Instant, rx_queue: usize, stats: &mut MediumStat
     }
 }
 
+impl State {
+    /// The node `id`, with the frames due by `now` moved to its ready queue; `None` once the
+    /// node has left the medium.
+    fn settled(&mut self, id: u64, now: Instant) -> Option<&mut Node> {
+        let State {
+            nodes,
+            stats,
+            config,
+            ..
+        } = self;
+        let node = nodes.iter_mut().find(|n| n.id == id)?;
+        settle(node, now, config.rx_queue, stats);
+        Some(node)
+    }
+}
+
 impl LoopbackMedium {
     /// A medium whose time origin (a UTC second boundary for 1609.4 intervals) is now.
     pub fn new(config: LoopbackConfig) -> LoopbackMedium {
@@ -353,16 +369,7 @@ impl LoopbackRadio {
     /// The next frame that has arrived, without waiting.
     pub fn try_recv(&self) -> Option<RxFrame> {
         let now = Instant::now();
-        let mut st = lock(&self.state);
-        let State {
-            nodes,
-            stats,
-            config,
-            ..
-        } = &mut *st;
-        let node = nodes.iter_mut().find(|n| n.id == self.id)?;
-        settle(node, now, config.rx_queue, stats);
-        node.ready.pop_front()
+        lock(&self.state).settled(self.id, now)?.ready.pop_front()
     }
 
     /// Puts the frame on the medium's schedule; see the module documentation for the model.
@@ -530,16 +537,9 @@ impl Radio for LoopbackRadio {
             let next = {
                 let now = Instant::now();
                 let mut st = lock(&self.state);
-                let State {
-                    nodes,
-                    stats,
-                    config,
-                    ..
-                } = &mut *st;
-                let Some(node) = nodes.iter_mut().find(|n| n.id == self.id) else {
+                let Some(node) = st.settled(self.id, now) else {
                     return Err(RadioError::Closed("node is no longer on the medium".into()));
                 };
-                settle(node, now, config.rx_queue, stats);
                 if let Some(frame) = node.ready.pop_front() {
                     return Ok(frame);
                 }
