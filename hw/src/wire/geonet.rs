@@ -826,6 +826,8 @@ fn check_len(data: &[u8]) -> Result<usize, WireError> {
 #[derive(Debug, Clone)]
 pub struct GeoNetworkingPacket<T: AsRef<[u8]>> {
     buffer: T,
+    /// Made by `new_checked`: `GeoNetworkingRepr::parse` need not check the lengths again.
+    checked: bool,
 }
 
 // Offsets into an unsecured packet.
@@ -847,7 +849,10 @@ const LPV_LONGITUDE: usize = 16;
 impl<T: AsRef<[u8]>> GeoNetworkingPacket<T> {
     /// Wraps a buffer without checking it; accessors may then panic. Prefer `new_checked`.
     pub const fn new_unchecked(buffer: T) -> Self {
-        GeoNetworkingPacket { buffer }
+        GeoNetworkingPacket {
+            buffer,
+            checked: false,
+        }
     }
 
     /// Wraps a buffer after checking the version, that a common header follows, that the
@@ -855,7 +860,10 @@ impl<T: AsRef<[u8]>> GeoNetworkingPacket<T> {
     /// length equals the octets after the extended header.
     pub fn new_checked(buffer: T) -> Result<Self, WireError> {
         check_len(buffer.as_ref())?;
-        Ok(GeoNetworkingPacket { buffer })
+        Ok(GeoNetworkingPacket {
+            buffer,
+            checked: true,
+        })
     }
 
     pub fn into_inner(self) -> T {
@@ -973,6 +981,8 @@ impl<T: AsRef<[u8]> + AsMut<[u8]>> GeoNetworkingPacket<T> {
 
     pub fn set_payload_length(&mut self, len: u16) {
         self.bm()[PAYLOAD_LENGTH..PAYLOAD_LENGTH + 2].copy_from_slice(&len.to_be_bytes());
+        // The length no longer need match the buffer: parse checks it again.
+        self.checked = false;
     }
 
     /// Sets the GBC sequence number; does nothing for header types without one.
@@ -1088,7 +1098,9 @@ impl GeoNetworkingRepr {
     /// Reads and checks an unsecured packet.
     pub fn parse<T: AsRef<[u8]>>(packet: &GeoNetworkingPacket<T>) -> Result<Self, WireError> {
         let data = packet.buffer.as_ref();
-        check_len(data)?;
+        if !packet.checked {
+            check_len(data)?;
+        }
         let basic = BasicHeader::parse(data)?;
         Self::parse_common_on(basic, data, BASIC_HEADER_LEN)
     }
