@@ -11,6 +11,7 @@ use rsu_codecs::j2735::{
     MovementEventList, MovementList, MovementPhaseState, MovementState, MsgCount, SPAT,
     SignalGroupID, TimeChangeDetails, TimeMark,
 };
+use rsu_hw::gnss::Date;
 
 /// What can go wrong in the demonstration.
 #[derive(Debug, thiserror::Error)]
@@ -41,8 +42,12 @@ impl UnixMillis {
     /// J2735 MinuteOfTheYear: minutes since the start of the UTC year.
     pub fn minute_of_year(self) -> MinuteOfTheYear {
         let days = self.0 / MS_PER_DAY;
-        let (year, _, _) = civil_from_days(days as i64);
-        let year_start = days_from_civil(year, 1, 1) as u64;
+        // Dates past the year 65535 have no MinuteOfTheYear worth sending; count from the day.
+        let year_start = i64::try_from(days)
+            .ok()
+            .and_then(Date::from_days_since_unix_epoch)
+            .and_then(|d| Date::new(d.year, 1, 1))
+            .map_or(days, |jan1| jan1.days_since_unix_epoch() as u64);
         let minutes = (days - year_start) * 1440 + (self.0 % MS_PER_DAY) / MS_PER_MINUTE;
         MinuteOfTheYear(minutes as u32)
     }
@@ -56,31 +61,6 @@ impl UnixMillis {
     pub fn time_mark(self) -> TimeMark {
         TimeMark(((self.0 % MS_PER_HOUR) / 100) as u16)
     }
-}
-
-/// Year, month, day of a count of days since 1970-01-01 (proleptic Gregorian).
-fn civil_from_days(days: i64) -> (i64, u32, u32) {
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = (doy - (153 * mp + 2) / 5 + 1) as u32;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
-    let year = yoe + era * 400 + i64::from(month <= 2);
-    (year, month, day)
-}
-
-/// Days since 1970-01-01 of a calendar date (proleptic Gregorian).
-fn days_from_civil(year: i64, month: u32, day: u32) -> i64 {
-    let y = if month <= 2 { year - 1 } else { year };
-    let era = y.div_euclid(400);
-    let yoe = y.rem_euclid(400);
-    let m = i64::from(month);
-    let doy = (153 * (if m > 2 { m - 3 } else { m + 9 }) + 2) / 5 + i64::from(day) - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    era * 146_097 + doe - 719_468
 }
 
 /// The light a signal group shows.
@@ -302,10 +282,13 @@ mod tests {
     #[test]
     fn calendar_helpers_agree() {
         for days in [-1, 0, 59, 365, 11_016, 20_414, 20_780] {
-            let (y, m, d) = civil_from_days(days);
-            assert_eq!(days_from_civil(y, m, d), days);
+            let date = Date::from_days_since_unix_epoch(days).unwrap();
+            assert_eq!(date.days_since_unix_epoch(), days);
         }
-        assert_eq!(civil_from_days(20_414), (2025, 11, 22));
+        assert_eq!(
+            Date::from_days_since_unix_epoch(20_414),
+            Date::new(2025, 11, 22)
+        );
     }
 
     #[test]

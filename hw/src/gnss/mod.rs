@@ -703,6 +703,30 @@ impl Date {
         // 719 468 days from 0000-03-01 to 1970-01-01.
         era * 146_097 + day_of_era - 719_468
     }
+
+    /// The date `days` after 1970-01-01 (before it if negative): the inverse of
+    /// [`Date::days_since_unix_epoch`]. `None` outside the years 0..=65535.
+    pub fn from_days_since_unix_epoch(days: i64) -> Option<Date> {
+        let z = days.checked_add(719_468)?;
+        let era = z.div_euclid(146_097);
+        let day_of_era = z.rem_euclid(146_097);
+        let year_of_era =
+            (day_of_era - day_of_era / 1460 + day_of_era / 36_524 - day_of_era / 146_096) / 365;
+        let day_of_year = day_of_era - (365 * year_of_era + year_of_era / 4 - year_of_era / 100);
+        let month_from_march = (5 * day_of_year + 2) / 153;
+        let day = day_of_year - (153 * month_from_march + 2) / 5 + 1;
+        let month = if month_from_march < 10 {
+            month_from_march + 3
+        } else {
+            month_from_march - 9
+        };
+        let year = year_of_era + era * 400 + i64::from(month <= 2);
+        Date::new(
+            u16::try_from(year).ok()?,
+            u8::try_from(month).ok()?,
+            u8::try_from(day).ok()?,
+        )
+    }
 }
 
 /// Seconds in a UTC day without a leap second.
@@ -800,6 +824,18 @@ mod tests {
         assert_eq!(d(2024, 1, 1), 19_723);
         assert_eq!(d(2024, 12, 31), 19_723 + 365);
         assert_eq!(d(2025, 1, 1), 19_723 + 366);
+        for days in (-719_528..800_000)
+            .step_by(997)
+            .chain([-1, 0, 59, 19_723 + 365])
+        {
+            let date = Date::from_days_since_unix_epoch(days).unwrap();
+            assert_eq!(date.days_since_unix_epoch(), days, "{date:?}");
+        }
+        assert_eq!(
+            Date::from_days_since_unix_epoch(19_723 + 59),
+            Date::new(2024, 2, 29)
+        );
+        assert_eq!(Date::from_days_since_unix_epoch(-719_529), None); // year -1
         assert_eq!(Date::new(2024, 2, 29).map(|x| x.day), Some(29));
         assert_eq!(Date::new(2025, 2, 29), None);
         assert_eq!(Date::new(1900, 2, 29), None);
