@@ -1,9 +1,17 @@
 //! The roadside unit: its service and command-line tool.
 //!
-//! Today: the command-line codec and 1609.2 security tools and a demonstration of the SPaT
-//! path. The broadcast service (controller input, scheduler, radio) arrives with its issue.
+//! - [`clock`]: UTC and the clocks the service reads it from.
+//! - [`controller`]: what a signal controller reports (TSCBM, the fixed-time simulator).
+//! - [`intersection`]: the intersection model (signal groups, lanes, connections).
+//! - [`j2735`]: SPaT and MAP for the US message set.
+//! - [`telemetry`]: metrics and logs.
 
+pub mod clock;
+pub mod controller;
 pub mod demo;
 pub mod frame_cli;
 pub mod input;
+pub mod intersection;
+pub mod j2735;
 pub mod security_cli;
+pub mod telemetry;

@@ -1,0 +1,1 @@
+//! A fixed-time signal controller simulator.

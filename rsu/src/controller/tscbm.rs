@@ -1,0 +1,1 @@
+//! TSCBM: the signal controller's 10 Hz broadcast message over UDP.

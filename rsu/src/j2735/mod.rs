@@ -1,0 +1,4 @@
+//! SAE J2735 (US) messages built from the intersection model and controller state.
+
+pub mod map;
+pub mod spat;

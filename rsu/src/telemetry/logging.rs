@@ -1,0 +1,1 @@
+//! Log output: human-readable or JSON lines.

@@ -1,0 +1,5 @@
+//! What the operator sees: Prometheus metrics and tracing logs.
+
+pub mod http;
+pub mod logging;
+pub mod metrics;
