@@ -13,5 +13,6 @@ pub mod frame_cli;
 pub mod input;
 pub mod intersection;
 pub mod j2735;
+pub mod scheduler;
 pub mod security_cli;
 pub mod telemetry;
