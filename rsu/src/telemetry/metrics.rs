@@ -1,1 +1,685 @@
 //! The service's metrics, registered once as handles.
+//!
+//! Each [`Metrics`] owns its own Prometheus recorder instead of installing a global one, so
+//! several services (tests, the hardware-in-the-loop suite) can run in one process without
+//! sharing counters. Every series is registered up front (or on the first use of a label value,
+//! off the hot path); the hot path only touches the returned [`Counter`], [`Gauge`] and
+//! [`Histogram`] handles, which are atomics behind an `Arc`: no label formatting, no lookups.
+
+use std::fmt;
+use std::future::Future;
+use std::sync::{Arc, Mutex, PoisonError};
+use std::time::Duration;
+
+use metrics::{Counter, Gauge, Histogram, Key, KeyName, Label, Level, Metadata, Recorder, Unit};
+use metrics_exporter_prometheus::{
+    Matcher, PrometheusBuilder, PrometheusHandle, PrometheusRecorder,
+};
+
+/// Messages handed to the radio, by message type.
+const MESSAGES_SENT: &str = "rsu_messages_sent_total";
+/// SPaT ticks that sent nothing because the controller is silent.
+const SPAT_SUPPRESSED: &str = "rsu_spat_suppressed_total";
+/// Messages that could not be signed.
+const SIGNING_FAILURES: &str = "rsu_signing_failures_total";
+/// Messages that could not be encoded.
+const ENCODE_FAILURES: &str = "rsu_encode_failures_total";
+/// Messages the radio refused.
+const SEND_FAILURES: &str = "rsu_send_failures_total";
+/// Encode, sign, frame and send, per message.
+const TX_LATENCY: &str = "rsu_tx_latency_seconds";
+/// Controller packets accepted.
+const CONTROLLER_PACKETS: &str = "rsu_controller_packets_total";
+/// Controller packets rejected, by reason.
+const CONTROLLER_REJECTED: &str = "rsu_controller_rejected_total";
+/// Times the controller went silent past the watchdog.
+const CONTROLLER_TIMEOUTS: &str = "rsu_controller_timeouts_total";
+/// Whether the controller is silent now.
+const CONTROLLER_SILENT: &str = "rsu_controller_silent";
+/// The MsgCount revision of the MAP being broadcast.
+const MAP_REVISION: &str = "rsu_map_revision";
+/// Broadcast ticks skipped because the service fell behind.
+const SCHEDULE_OVERRUNS: &str = "rsu_schedule_overruns_total";
+/// Configuration inputs rejected, by reason.
+const CONFIG_REJECTED: &str = "rsu_config_rejected_total";
+/// Scrape endpoint requests, by HTTP status code.
+const HTTP_REQUESTS: &str = "rsu_http_requests_total";
+/// Scrape endpoint connections closed without a response, by reason.
+const HTTP_DROPPED: &str = "rsu_http_connections_dropped_total";
+
+/// Every metric with its kind, unit and `# HELP` text, so each is described exactly once.
+const DESCRIPTIONS: &[(&str, Kind, Option<Unit>, &str)] = &[
+    (
+        MESSAGES_SENT,
+        Kind::Counter,
+        Some(Unit::Count),
+        "Messages handed to the radio, by message type and intersection.",
+    ),
+    (
+        SPAT_SUPPRESSED,
+        Kind::Counter,
+        Some(Unit::Count),
+        "SPaT broadcasts not sent because the signal controller is silent.",
+    ),
+    (
+        SIGNING_FAILURES,
+        Kind::Counter,
+        Some(Unit::Count),
+        "Messages dropped because IEEE 1609.2 signing failed.",
+    ),
+    (
+        ENCODE_FAILURES,
+        Kind::Counter,
+        Some(Unit::Count),
+        "Messages dropped because UPER encoding failed.",
+    ),
+    (
+        SEND_FAILURES,
+        Kind::Counter,
+        Some(Unit::Count),
+        "Messages the radio did not accept for transmission.",
+    ),
+    (
+        TX_LATENCY,
+        Kind::Histogram,
+        Some(Unit::Seconds),
+        "Time to encode, sign, frame and send one message.",
+    ),
+    (
+        CONTROLLER_PACKETS,
+        Kind::Counter,
+        Some(Unit::Count),
+        "Signal controller packets accepted.",
+    ),
+    (
+        CONTROLLER_REJECTED,
+        Kind::Counter,
+        Some(Unit::Count),
+        "Signal controller packets rejected, by reason.",
+    ),
+    (
+        CONTROLLER_TIMEOUTS,
+        Kind::Counter,
+        Some(Unit::Count),
+        "Times the signal controller went silent past the watchdog.",
+    ),
+    (
+        CONTROLLER_SILENT,
+        Kind::Gauge,
+        None,
+        "1 while the signal controller is silent past the watchdog, else 0.",
+    ),
+    (
+        MAP_REVISION,
+        Kind::Gauge,
+        None,
+        "Revision (MsgCount) of the MAP being broadcast.",
+    ),
+    (
+        SCHEDULE_OVERRUNS,
+        Kind::Counter,
+        Some(Unit::Count),
+        "Broadcast ticks skipped because the service fell behind.",
+    ),
+    (
+        CONFIG_REJECTED,
+        Kind::Counter,
+        Some(Unit::Count),
+        "Configuration inputs rejected, by reason.",
+    ),
+    (
+        HTTP_REQUESTS,
+        Kind::Counter,
+        Some(Unit::Count),
+        "Requests to the metrics endpoint, by HTTP status code.",
+    ),
+    (
+        HTTP_DROPPED,
+        Kind::Counter,
+        Some(Unit::Count),
+        "Metrics endpoint connections closed without a response, by reason.",
+    ),
+];
+
+/// Upper bounds of the transmit latency buckets, in seconds: 10 µs to 50 ms in 1-2.5-5 steps.
+/// Signing alone takes ~20 µs with ring on a fast core and an order of magnitude more on a
+/// small ARM box; 50 ms is half a SPaT period, past which the tick is late anyway.
+pub const TX_LATENCY_BUCKETS: [f64; 12] = [
+    0.000_01, 0.000_025, 0.000_05, 0.000_1, 0.000_25, 0.000_5, 0.001, 0.002_5, 0.005, 0.01, 0.025,
+    0.05,
+];
+
+/// How [`Metrics::upkeep`] paces itself when the caller has no better idea.
+pub const DEFAULT_UPKEEP_PERIOD: Duration = Duration::from_secs(5);
+
+/// Registration metadata; the Prometheus recorder ignores it, but the API requires one.
+static METADATA: Metadata<'static> =
+    Metadata::new(module_path!(), Level::INFO, Some(module_path!()));
+
+#[derive(Clone, Copy)]
+enum Kind {
+    Counter,
+    Gauge,
+    Histogram,
+}
+
+/// The service's metrics: one Prometheus recorder, rendered on demand. Cloning is cheap and
+/// shares the recorder.
+#[derive(Clone)]
+pub struct Metrics {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    recorder: PrometheusRecorder,
+    handle: PrometheusHandle,
+    config_rejected: LabelCache<&'static str>,
+    http_requests: LabelCache<u16>,
+    http_dropped: LabelCache<&'static str>,
+}
+
+impl fmt::Debug for Metrics {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Metrics").finish_non_exhaustive()
+    }
+}
+
+impl Default for Metrics {
+    fn default() -> Self {
+        Metrics::new()
+    }
+}
+
+impl Metrics {
+    /// Metrics without labels common to every series.
+    pub fn new() -> Metrics {
+        Metrics::with_labels(std::iter::empty())
+    }
+
+    /// Metrics whose every series carries these labels (e.g. `("rsu", "rsu-17")`), printed
+    /// before the series' own. Invalid characters in a label name are replaced by `_`.
+    pub fn with_labels<'a>(labels: impl IntoIterator<Item = (&'a str, &'a str)>) -> Metrics {
+        let mut builder = PrometheusBuilder::new();
+        for (key, value) in labels {
+            builder = builder.add_global_label(key, value);
+        }
+        // The only error is an empty bucket list, and ours is a non-empty constant; should that
+        // ever change, a summary in place of a histogram beats failing to start.
+        let builder = match builder
+            .set_buckets_for_metric(Matcher::Full(TX_LATENCY.to_owned()), &TX_LATENCY_BUCKETS)
+        {
+            Ok(builder) => builder,
+            Err(_) => PrometheusBuilder::new(),
+        };
+        let recorder = builder.build_recorder();
+        for &(name, kind, unit, help) in DESCRIPTIONS {
+            let name = KeyName::from(name);
+            let help = help.into();
+            match kind {
+                Kind::Counter => recorder.describe_counter(name, unit, help),
+                Kind::Gauge => recorder.describe_gauge(name, unit, help),
+                Kind::Histogram => recorder.describe_histogram(name, unit, help),
+            }
+        }
+        let handle = recorder.handle();
+        Metrics {
+            inner: Arc::new(Inner {
+                recorder,
+                handle,
+                config_rejected: LabelCache::new(CONFIG_REJECTED, Vec::new(), "reason"),
+                http_requests: LabelCache::new(HTTP_REQUESTS, Vec::new(), "code"),
+                http_dropped: LabelCache::new(HTTP_DROPPED, Vec::new(), "reason"),
+            }),
+        }
+    }
+
+    /// Every series in the Prometheus text exposition format (version 0.0.4).
+    pub fn render(&self) -> String {
+        self.inner.handle.render()
+    }
+
+    /// Moves buffered histogram samples into their buckets. Rendering does this too; call it
+    /// (or run [`Metrics::upkeep`]) periodically so samples do not pile up between scrapes,
+    /// or forever when nobody scrapes.
+    pub fn run_upkeep(&self) {
+        self.inner.handle.run_upkeep();
+    }
+
+    /// Runs [`Metrics::run_upkeep`] every `period` until `shutdown` completes.
+    pub async fn upkeep(&self, period: Duration, shutdown: impl Future<Output = ()>) {
+        let mut ticks = tokio::time::interval(period.max(Duration::from_millis(1)));
+        ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        tokio::pin!(shutdown);
+        loop {
+            tokio::select! {
+                () = &mut shutdown => return,
+                _ = ticks.tick() => self.run_upkeep(),
+            }
+        }
+    }
+
+    /// The handles for one intersection (J2735 IntersectionReferenceID `id`), labelled
+    /// `intersection="<id>"`. Asking twice for the same id gives handles to the same series.
+    pub fn intersection(&self, id: u16) -> IntersectionMetrics {
+        let id = id.to_string();
+        let labels = |extra: &[(&'static str, &'static str)]| {
+            let mut labels = Vec::with_capacity(1 + extra.len());
+            labels.push(Label::new("intersection", id.clone()));
+            labels.extend(extra.iter().map(|&(k, v)| Label::new(k, v)));
+            labels
+        };
+        let message = |kind: &'static str| {
+            let l = labels(&[("type", kind)]);
+            MessageMetrics {
+                sent: self.counter(MESSAGES_SENT, l.clone()),
+                encode_failures: self.counter(ENCODE_FAILURES, l.clone()),
+                sign_failures: self.counter(SIGNING_FAILURES, l.clone()),
+                send_failures: self.counter(SEND_FAILURES, l.clone()),
+                tx_latency: self.histogram(TX_LATENCY, l),
+            }
+        };
+        IntersectionMetrics {
+            spat: message("spat"),
+            map: message("map"),
+            spat_suppressed: self.counter(SPAT_SUPPRESSED, labels(&[])),
+            controller_packets: self.counter(CONTROLLER_PACKETS, labels(&[])),
+            controller_timeouts: self.counter(CONTROLLER_TIMEOUTS, labels(&[])),
+            controller_silent: self.gauge(CONTROLLER_SILENT, labels(&[])),
+            map_revision: self.gauge(MAP_REVISION, labels(&[])),
+            schedule_overruns: self.counter(SCHEDULE_OVERRUNS, labels(&[])),
+            rejected: Arc::new(LabelCache::new(CONTROLLER_REJECTED, labels(&[]), "reason")),
+            metrics: self.clone(),
+        }
+    }
+
+    /// `rsu_config_rejected_total{reason}`: the handle for one reason, registered on first use.
+    pub fn config_rejected(&self, reason: &'static str) -> Counter {
+        self.inner.config_rejected.get(&self.inner.recorder, reason)
+    }
+
+    /// `rsu_http_requests_total{code}`: scrape endpoint requests answered with this status.
+    pub fn http_requests(&self, code: u16) -> Counter {
+        self.inner.http_requests.get(&self.inner.recorder, code)
+    }
+
+    /// `rsu_http_connections_dropped_total{reason}`: scrape endpoint connections closed
+    /// without a response (`"limit"`: too many at once, `"timeout"`: no request in time).
+    pub fn http_connections_dropped(&self, reason: &'static str) -> Counter {
+        self.inner.http_dropped.get(&self.inner.recorder, reason)
+    }
+
+    fn counter(&self, name: &'static str, labels: Vec<Label>) -> Counter {
+        self.inner
+            .recorder
+            .register_counter(&Key::from_parts(name, labels), &METADATA)
+    }
+
+    fn gauge(&self, name: &'static str, labels: Vec<Label>) -> Gauge {
+        self.inner
+            .recorder
+            .register_gauge(&Key::from_parts(name, labels), &METADATA)
+    }
+
+    fn histogram(&self, name: &'static str, labels: Vec<Label>) -> Histogram {
+        self.inner
+            .recorder
+            .register_histogram(&Key::from_parts(name, labels), &METADATA)
+    }
+}
+
+/// The handles for one message type at one intersection (label `type`).
+#[derive(Clone, Debug)]
+pub struct MessageMetrics {
+    /// `rsu_messages_sent_total`: handed to the radio.
+    pub sent: Counter,
+    /// `rsu_encode_failures_total`: UPER encoding failed.
+    pub encode_failures: Counter,
+    /// `rsu_signing_failures_total`: IEEE 1609.2 signing failed.
+    pub sign_failures: Counter,
+    /// `rsu_send_failures_total`: the radio did not accept the frame.
+    pub send_failures: Counter,
+    /// `rsu_tx_latency_seconds`: encode, sign, frame and send; record seconds.
+    pub tx_latency: Histogram,
+}
+
+/// The handles for one intersection; clone freely (clones share the series).
+#[derive(Clone)]
+pub struct IntersectionMetrics {
+    /// SPaT (`type="spat"`).
+    pub spat: MessageMetrics,
+    /// MAP (`type="map"`).
+    pub map: MessageMetrics,
+    /// `rsu_spat_suppressed_total`: SPaT not sent because the controller is silent.
+    pub spat_suppressed: Counter,
+    /// `rsu_controller_packets_total`: controller packets accepted.
+    pub controller_packets: Counter,
+    /// `rsu_controller_timeouts_total`: times the controller went silent past the watchdog.
+    pub controller_timeouts: Counter,
+    /// `rsu_controller_silent`: 1 while the controller is silent, else 0.
+    pub controller_silent: Gauge,
+    /// `rsu_map_revision`: the MsgCount of the MAP being broadcast.
+    pub map_revision: Gauge,
+    /// `rsu_schedule_overruns_total`: broadcast ticks skipped because the service fell behind.
+    pub schedule_overruns: Counter,
+    rejected: Arc<LabelCache<&'static str>>,
+    metrics: Metrics,
+}
+
+impl fmt::Debug for IntersectionMetrics {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("IntersectionMetrics")
+            .finish_non_exhaustive()
+    }
+}
+
+impl IntersectionMetrics {
+    /// `rsu_controller_rejected_total{reason}`: registered on the first use of `reason` and
+    /// cached, so keep the returned handle where packets are rejected often.
+    pub fn controller_rejected(&self, reason: &'static str) -> Counter {
+        self.rejected.get(&self.metrics.inner.recorder, reason)
+    }
+}
+
+/// Counters of one metric that differ in one label whose values are known only when first
+/// used (rejection reasons, status codes). A linear search suffices: a handful of values,
+/// looked up off the hot path.
+struct LabelCache<V> {
+    name: &'static str,
+    base: Vec<Label>,
+    label: &'static str,
+    entries: Mutex<Vec<(V, Counter)>>,
+}
+
+impl<V: Copy + PartialEq + ToString> LabelCache<V> {
+    fn new(name: &'static str, base: Vec<Label>, label: &'static str) -> Self {
+        LabelCache {
+            name,
+            base,
+            label,
+            entries: Mutex::new(Vec::new()),
+        }
+    }
+
+    fn get(&self, recorder: &PrometheusRecorder, value: V) -> Counter {
+        // A poisoned lock only means another thread panicked while pushing; the Vec is intact.
+        let mut entries = self.entries.lock().unwrap_or_else(PoisonError::into_inner);
+        if let Some((_, counter)) = entries.iter().find(|(v, _)| *v == value) {
+            return counter.clone();
+        }
+        let mut labels = self.base.clone();
+        labels.push(Label::new(self.label, value.to_string()));
+        let counter = recorder.register_counter(&Key::from_parts(self.name, labels), &METADATA);
+        entries.push((value, counter.clone()));
+        counter
+    }
+
+    #[cfg(test)]
+    fn len(&self) -> usize {
+        self.entries
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .len()
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::expect_used)]
+mod tests {
+    use super::*;
+
+    /// The lines of `text` that are samples (not `#` comments or blank).
+    fn samples(text: &str) -> Vec<&str> {
+        text.lines()
+            .filter(|l| !l.is_empty() && !l.starts_with('#'))
+            .collect()
+    }
+
+    fn has_line(text: &str, line: &str) -> bool {
+        text.lines().any(|l| l == line)
+    }
+
+    #[test]
+    fn increments_render_as_exact_lines() {
+        let metrics = Metrics::new();
+        let m = metrics.intersection(1001);
+        for _ in 0..3 {
+            m.spat.sent.increment(1);
+        }
+        m.map.sent.increment(1);
+        m.spat_suppressed.increment(2);
+        m.map.sign_failures.increment(1);
+        m.controller_silent.set(1.0);
+        m.map_revision.set(7.0);
+        let text = metrics.render();
+        // Key labels print in the order given at registration (intersection, then type),
+        // after any global labels; counters print as integers, gauges as f64 Display.
+        for line in [
+            r#"rsu_messages_sent_total{intersection="1001",type="spat"} 3"#,
+            r#"rsu_messages_sent_total{intersection="1001",type="map"} 1"#,
+            r#"rsu_spat_suppressed_total{intersection="1001"} 2"#,
+            r#"rsu_signing_failures_total{intersection="1001",type="map"} 1"#,
+            r#"rsu_signing_failures_total{intersection="1001",type="spat"} 0"#,
+            r#"rsu_controller_silent{intersection="1001"} 1"#,
+            r#"rsu_map_revision{intersection="1001"} 7"#,
+            r#"rsu_schedule_overruns_total{intersection="1001"} 0"#,
+            "# TYPE rsu_messages_sent_total counter",
+            "# HELP rsu_messages_sent_total Messages handed to the radio, by message type and intersection.",
+            "# TYPE rsu_controller_silent gauge",
+        ] {
+            assert!(has_line(&text, line), "missing {line:?} in:\n{text}");
+        }
+    }
+
+    #[test]
+    fn registered_series_render_as_zero_before_use() {
+        // Prometheus rate() needs the zero sample before the first increment.
+        let metrics = Metrics::new();
+        let _m = metrics.intersection(7);
+        let text = metrics.render();
+        assert!(has_line(
+            &text,
+            r#"rsu_send_failures_total{intersection="7",type="spat"} 0"#
+        ));
+        assert!(has_line(
+            &text,
+            r#"rsu_controller_timeouts_total{intersection="7"} 0"#
+        ));
+    }
+
+    #[test]
+    fn every_series_has_help_and_type() {
+        let metrics = Metrics::new();
+        let m = metrics.intersection(1);
+        m.controller_rejected("short").increment(1);
+        metrics.config_rejected("bad").increment(1);
+        metrics.http_requests(200).increment(1);
+        metrics.http_connections_dropped("limit").increment(1);
+        let text = metrics.render();
+        for &(name, _, _, help) in DESCRIPTIONS {
+            assert!(
+                has_line(&text, &format!("# HELP {name} {help}")),
+                "no HELP for {name}"
+            );
+            assert!(
+                text.contains(&format!("# TYPE {name} ")),
+                "no TYPE for {name}"
+            );
+        }
+    }
+
+    #[test]
+    fn instances_are_independent() {
+        let a = Metrics::new();
+        let b = Metrics::new();
+        a.intersection(1001).spat.sent.increment(5);
+        b.intersection(1001).spat.sent.increment(2);
+        assert!(has_line(
+            &a.render(),
+            r#"rsu_messages_sent_total{intersection="1001",type="spat"} 5"#
+        ));
+        assert!(has_line(
+            &b.render(),
+            r#"rsu_messages_sent_total{intersection="1001",type="spat"} 2"#
+        ));
+    }
+
+    #[test]
+    fn same_intersection_twice_shares_series() {
+        let metrics = Metrics::new();
+        metrics.intersection(3).controller_packets.increment(1);
+        metrics.intersection(3).controller_packets.increment(1);
+        let text = metrics.render();
+        assert!(has_line(
+            &text,
+            r#"rsu_controller_packets_total{intersection="3"} 2"#
+        ));
+        let series = samples(&text)
+            .into_iter()
+            .filter(|l| l.starts_with("rsu_controller_packets_total"))
+            .count();
+        assert_eq!(series, 1);
+    }
+
+    #[test]
+    fn global_labels_come_first() {
+        let metrics = Metrics::with_labels([("rsu", "rsu-17")]);
+        metrics.intersection(1001).map.sent.increment(1);
+        let text = metrics.render();
+        assert!(
+            has_line(
+                &text,
+                r#"rsu_messages_sent_total{rsu="rsu-17",intersection="1001",type="map"} 1"#
+            ),
+            "{text}"
+        );
+    }
+
+    #[test]
+    fn latency_renders_as_histogram_with_configured_bounds() {
+        let metrics = Metrics::new();
+        let m = metrics.intersection(1001);
+        // 30 µs falls in (25 µs, 50 µs], so the buckets from le=0.00005 up count it; 2 ms in
+        // (1 ms, 2.5 ms]; 1 s is above every bound, so only +Inf counts it.
+        m.spat.tx_latency.record(0.000_03);
+        m.spat.tx_latency.record(0.002);
+        m.spat.tx_latency.record(1.0);
+        let text = metrics.render();
+        assert!(
+            has_line(&text, "# TYPE rsu_tx_latency_seconds histogram"),
+            "{text}"
+        );
+        let expected = [
+            ("0.00001", 0),
+            ("0.000025", 0),
+            ("0.00005", 1),
+            ("0.0001", 1),
+            ("0.00025", 1),
+            ("0.0005", 1),
+            ("0.001", 1),
+            ("0.0025", 2),
+            ("0.005", 2),
+            ("0.01", 2),
+            ("0.025", 2),
+            ("0.05", 2),
+            ("+Inf", 3),
+        ];
+        for (le, count) in expected {
+            let line = format!(
+                r#"rsu_tx_latency_seconds_bucket{{intersection="1001",type="spat",le="{le}"}} {count}"#
+            );
+            assert!(has_line(&text, &line), "missing {line:?} in:\n{text}");
+        }
+        assert!(has_line(
+            &text,
+            r#"rsu_tx_latency_seconds_count{intersection="1001",type="spat"} 3"#
+        ));
+        let buckets = samples(&text)
+            .into_iter()
+            .filter(|l| {
+                l.starts_with(r#"rsu_tx_latency_seconds_bucket{intersection="1001",type="spat""#)
+            })
+            .count();
+        assert_eq!(buckets, TX_LATENCY_BUCKETS.len() + 1);
+        // The MAP series exists, empty.
+        assert!(has_line(
+            &text,
+            r#"rsu_tx_latency_seconds_count{intersection="1001",type="map"} 0"#
+        ));
+    }
+
+    #[test]
+    fn upkeep_keeps_samples() {
+        let metrics = Metrics::new();
+        let m = metrics.intersection(2);
+        m.map.tx_latency.record(0.001);
+        metrics.run_upkeep();
+        m.map.tx_latency.record(0.001);
+        let text = metrics.render();
+        assert!(has_line(
+            &text,
+            r#"rsu_tx_latency_seconds_count{intersection="2",type="map"} 2"#
+        ));
+    }
+
+    #[test]
+    fn reason_counter_is_cached() {
+        let metrics = Metrics::new();
+        let m = metrics.intersection(1001);
+        m.controller_rejected("bad_length").increment(1);
+        m.controller_rejected("bad_length").increment(1);
+        m.controller_rejected("bad_type").increment(1);
+        assert_eq!(m.rejected.len(), 2);
+        // A clone shares the cache.
+        m.clone().controller_rejected("bad_type").increment(1);
+        assert_eq!(m.rejected.len(), 2);
+        let text = metrics.render();
+        for line in [
+            r#"rsu_controller_rejected_total{intersection="1001",reason="bad_length"} 2"#,
+            r#"rsu_controller_rejected_total{intersection="1001",reason="bad_type"} 2"#,
+        ] {
+            assert!(has_line(&text, line), "missing {line:?} in:\n{text}");
+        }
+    }
+
+    #[test]
+    fn service_wide_counters() {
+        let metrics = Metrics::new();
+        metrics.config_rejected("unknown_field").increment(1);
+        metrics.config_rejected("unknown_field").increment(1);
+        metrics.http_requests(404).increment(1);
+        metrics.http_connections_dropped("timeout").increment(1);
+        assert_eq!(metrics.inner.config_rejected.len(), 1);
+        let text = metrics.render();
+        for line in [
+            r#"rsu_config_rejected_total{reason="unknown_field"} 2"#,
+            r#"rsu_http_requests_total{code="404"} 1"#,
+            r#"rsu_http_connections_dropped_total{reason="timeout"} 1"#,
+        ] {
+            assert!(has_line(&text, line), "missing {line:?} in:\n{text}");
+        }
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn upkeep_task_stops_on_shutdown() {
+        let metrics = Metrics::new();
+        metrics.intersection(1).spat.tx_latency.record(0.001);
+        let (tx, rx) = tokio::sync::oneshot::channel::<()>();
+        let task = tokio::spawn({
+            let metrics = metrics.clone();
+            async move {
+                metrics
+                    .upkeep(Duration::from_secs(1), async {
+                        let _ = rx.await;
+                    })
+                    .await;
+            }
+        });
+        tokio::time::sleep(Duration::from_secs(3)).await;
+        tx.send(()).unwrap();
+        task.await.unwrap();
+        assert!(has_line(
+            &metrics.render(),
+            r#"rsu_tx_latency_seconds_count{intersection="1",type="spat"} 1"#
+        ));
+    }
+}
