@@ -251,7 +251,8 @@ fn connection_ids(intersection: &Intersection, signal_group: u8) -> Vec<u8> {
 /// as pedBicycleDetect on the pedestrian group's movement, one assist entry per connection
 /// id the group controls in the geometry (at most 16); a group without connection ids has
 /// nothing to attach it to and sends none. Only a detection is sent: a missing call does not
-/// prove the crosswalk empty, so "false" is never claimed.
+/// prove the crosswalk empty, so "false" is never claimed. J2735 needs 1..=255 movements:
+/// an intersection without signal groups gives a state the encoder refuses by field path.
 pub fn intersection_state(
     intersection: &Intersection,
     state: &ControllerState,
@@ -487,8 +488,9 @@ mod tests {
     #[test]
     fn status_bits() {
         type O = IntersectionStatusObject;
+        type Setter = fn(&mut ControllerStatus);
         assert!(bits_set(&intersection_status(&ControllerStatus::default(), true)).is_empty());
-        let cases: [(fn(&mut ControllerStatus), usize); 6] = [
+        let cases: [(Setter, usize); 6] = [
             (|s| s.manual_control = true, O::MANUAL_CONTROL_IS_ENABLED),
             (|s| s.stop_time = true, O::STOP_TIME_IS_ACTIVATED),
             (|s| s.fault_flash = true, O::FAILURE_FLASH),
