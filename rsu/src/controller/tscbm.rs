@@ -106,6 +106,7 @@ impl Profile {
     ];
 
     /// The exact datagram length of this profile.
+    // A length of a layout, not of a collection: "is_empty" has no meaning here.
     #[allow(clippy::len_without_is_empty)]
     pub const fn len(self) -> usize {
         self.tail().len
@@ -898,5 +899,850 @@ fn set_colour(light: Light, mask: u16, [stop, clearance, go]: [&mut u16; 3]) {
         Light::Red => *stop |= mask,
         Light::Yellow => *clearance |= mask,
         Light::Green => *go |= mask,
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::expect_used)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+    use std::path::PathBuf;
+
+    /// The capture's file name says when V2X Hub recorded it: 2024-07-17T17:46:38.773Z.
+    const T: UnixMillis = UnixMillis(1_721_238_398_773);
+
+    /// The V2X Hub capture, read at run time; `None` (after saying so) when the shared
+    /// vectors are absent, unless `RSU_VECTORS_REQUIRED=1`.
+    fn capture() -> Option<Vec<u8>> {
+        let dir = std::env::var_os("RSU_VECTORS").map_or_else(
+            || PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../../shared/vectors")),
+            PathBuf::from,
+        );
+        let path = dir.join("tscbm/v2xhub-capture-241.bin");
+        match std::fs::read(&path) {
+            Ok(bytes) => Some(bytes),
+            Err(e) if std::env::var("RSU_VECTORS_REQUIRED").is_ok_and(|v| v == "1") => {
+                panic!("RSU_VECTORS_REQUIRED=1 but {}: {e}", path.display())
+            }
+            Err(e) => {
+                eprintln!(
+                    "skipped: {} not readable ({e}); set RSU_VECTORS",
+                    path.display()
+                );
+                None
+            }
+        }
+    }
+
+    fn at(ms: u64) -> EndTime {
+        EndTime::At(T.plus_ms(ms))
+    }
+
+    fn ind(light: Light, min_end: EndTime, max_end: EndTime) -> Option<Indication> {
+        Some(Indication {
+            light,
+            flashing: false,
+            timing: Timing {
+                min_end,
+                max_end,
+                likely: None,
+            },
+        })
+    }
+
+    /// A packet of `profile` with header 0xCD, numOfPhases `count` and everything else 0.
+    fn blank(profile: Profile, count: u8) -> Vec<u8> {
+        let mut b = vec![0; profile.len()];
+        b[0] = HEADER;
+        b[1] = count;
+        b
+    }
+
+    fn set16(b: &mut [u8], at: usize, v: u16) {
+        b[at..at + 2].copy_from_slice(&v.to_be_bytes());
+    }
+
+    /// Block `k`: phaseNumber, then veh, ped, ovlp min/max.
+    fn set_block(b: &mut [u8], k: usize, number: u8, times: [u16; 6]) {
+        let at = 2 + 13 * k;
+        b[at] = number;
+        for (i, t) in times.iter().enumerate() {
+            set16(b, at + 1 + 2 * i, *t);
+        }
+    }
+
+    #[test]
+    fn v2x_hub_capture_fields() {
+        let Some(bytes) = capture() else { return };
+        let p = TscbmPacket::new_checked(&bytes[..], Profile::Econolite241).unwrap();
+        // Offsets read off `xxd` of the file against the §2.2 table.
+        assert_eq!(p.header(), 0xCD);
+        assert_eq!(p.num_of_phases(), 16);
+        let b0 = p.block(0).unwrap(); // bytes 2..15: 01 0028 ffff 0000 0000 0000 0000
+        assert_eq!(b0.phase_number(), 1);
+        assert_eq!(b0.veh_min_time_to_change(), 40);
+        assert_eq!(b0.veh_max_time_to_change(), 0xFFFF);
+        assert_eq!(b0.ped_min_time_to_change(), 0);
+        assert_eq!(b0.ped_max_time_to_change(), 0);
+        assert_eq!(b0.ovlp_min_time_to_change(), 0);
+        assert_eq!(b0.ovlp_max_time_to_change(), 0);
+        let b3 = p.block(3).unwrap(); // bytes 41..54: 04 0028 ffff 0028 ffff 0000 0000
+        assert_eq!(b3.phase_number(), 4);
+        assert_eq!(b3.ped_min_time_to_change(), 40);
+        assert_eq!(b3.ped_max_time_to_change(), 0xFFFF);
+        assert_eq!(p.block(15).unwrap().phase_number(), 16);
+        assert!(p.block(16).is_none());
+        assert_eq!(p.used_blocks().count(), 16);
+        // Bytes 210..232.
+        assert_eq!(p.phase_status_reds(), 0xFFDD);
+        assert_eq!(p.phase_status_yellows(), 0);
+        assert_eq!(p.phase_status_greens(), 0x0022);
+        assert_eq!(p.phase_status_dont_walks(), 0xFFFF);
+        assert_eq!(p.phase_status_ped_clears(), 0);
+        assert_eq!(p.phase_status_walks(), 0);
+        assert_eq!(p.overlap_status_reds(), 0xFFFF);
+        assert_eq!(p.overlap_status_yellows(), 0);
+        assert_eq!(p.overlap_status_greens(), 0);
+        assert_eq!(p.flashing_output_phase_status(), 0);
+        assert_eq!(p.flashing_output_overlap_status(), 0);
+        // Tail bytes 232..241: 00 00 08 04 01 20 21 00 00.
+        assert_eq!(p.intersection_status(), 0);
+        assert_eq!(p.timebase_asc_action_status(), Some(0));
+        // 0x08 = 0b00001_000: this controller says version 1, not 2, so the version is
+        // reported, never enforced.
+        assert_eq!(p.discontinuous_change_flag(), 0x08);
+        assert_eq!(p.message_version(), 1);
+        assert_eq!(p.message_sequence_counter(), 4);
+        // 0x012021 = 73761 s = 20:29:21 on a controller whose datagram was captured at
+        // 17:46:38 UTC: why its clock is not used.
+        assert_eq!(
+            p.controller_time(),
+            ControllerTime::SecondsOfDay {
+                seconds: 73_761,
+                millis: 0
+            }
+        );
+        assert_eq!(p.pedestrian_call_status(), None);
+        assert_eq!(p.pedestrian_detect_status(), None);
+    }
+
+    /// The capture's state, derived from the fields above: reds 0xFFDD is every phase but 2
+    /// and 6 (greens 0x0022); blocks 9..16 are numbered with all times 0, so those phases
+    /// read red ending now; don't walks 0xFFFF and overlap reds 0xFFFF make every pedestrian
+    /// and overlap red, overlap times all 0.
+    fn capture_state() -> ControllerState {
+        let mut s = ControllerState::empty(T);
+        for p in 1..=16usize {
+            s.phases[p - 1] = match p {
+                2 | 6 => ind(Light::Green, at(0), EndTime::Unknown),
+                1 | 3 | 4 | 5 | 7 | 8 => ind(Light::Red, at(4000), EndTime::Unknown),
+                _ => ind(Light::Red, at(0), at(0)),
+            };
+            s.pedestrians[p - 1] = match p {
+                2 | 6 => ind(Light::Red, at(0), EndTime::Unknown),
+                4 | 8 => ind(Light::Red, at(4000), EndTime::Unknown),
+                _ => ind(Light::Red, at(0), at(0)),
+            };
+            s.overlaps[p - 1] = ind(Light::Red, at(0), at(0));
+        }
+        s
+    }
+
+    #[test]
+    fn v2x_hub_capture_state() {
+        let Some(bytes) = capture() else { return };
+        for order in [StatusBitOrder::LsbFirst, StatusBitOrder::MsbFirst] {
+            let s = parse(&bytes, Profile::Econolite241, order, T).unwrap();
+            assert_eq!(s, capture_state());
+            // The headline facts, spelled out: red phase 1 may change 4.0 s after receipt,
+            // its latest change is unknown (not 6553.5 s), and nobody may walk.
+            let red = s.phases[0].unwrap();
+            assert_eq!(red.timing.min_end, EndTime::At(UnixMillis(T.0 + 4000)));
+            assert_eq!(red.timing.max_end, EndTime::Unknown);
+            assert!(
+                s.pedestrians
+                    .iter()
+                    .flatten()
+                    .all(|w| w.light == Light::Red)
+            );
+        }
+    }
+
+    #[test]
+    fn v2x_hub_capture_refused_by_the_other_profiles() {
+        let Some(bytes) = capture() else { return };
+        for (profile, expected) in [(Profile::Econolite245, 245), (Profile::Icd244, 244)] {
+            let e = parse(&bytes, profile, StatusBitOrder::LsbFirst, T).unwrap_err();
+            assert_eq!(
+                e,
+                TscbmError::WrongLength {
+                    profile,
+                    expected,
+                    got: 241
+                }
+            );
+            assert_eq!(e.code(), "wrong_length");
+        }
+    }
+
+    #[test]
+    fn v2x_hub_capture_survives_emit() {
+        let Some(bytes) = capture() else { return };
+        let order = StatusBitOrder::LsbFirst;
+        let s = parse(&bytes, Profile::Econolite241, order, T).unwrap();
+        let again = emit_vec(&s, Profile::Econolite241, order, 4);
+        assert_eq!(parse(&again, Profile::Econolite241, order, T).unwrap(), s);
+        // Everything up to the status byte is the same bytes: the capture is already in
+        // emit's form (all 16 blocks numbered, zero overlap times).
+        assert_eq!(again[..233], bytes[..233]);
+    }
+
+    /// The body shared by the hand-built 245 and 244 packets (numOfPhases 3):
+    /// block 0 phase 2 veh 12/345 ped 7/unknown ovlp 30/60; block 1 phase 4 veh 0/unknown
+    /// ped 0/0 ovlp unknown/unknown; block 2 unused (phaseNumber 0) but overlap 3's times
+    /// 5/9; block 3, past numOfPhases, names phase 9 and is ignored.
+    /// Colours: phase 2 green and walk (bit 1 = 0x0002), phase 4 red and don't walk (bit 3 =
+    /// 0x0008), phase 9 red too (bit 8, no block: ignored); overlap 1 green (0x0001),
+    /// overlap 3 yellow and flashing (0x0004), overlap 5 red (0x0010) whose block is past
+    /// numOfPhases.
+    fn body(profile: Profile) -> Vec<u8> {
+        let mut b = blank(profile, 3);
+        set_block(&mut b, 0, 2, [12, 345, 7, 0xFFFF, 30, 60]);
+        set_block(&mut b, 1, 4, [0, 0xFFFF, 0, 0, 0xFFFF, 0xFFFF]);
+        set_block(&mut b, 2, 0, [0, 0, 0, 0, 5, 9]);
+        set_block(&mut b, 3, 9, [1, 2, 3, 4, 5, 6]);
+        set16(&mut b, 210, 0x0108); // reds: phases 4 and 9
+        set16(&mut b, 214, 0x0002); // greens: phase 2
+        set16(&mut b, 216, 0x0008); // don't walks: phase 4
+        set16(&mut b, 220, 0x0002); // walks: phase 2
+        set16(&mut b, 222, 0x0010); // overlap reds: 5
+        set16(&mut b, 224, 0x0004); // overlap yellows: 3
+        set16(&mut b, 226, 0x0001); // overlap greens: 1
+        set16(&mut b, 230, 0x0004); // flashing overlaps: 3
+        b
+    }
+
+    fn body_state(pedestrian_detect: u16, status: ControllerStatus) -> ControllerState {
+        let mut s = ControllerState::empty(T);
+        s.phases[1] = ind(Light::Green, at(1200), at(34_500));
+        s.pedestrians[1] = ind(Light::Green, at(700), EndTime::Unknown);
+        s.phases[3] = ind(Light::Red, at(0), EndTime::Unknown);
+        s.pedestrians[3] = ind(Light::Red, at(0), at(0));
+        s.overlaps[0] = ind(Light::Green, at(3000), at(6000));
+        s.overlaps[2] = Some(Indication {
+            flashing: true,
+            ..ind(Light::Yellow, at(500), at(900)).unwrap()
+        });
+        s.overlaps[4] = Some(Indication {
+            light: Light::Red,
+            flashing: false,
+            timing: Timing::UNKNOWN,
+        });
+        s.pedestrian_detect = pedestrian_detect;
+        s.status = status;
+        s
+    }
+
+    #[test]
+    fn econolite_245_tail() {
+        let mut b = body(Profile::Econolite245);
+        b[232] = 0x21; // status: bits 0 and 5
+        b[233] = 7; // action plan 7
+        b[234] = 0x12; // version 2 (0b00010_010), low bits 2
+        b[235] = 0x9C; // sequence
+        b[236..239].copy_from_slice(&[0x01, 0x27, 0x51]); // 75601 s = 21:00:01
+        set16(&mut b, 239, 999); // ms
+        set16(&mut b, 241, 0x8001); // ped calls: phases 1 and 16
+        set16(&mut b, 243, 0x0008); // latched: phase 4
+        let p = TscbmPacket::new_checked(&b, Profile::Econolite245).unwrap();
+        assert_eq!(p.intersection_status(), 0x21);
+        assert_eq!(p.timebase_asc_action_status(), Some(7));
+        assert_eq!(p.discontinuous_change_flag(), 0x12);
+        assert_eq!(p.message_version(), 2);
+        assert_eq!(p.message_sequence_counter(), 0x9C);
+        assert_eq!(
+            p.controller_time(),
+            ControllerTime::SecondsOfDay {
+                seconds: 75_601,
+                millis: 999
+            }
+        );
+        assert_eq!(p.pedestrian_call_status(), Some(0x8001));
+        assert_eq!(p.pedestrian_detect_status(), Some(0x0008));
+        // 0x21 LSB-first: bit 0 manual control, bit 5 coordination.
+        let status = ControllerStatus {
+            manual_control: true,
+            coordination: true,
+            ..ControllerStatus::default()
+        };
+        let s = p.to_state(T, StatusBitOrder::LsbFirst).unwrap();
+        assert_eq!(s, body_state(0x0008, status));
+        assert!(s.pedestrian_detected(4));
+        // The same bytes minus the pedestrian words are an econolite-241 packet.
+        let s241 = parse(
+            &b[..241],
+            Profile::Econolite241,
+            StatusBitOrder::LsbFirst,
+            T,
+        );
+        assert_eq!(s241.unwrap(), body_state(0, status));
+    }
+
+    #[test]
+    fn icd_244_tail() {
+        let mut b = body(Profile::Icd244);
+        b[232] = 0x80; // status: the top bit
+        b[233] = 0x11; // version 2, low bits 1
+        b[234] = 0xFE; // sequence
+        // 1_721_238_398 s = 0x6698037E, then 7 tenths.
+        b[235..240].copy_from_slice(&[0x66, 0x98, 0x03, 0x7E, 7]);
+        set16(&mut b, 240, 0x0002); // ped call: phase 2
+        set16(&mut b, 242, 0x0102); // ped detect: phases 2 and 9
+        let p = TscbmPacket::new_checked(&b, Profile::Icd244).unwrap();
+        assert_eq!(p.intersection_status(), 0x80);
+        assert_eq!(p.timebase_asc_action_status(), None);
+        assert_eq!(p.discontinuous_change_flag(), 0x11);
+        assert_eq!(p.message_version(), 2);
+        assert_eq!(p.message_sequence_counter(), 0xFE);
+        assert_eq!(
+            p.controller_time(),
+            ControllerTime::Unix {
+                seconds: 1_721_238_398,
+                tenths: 7
+            }
+        );
+        assert_eq!(p.pedestrian_call_status(), Some(0x0002));
+        assert_eq!(p.pedestrian_detect_status(), Some(0x0102));
+        // 0x80 MSB-first is manual control (DENSO's mask).
+        let manual = ControllerStatus {
+            manual_control: true,
+            ..ControllerStatus::default()
+        };
+        let s = p.to_state(T, StatusBitOrder::MsbFirst).unwrap();
+        assert_eq!(s, body_state(0x0102, manual));
+        // The controller's clock is not the state's clock.
+        assert_eq!(s.observed_at, T);
+        // A 245-byte packet is refused under icd-244, and the reverse.
+        assert_eq!(
+            parse(&b[..243], Profile::Icd244, StatusBitOrder::MsbFirst, T),
+            Err(TscbmError::WrongLength {
+                profile: Profile::Icd244,
+                expected: 244,
+                got: 243
+            })
+        );
+        assert_eq!(
+            parse(&b, Profile::Econolite245, StatusBitOrder::MsbFirst, T).map(|_| ()),
+            Err(TscbmError::WrongLength {
+                profile: Profile::Econolite245,
+                expected: 245,
+                got: 244
+            })
+        );
+    }
+
+    #[test]
+    fn status_bit_orders_read_the_same_byte_differently() {
+        // 0x03: LSB-first bits 0 and 1 (manual, stop time); MSB-first masks 0x02 and 0x01
+        // (coordination in transition, programmed flash).
+        assert_eq!(
+            StatusBitOrder::LsbFirst.decode(0x03),
+            ControllerStatus {
+                manual_control: true,
+                stop_time: true,
+                ..ControllerStatus::default()
+            }
+        );
+        assert_eq!(
+            StatusBitOrder::MsbFirst.decode(0x03),
+            ControllerStatus {
+                coordination_transition: true,
+                programmed_flash: true,
+                ..ControllerStatus::default()
+            }
+        );
+        // 0x10: bit 4 is TSP in Econolite's list; DENSO's 0x10 is the fourth from the top,
+        // preempt.
+        assert!(StatusBitOrder::LsbFirst.decode(0x10).priority);
+        assert!(!StatusBitOrder::LsbFirst.decode(0x10).preempt);
+        assert!(StatusBitOrder::MsbFirst.decode(0x10).preempt);
+        assert!(!StatusBitOrder::MsbFirst.decode(0x10).priority);
+        for i in 0..8 {
+            let lsb = StatusBitOrder::LsbFirst.decode(1 << i);
+            assert_eq!(lsb, StatusBitOrder::MsbFirst.decode(0x80 >> i), "bit {i}");
+            assert_ne!(lsb, ControllerStatus::default());
+        }
+        for order in [StatusBitOrder::LsbFirst, StatusBitOrder::MsbFirst] {
+            for byte in 0..=255u8 {
+                assert_eq!(order.encode(&order.decode(byte)), byte);
+            }
+        }
+    }
+
+    #[test]
+    fn configuration_names() {
+        #[derive(Deserialize)]
+        struct C {
+            profile: Profile,
+            order: StatusBitOrder,
+        }
+        let c: C = toml::from_str("profile = \"icd-244\"\norder = \"msb-first\"").unwrap();
+        assert_eq!(
+            (c.profile, c.order),
+            (Profile::Icd244, StatusBitOrder::MsbFirst)
+        );
+        let c: C = toml::from_str("profile = \"econolite-241\"\norder = \"lsb-first\"").unwrap();
+        assert_eq!(
+            (c.profile, c.order),
+            (Profile::Econolite241, StatusBitOrder::LsbFirst)
+        );
+        assert!(toml::from_str::<C>("profile = \"econolite\"\norder = \"lsb-first\"").is_err());
+        assert_eq!(Profile::default(), Profile::Econolite245);
+        assert_eq!(StatusBitOrder::default(), StatusBitOrder::LsbFirst);
+        let lens: Vec<_> = Profile::ALL.iter().map(|p| (p.name(), p.len())).collect();
+        assert_eq!(
+            lens,
+            [
+                ("econolite-245", 245),
+                ("icd-244", 244),
+                ("econolite-241", 241)
+            ]
+        );
+    }
+
+    #[test]
+    fn bad_header_refused() {
+        let mut b = blank(Profile::Econolite245, 0);
+        b[0] = 0xCC;
+        let e = parse(&b, Profile::Econolite245, StatusBitOrder::LsbFirst, T).unwrap_err();
+        assert_eq!(e, TscbmError::BadHeader { got: 0xCC });
+        assert_eq!(e.code(), "bad_header");
+        assert_eq!(
+            e.to_string(),
+            "TSCBM header (byte 0) is 0xcc, expected 0xcd"
+        );
+    }
+
+    #[test]
+    fn too_many_phases_refused() {
+        let b = blank(Profile::Icd244, 17);
+        let e = TscbmPacket::new_checked(&b, Profile::Icd244).unwrap_err();
+        assert_eq!(e, TscbmError::BadPhaseCount { count: 17 });
+        assert_eq!(e.code(), "bad_phase_count");
+        // 16 is the layout's own count.
+        assert!(TscbmPacket::new_checked(blank(Profile::Icd244, 16), Profile::Icd244).is_ok());
+    }
+
+    #[test]
+    fn phase_numbers_checked() {
+        let mut b = blank(Profile::Econolite245, 2);
+        set_block(&mut b, 0, 3, [0; 6]);
+        set_block(&mut b, 1, 3, [0; 6]);
+        let e = parse(&b, Profile::Econolite245, StatusBitOrder::LsbFirst, T).unwrap_err();
+        assert_eq!(
+            e,
+            TscbmError::DuplicatePhaseNumber {
+                block: 1,
+                first: 0,
+                number: 3
+            }
+        );
+        assert_eq!(e.code(), "duplicate_phase_number");
+        // Block 1 starts at 2 + 13.
+        assert_eq!(
+            e.to_string(),
+            "TSCBM block 1 (byte 15) repeats phaseNumber 3 of block 0"
+        );
+
+        set_block(&mut b, 1, 17, [0; 6]);
+        let e = parse(&b, Profile::Econolite245, StatusBitOrder::LsbFirst, T).unwrap_err();
+        assert_eq!(
+            e,
+            TscbmError::BadPhaseNumber {
+                block: 1,
+                number: 17
+            }
+        );
+        assert_eq!(e.code(), "bad_phase_number");
+
+        // Past numOfPhases nothing is read: the same bad block is harmless there.
+        b[1] = 1;
+        let s = parse(&b, Profile::Econolite245, StatusBitOrder::LsbFirst, T).unwrap();
+        assert!(s.phases[2].is_some());
+        assert_eq!(s.phases.iter().flatten().count(), 1);
+        // Blocks numbered 0 are unused, however many.
+        let mut b = blank(Profile::Econolite245, 16);
+        set_block(&mut b, 7, 5, [0; 6]);
+        let s = parse(&b, Profile::Econolite245, StatusBitOrder::LsbFirst, T).unwrap();
+        assert_eq!(s.phases[4], ind(Light::Dark, at(0), at(0)));
+        assert_eq!(s.phases.iter().flatten().count(), 1);
+        assert_eq!(s.pedestrians, [None; 16]);
+    }
+
+    #[test]
+    fn conflicting_colours_refused() {
+        let cases = [
+            // Phase 2 red and green.
+            (210, 214, 0x0002, SignalSource::Phase(2)),
+            // Phase 2 red and yellow.
+            (210, 212, 0x0002, SignalSource::Phase(2)),
+            // Phase 2 walk and don't walk.
+            (216, 220, 0x0002, SignalSource::Pedestrian(2)),
+            // Overlap 16 yellow and green.
+            (224, 226, 0x8000, SignalSource::Overlap(16)),
+        ];
+        for (first, second, mask, signal) in cases {
+            let mut b = blank(Profile::Econolite245, 2);
+            set_block(&mut b, 0, 1, [0; 6]);
+            set_block(&mut b, 1, 2, [0; 6]);
+            set16(&mut b, first, mask);
+            set16(&mut b, second, mask);
+            let e = parse(&b, Profile::Econolite245, StatusBitOrder::LsbFirst, T).unwrap_err();
+            assert_eq!(e, TscbmError::ConflictingColours { signal });
+            assert_eq!(e.code(), "conflicting_colours");
+        }
+        // Phase 5 has no block: its bits make no claim and are not read.
+        let mut b = blank(Profile::Econolite245, 0);
+        set16(&mut b, 210, 0x0010);
+        set16(&mut b, 214, 0x0010);
+        let s = parse(&b, Profile::Econolite245, StatusBitOrder::LsbFirst, T).unwrap();
+        assert_eq!(s, ControllerState::empty(T));
+    }
+
+    #[test]
+    fn flashing_carried() {
+        // Flash mode: phase 1 flashing red, phase 3 flashing yellow, phase 5 steady green.
+        let mut b = blank(Profile::Econolite241, 3);
+        set_block(&mut b, 0, 1, [0xFFFF; 6]);
+        set_block(&mut b, 1, 3, [0xFFFF; 6]);
+        set_block(&mut b, 2, 5, [0xFFFF; 6]);
+        set16(&mut b, 210, 0x0001);
+        set16(&mut b, 212, 0x0004);
+        set16(&mut b, 214, 0x0010);
+        set16(&mut b, 228, 0x0005);
+        let s = parse(&b, Profile::Econolite241, StatusBitOrder::LsbFirst, T).unwrap();
+        let show = |i: usize| s.phases[i].map(|p| (p.light, p.flashing, p.timing));
+        assert_eq!(show(0), Some((Light::Red, true, Timing::UNKNOWN)));
+        assert_eq!(show(2), Some((Light::Yellow, true, Timing::UNKNOWN)));
+        assert_eq!(show(4), Some((Light::Green, false, Timing::UNKNOWN)));
+        // Unknown min too: 0xFFFF is the protocol's "don't know", not 6553.5 s.
+        assert_eq!(s.phases[0].unwrap().timing.min_end, EndTime::Unknown);
+    }
+
+    #[test]
+    fn overlaps_follow_their_bits_and_block_index() {
+        // numOfPhases 16, no phase numbered; overlap 2 green flashing (block 1: 10/20),
+        // overlap 16 red (block 15: 0/unknown); overlap 3 has times but no colour: absent.
+        let mut b = blank(Profile::Econolite245, 16);
+        set_block(&mut b, 1, 0, [0, 0, 0, 0, 10, 20]);
+        set_block(&mut b, 2, 0, [0, 0, 0, 0, 30, 40]);
+        set_block(&mut b, 15, 0, [0, 0, 0, 0, 0, 0xFFFF]);
+        set16(&mut b, 222, 0x8000);
+        set16(&mut b, 226, 0x0002);
+        set16(&mut b, 230, 0x0002);
+        let s = parse(&b, Profile::Econolite245, StatusBitOrder::LsbFirst, T).unwrap();
+        let mut expected = ControllerState::empty(T);
+        expected.overlaps[1] = Some(Indication {
+            flashing: true,
+            ..ind(Light::Green, at(1000), at(2000)).unwrap()
+        });
+        expected.overlaps[15] = ind(Light::Red, at(0), EndTime::Unknown);
+        assert_eq!(s, expected);
+        assert_eq!(
+            s.indication(SignalSource::Overlap(2)).map(|o| o.light),
+            Some(Light::Green)
+        );
+    }
+
+    #[test]
+    fn emit_layout() {
+        let mut s = ControllerState::empty(UnixMillis(T.0 - 73)); // …:38.700, a 100 ms tick
+        let from = s.observed_at;
+        s.phases[0] = Some(Indication {
+            light: Light::Red,
+            flashing: true,
+            timing: Timing {
+                min_end: EndTime::At(from.plus_ms(150)), // 1.5 ds, down to 1
+                max_end: EndTime::At(from.plus_ms(150)), // up to 2
+                likely: Some(from.plus_ms(150)),         // dropped
+            },
+        });
+        s.pedestrians[2] = Some(Indication {
+            light: Light::Green,
+            flashing: false,
+            timing: Timing {
+                min_end: EndTime::At(UnixMillis(from.0 - 500)), // already past: 0
+                max_end: EndTime::At(from.plus_ms(10_000_000)), // 100000 ds: saturates
+                likely: None,
+            },
+        });
+        s.overlaps[3] = Some(Indication {
+            light: Light::Yellow,
+            flashing: true,
+            timing: Timing::UNKNOWN,
+        });
+        s.pedestrian_detect = 0x0004;
+        s.status.preempt = true;
+        let mut buf = [0xAAu8; 300];
+        let n = emit(
+            &s,
+            Profile::Econolite245,
+            StatusBitOrder::MsbFirst,
+            0x42,
+            &mut buf,
+        )
+        .unwrap();
+        assert_eq!(n, 245);
+        assert_eq!(buf[245], 0xAA, "nothing written past the message");
+        let b = &buf[..n];
+        assert_eq!(b[..2], [0xCD, 16]);
+        // Block 0: phase 1, veh 1/2 ds; ped and ovlp 0.
+        assert_eq!(b[2..15], [1, 0, 1, 0, 2, 0, 0, 0, 0, 0, 0, 0, 0]);
+        // Block 1: nothing there.
+        assert_eq!(b[15..28], [0; 13]);
+        // Block 2: numbered 3 for its pedestrian; the absent vehicle phase unknown; ped
+        // 0 / 0xFFFE.
+        assert_eq!(
+            b[28..41],
+            [3, 0xFF, 0xFF, 0xFF, 0xFF, 0, 0, 0xFF, 0xFE, 0, 0, 0, 0]
+        );
+        // Block 3: unnumbered, carrying overlap 4's unknown times.
+        assert_eq!(
+            b[41..54],
+            [0, 0, 0, 0, 0, 0, 0, 0, 0, 0xFF, 0xFF, 0xFF, 0xFF]
+        );
+        // reds phase 1; walks phase 3; overlap yellows 4; flashing phase 1, overlap 4.
+        assert_eq!(
+            b[210..232],
+            [
+                0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 4, 0, 0, 0, 8, 0, 0, 0, 1, 0, 8
+            ]
+        );
+        // Preempt, MSB-first: 0x80 >> 3.
+        assert_eq!(b[232], 0x10);
+        assert_eq!(b[233], 0, "action plan");
+        assert_eq!(b[234], 0b0001_0000, "version 2");
+        assert_eq!(b[235], 0x42);
+        // 17:46:38.700 = 63998 s = 0x00F9FE, 700 ms = 0x02BC.
+        assert_eq!(b[236..241], [0x00, 0xF9, 0xFE, 0x02, 0xBC]);
+        assert_eq!(b[241..245], [0, 4, 0, 4]);
+
+        let p = TscbmPacket::new_checked(b, Profile::Econolite245).unwrap();
+        assert_eq!(
+            p.controller_time(),
+            ControllerTime::SecondsOfDay {
+                seconds: 63_998,
+                millis: 700
+            }
+        );
+
+        // The ICD tail: 1721238398 s = 0x6698037E, 7 tenths.
+        let b = emit_vec(&s, Profile::Icd244, StatusBitOrder::LsbFirst, 9);
+        assert_eq!(b.len(), 244);
+        assert_eq!(
+            b[232..244],
+            [8, 0x10, 9, 0x66, 0x98, 0x03, 0x7E, 7, 0, 4, 0, 4]
+        );
+
+        // econolite-241 ends at the milliseconds.
+        let b = emit_vec(&s, Profile::Econolite241, StatusBitOrder::LsbFirst, 9);
+        assert_eq!(b.len(), 241);
+        assert_eq!(b[232..241], [8, 0, 0x10, 9, 0x00, 0xF9, 0xFE, 0x02, 0xBC]);
+
+        // The lossy parts, as documented: phase 3 comes back dark with unknown times,
+        // likely is gone, the past minimum is now, the far maximum is 0xFFFE ds.
+        let back = parse(&b, Profile::Econolite241, StatusBitOrder::LsbFirst, from).unwrap();
+        assert_eq!(
+            back.phases[2],
+            ind(Light::Dark, EndTime::Unknown, EndTime::Unknown)
+        );
+        assert_eq!(back.phases[0].unwrap().timing.likely, None);
+        assert_eq!(
+            back.phases[0].unwrap().timing.max_end,
+            EndTime::At(from.plus_ms(200))
+        );
+        assert_eq!(
+            back.pedestrians[2].unwrap().timing,
+            Timing {
+                min_end: EndTime::At(from),
+                max_end: EndTime::At(from.plus_ms(6_553_400)),
+                likely: None
+            }
+        );
+        assert_eq!(back.pedestrian_detect, 0);
+    }
+
+    #[test]
+    fn emit_refuses_a_short_buffer() {
+        let s = ControllerState::empty(T);
+        let mut buf = [0u8; 244];
+        let e = emit(
+            &s,
+            Profile::Econolite245,
+            StatusBitOrder::LsbFirst,
+            0,
+            &mut buf,
+        )
+        .unwrap_err();
+        assert_eq!(
+            e,
+            TscbmError::BufferTooSmall {
+                profile: Profile::Econolite245,
+                needed: 245,
+                got: 244
+            }
+        );
+        assert_eq!(e.code(), "buffer_too_small");
+        assert_eq!(
+            emit(&s, Profile::Icd244, StatusBitOrder::LsbFirst, 0, &mut buf),
+            Ok(244)
+        );
+    }
+
+    fn any_profile() -> impl Strategy<Value = Profile> {
+        prop::sample::select(Profile::ALL.to_vec())
+    }
+
+    fn any_order() -> impl Strategy<Value = StatusBitOrder> {
+        prop_oneof![
+            Just(StatusBitOrder::LsbFirst),
+            Just(StatusBitOrder::MsbFirst)
+        ]
+    }
+
+    /// End times TSCBM can carry exactly: unknown, or a whole number of deciseconds up to
+    /// 0xFFFE after `from`.
+    fn end_time(from: UnixMillis) -> impl Strategy<Value = EndTime> {
+        prop_oneof![
+            Just(EndTime::Unknown),
+            (0u64..=0xFFFE).prop_map(move |ds| EndTime::At(from.plus_ms(ds * 100))),
+        ]
+    }
+
+    fn timing_at(from: UnixMillis) -> impl Strategy<Value = Timing> {
+        (end_time(from), end_time(from)).prop_map(|(min_end, max_end)| Timing {
+            min_end,
+            max_end,
+            likely: None,
+        })
+    }
+
+    fn lit() -> impl Strategy<Value = Light> {
+        prop_oneof![Just(Light::Red), Just(Light::Yellow), Just(Light::Green)]
+    }
+
+    fn any_light() -> impl Strategy<Value = Light> {
+        prop_oneof![Just(Light::Dark), lit()]
+    }
+
+    /// A state TSCBM can carry without loss, with the profile to carry it in: pedestrians
+    /// only beside their vehicle phase, never dark or flashing; overlaps never dark; no
+    /// pedestrian detection in econolite-241.
+    fn representable() -> impl Strategy<Value = (ControllerState, Profile)> {
+        (0u64..=4_000_000_000_000, any_profile()).prop_flat_map(|(ms, profile)| {
+            let from = UnixMillis(ms);
+            let phase = (any_light(), any::<bool>(), timing_at(from));
+            let walker = (lit(), timing_at(from));
+            let overlap = (lit(), any::<bool>(), timing_at(from));
+            (
+                // Vectors, not arrays: sixteen-wide array strategies overflow a test thread's
+                // stack in debug builds.
+                prop::collection::vec((prop::option::of(phase), prop::option::of(walker)), 16),
+                prop::collection::vec(prop::option::of(overlap), 16),
+                any::<u16>(),
+                any::<u8>(),
+            )
+                .prop_map(move |(slots, overlaps, detect, status)| {
+                    let mut s = ControllerState::empty(from);
+                    for (k, (phase, walker)) in slots.into_iter().enumerate() {
+                        let Some((light, flashing, timing)) = phase else {
+                            continue;
+                        };
+                        s.phases[k] = Some(Indication {
+                            light,
+                            flashing,
+                            timing,
+                        });
+                        s.pedestrians[k] = walker.map(|(light, timing)| Indication {
+                            light,
+                            flashing: false,
+                            timing,
+                        });
+                    }
+                    for (k, o) in overlaps.into_iter().enumerate() {
+                        s.overlaps[k] = o.map(|(light, flashing, timing)| Indication {
+                            light,
+                            flashing,
+                            timing,
+                        });
+                    }
+                    if profile != Profile::Econolite241 {
+                        s.pedestrian_detect = detect;
+                    }
+                    s.status = StatusBitOrder::LsbFirst.decode(status);
+                    (s, profile)
+                })
+        })
+    }
+
+    /// What the fuzz target checks too: whatever parses survives emit and parse unchanged.
+    fn reparses(bytes: &[u8], profile: Profile, order: StatusBitOrder) {
+        if let Ok(s) = parse(bytes, profile, order, T) {
+            let again = emit_vec(&s, profile, order, 0);
+            assert_eq!(parse(&again, profile, order, T), Ok(s));
+        }
+    }
+
+    proptest! {
+        #[test]
+        fn emit_then_parse_is_identity(
+            (state, profile) in representable(),
+            order in any_order(),
+            sequence in any::<u8>(),
+        ) {
+            let bytes = emit_vec(&state, profile, order, sequence);
+            prop_assert_eq!(bytes.len(), profile.len());
+            let p = TscbmPacket::new_checked(&bytes[..], profile).unwrap();
+            prop_assert_eq!(p.message_sequence_counter(), sequence);
+            prop_assert_eq!(p.message_version(), MESSAGE_VERSION);
+            prop_assert_eq!(p.to_state(state.observed_at, order), Ok(state));
+        }
+
+        #[test]
+        fn arbitrary_bytes_never_panic(bytes in prop::collection::vec(any::<u8>(), 0..300)) {
+            for profile in Profile::ALL {
+                for order in [StatusBitOrder::LsbFirst, StatusBitOrder::MsbFirst] {
+                    reparses(&bytes, profile, order);
+                    // The unchecked view reads 0 where bytes are missing, never panics.
+                    let p = TscbmPacket::new_unchecked(&bytes[..], profile);
+                    let _ = (p.controller_time(), p.pedestrian_detect_status());
+                    let _ = p.to_state(T, order);
+                }
+            }
+        }
+
+        #[test]
+        fn well_formed_headers_with_arbitrary_bodies(
+            mut bytes in prop::collection::vec(any::<u8>(), 245),
+            count in 0u8..=16,
+            sparse in any::<bool>(),
+        ) {
+            // Arbitrary bytes rarely pass the header and colour checks; these do more
+            // often: the right header and count, and with `sparse` the colour words thinned
+            // so that most signals show at most one colour.
+            bytes[0] = HEADER;
+            bytes[1] = count;
+            if sparse {
+                for (i, b) in bytes[210..232].iter_mut().enumerate() {
+                    *b &= [0x11, 0x22, 0x44][i / 2 % 3];
+                }
+            }
+            for profile in Profile::ALL {
+                for order in [StatusBitOrder::LsbFirst, StatusBitOrder::MsbFirst] {
+                    reparses(&bytes[..profile.len()], profile, order);
+                }
+            }
+        }
     }
 }
