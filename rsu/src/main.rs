@@ -1,7 +1,9 @@
 //! `rsu`: the roadside unit's command-line tool.
 
 use std::io::{Read, Write};
+use std::path::PathBuf;
 use std::process::ExitCode;
+use std::time::Duration;
 
 use clap::{Parser, Subcommand, ValueEnum};
 use rsu_codecs::j2735::MessageFrame;
@@ -19,9 +21,39 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
-    /// Demonstrate the SPaT path: build a SPaT from a simulated signal controller, encode it
-    /// as UPER, decode it back and show both (the default when no command is given).
-    Run,
+    /// Run the RSU service. Without --config: the embedded demo (a four-leg, eight-phase
+    /// intersection on the simulated controller, a test PKI, the loopback radio, a status
+    /// line each second). This is the default when no command is given.
+    Run {
+        /// The service configuration (TOML); see config/example.toml.
+        #[arg(long)]
+        config: Option<PathBuf>,
+        /// Capture every frame that goes on the air to this pcap file (Ethernet link type).
+        #[arg(long)]
+        pcap: Option<PathBuf>,
+        /// The demo's test PKI folder: created if empty, reused if it holds one (default: a
+        /// temporary folder removed at exit). Only without --config.
+        #[arg(long, conflicts_with = "config")]
+        pki: Option<PathBuf>,
+        /// Stop after this many seconds.
+        #[arg(long)]
+        duration: Option<f64>,
+        /// Log JSON lines instead of text.
+        #[arg(long)]
+        json_logs: bool,
+        /// Print the status line each second (default: on for the demo, off with --config).
+        #[arg(long, overrides_with = "no_status")]
+        status: bool,
+        /// Do not print the status line.
+        #[arg(long)]
+        no_status: bool,
+    },
+    /// Check a service configuration: print every error with its field and line, and the
+    /// warnings. Exit status 0 if usable, 2 if not.
+    CheckConfig {
+        /// The configuration file.
+        file: PathBuf,
+    },
     /// Decode UPER MessageFrames (hex text or raw binary) to X.697 JER, one JSON per line.
     Decode {
         /// Message standard.
@@ -162,8 +194,8 @@ enum NetArg {
 #[derive(Subcommand)]
 enum PkiCommand {
     /// Create DIR/root.oer, DIR/rsu.oer, DIR/root-key.pem and DIR/rsu-key.pem: a self-signed
-    /// P-256 root CA and an RSU certificate for PSIDs 0x82 (SPaT/MAP), 0x83 (TIM) and 0x80
-    /// (RTCM). For tests and demonstrations only.
+    /// P-256 root CA and an RSU certificate for PSIDs 0x82 (SPaT/MAP), 0x83 (TIM), 0x80
+    /// (RTCM) and 0x204097 (MAP under CTI 4501). For tests and demonstrations only.
     Init {
         dir: String,
         /// Restrict the RSU certificate to a circle: LAT,LON,RADIUS_M.
@@ -193,8 +225,65 @@ impl<E: std::fmt::Display> From<E> for BadInput {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    let result = match cli.command.unwrap_or(Command::Run) {
-        Command::Run => return run_demo(),
+    let command = cli.command.unwrap_or(Command::Run {
+        config: None,
+        pcap: None,
+        pki: None,
+        duration: None,
+        json_logs: false,
+        status: false,
+        no_status: false,
+    });
+    let result = match command {
+        Command::Run {
+            config,
+            pcap,
+            pki,
+            duration,
+            json_logs,
+            status,
+            no_status,
+        } => {
+            let duration = match duration {
+                None => None,
+                Some(s) if s.is_finite() && s > 0.0 && s < 1e9 => Some(Duration::from_secs_f64(s)),
+                Some(s) => {
+                    eprintln!("error: --duration {s}: expected a positive number of seconds");
+                    return ExitCode::from(2);
+                }
+            };
+            let opts = rsu::app::RunOptions {
+                config,
+                pcap,
+                pki,
+                duration,
+                json_logs,
+                status: if no_status {
+                    Some(false)
+                } else if status {
+                    Some(true)
+                } else {
+                    None
+                },
+            };
+            return match rsu::app::run(opts) {
+                Ok(()) => ExitCode::SUCCESS,
+                Err(e) => {
+                    eprintln!("error: {e}");
+                    ExitCode::FAILURE
+                }
+            };
+        }
+        Command::CheckConfig { file } => {
+            let (text, ok) = rsu::app::check_config(&file);
+            return if ok {
+                println!("{text}");
+                ExitCode::SUCCESS
+            } else {
+                eprintln!("{text}");
+                ExitCode::from(2)
+            };
+        }
         Command::Decode {
             std: Std::J2735,
             hex,
@@ -333,16 +422,6 @@ fn payload_bytes(
         None => read_source(file.as_deref()).and_then(|raw| Ok(rsu::input::detect(&raw)?.0)),
     };
     bytes.map_err(|BadInput(message)| rsu::security_cli::Failure { message, status: 2 })
-}
-
-fn run_demo() -> ExitCode {
-    match rsu::demo::run(&mut std::io::stdout().lock()) {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(e) => {
-            eprintln!("error: {e:#}");
-            ExitCode::FAILURE
-        }
-    }
 }
 
 fn read_source(file: Option<&str>) -> Result<Vec<u8>, BadInput> {

@@ -23,8 +23,9 @@ use rasn_its::ieee1609dot2::{
 use std::path::Path;
 
 /// PSIDs the demo RSU certificate permits: 0x82 (130) intersection safety and awareness
-/// (SPaT, MAP, SSM), 0x83 (131) traveler information (TIM), 0x80 (128) RTCM corrections.
-pub const RSU_PSIDS: [u64; 3] = [0x82, 0x83, 0x80];
+/// (SPaT, MAP, SSM), 0x83 (131) traveler information (TIM), 0x80 (128) RTCM corrections, and
+/// 0x204097 (p-encoded 0xE0000017), the MAP PSID of CTI 4501 deployments.
+pub const RSU_PSIDS: [u64; 4] = [0x82, 0x83, 0x80, 0x20_40_97];
 
 /// Why issuing failed.
 #[derive(Debug, thiserror::Error)]

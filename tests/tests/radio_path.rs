@@ -17,7 +17,10 @@ use std::time::Duration;
 
 use bytes::Bytes;
 use rasn_its::ieee1609dot2::base_types::Duration as CertDuration;
-use rsu::demo::{UnixMillis, spat_at};
+use rsu::clock::UnixMillis;
+use rsu::controller::SignalSource;
+use rsu::controller::sim::SimulatedController;
+use rsu::intersection::{GreenKind, Intersection, SignalGroup};
 use rsu_codecs::j2735::MessageFrame;
 use rsu_hw::channels::{ChannelAccess, ChannelConfig, ChannelPlan, Region, Technology};
 use rsu_hw::demux::{Network, demux};
@@ -203,8 +206,31 @@ async fn broadcast<R: Radio>(
 
 /// The simulated controller's SPaT at `unix_us`.
 fn demo_spat(unix_us: i64) -> MessageFrame {
-    let ms = u64::try_from(unix_us / 1_000).unwrap();
-    MessageFrame::SPAT(Box::new(spat_at(UnixMillis(ms))))
+    thread_local! {
+        /// The demo's eight-phase plan and its four through movements.
+        static DEMO: (SimulatedController, Intersection) = (
+            SimulatedController::demo_four_leg(),
+            Intersection {
+                id: 1001,
+                region: None,
+                name: "Demo Ave & Main St".into(),
+                signal_groups: [2, 4, 6, 8]
+                    .map(|p| SignalGroup {
+                        id: p,
+                        source: SignalSource::Phase(p),
+                        green: GreenKind::Protected,
+                        name: None,
+                    })
+                    .to_vec(),
+                geometry: None,
+            },
+        );
+    }
+    let now = UnixMillis(u64::try_from(unix_us / 1000).unwrap());
+    DEMO.with(|(sim, ix)| {
+        let state = rsu::j2735::spat::intersection_state(ix, &sim.state_at(now), now, 0, true);
+        MessageFrame::SPAT(Box::new(rsu::j2735::spat::spat([state], now)))
+    })
 }
 
 /// What the 1609.2 header of a signed SPDU said, valid or not.

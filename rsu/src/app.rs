@@ -1,0 +1,487 @@
+//! `rsu run`: the service as a process, with its embedded demo default.
+//!
+//! Without `--config` it runs the demo: config/demo.toml (compiled in), a test PKI made in
+//! a temporary folder (or `--pki DIR`), the loopback radio with one listening OBU that
+//! verifies what it hears, and a status line once a second.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use rsu_hw::radio::udp::UdpConfig;
+use rsu_hw::{Capture, LinkType, LoopbackMedium, Radio, RadioError, UdpMedium};
+use tracing::{error, info, warn};
+
+use crate::clock::{Clock, SystemClock};
+use crate::config::{self, RadioBackend, ServiceConfig};
+use crate::controller::Light;
+use crate::runtime::{self, Status};
+use crate::telemetry::{http, logging, metrics::Metrics};
+
+/// The embedded demo configuration.
+pub const DEMO_CONFIG: &str = include_str!("../../config/demo.toml");
+
+/// What `rsu run` was asked to do.
+#[derive(Debug, Clone, Default)]
+pub struct RunOptions {
+    /// A configuration file; `None` runs the demo.
+    pub config: Option<PathBuf>,
+    /// Capture what goes on the air to this pcap file.
+    pub pcap: Option<PathBuf>,
+    /// The demo's test PKI folder (created if empty, reused if present).
+    pub pki: Option<PathBuf>,
+    /// Stop after this long.
+    pub duration: Option<Duration>,
+    /// Log as JSON lines instead of text (overrides the configuration).
+    pub json_logs: bool,
+    /// Print the status line (default: on for the demo, off with a configuration).
+    pub status: Option<bool>,
+}
+
+/// Why `rsu run` stopped with an error.
+#[derive(Debug, thiserror::Error)]
+pub enum RunError {
+    #[error(transparent)]
+    Config(#[from] config::ConfigError),
+    #[error(transparent)]
+    Start(#[from] runtime::StartError),
+    #[error("test PKI in {dir}: {message}")]
+    Pki { dir: String, message: String },
+    #[error("radio: {0}")]
+    Radio(#[from] RadioError),
+    #[error("pcap {path}: {source}")]
+    Pcap {
+        path: String,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("metrics endpoint: {0}")]
+    Metrics(String),
+    #[error("logging: {0}")]
+    Log(String),
+    #[error("tokio runtime: {0}")]
+    Runtime(std::io::Error),
+}
+
+/// A folder removed when dropped (the demo's temporary PKI).
+struct TempDir(PathBuf);
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+/// Loads the demo configuration over a test PKI in `dir`, creating the PKI if absent.
+pub fn demo_config(dir: &Path, now_unix: i64) -> Result<ServiceConfig, RunError> {
+    let pki_err = |message: String| RunError::Pki {
+        dir: dir.display().to_string(),
+        message,
+    };
+    let have = ["root.oer", "rsu.oer", "rsu-key.pem"]
+        .iter()
+        .filter(|f| dir.join(f).exists())
+        .count();
+    match have {
+        3 => {}
+        0 => {
+            rsu_security::pki::init(dir, now_unix, &rsu_security::pki::InitOptions::default())
+                .map_err(|e| pki_err(e.to_string()))?;
+        }
+        _ => {
+            return Err(pki_err(
+                "holds part of a test PKI (root.oer, rsu.oer, rsu-key.pem): use an empty or complete folder"
+                    .into(),
+            ));
+        }
+    }
+    Ok(config::parse(DEMO_CONFIG, "embedded demo configuration", dir)?.config)
+}
+
+/// Runs the service until SIGINT, SIGTERM or the duration; blocks the calling thread.
+pub fn run(opts: RunOptions) -> Result<(), RunError> {
+    let clock: Arc<dyn Clock> = Arc::new(SystemClock);
+    let now_unix = clock.now_micros() / 1_000_000;
+    let demo = opts.config.is_none();
+    let mut _temp = None;
+    let (config, warnings) = match &opts.config {
+        Some(path) => {
+            let loaded = config::load(path)?;
+            (loaded.config, loaded.warnings)
+        }
+        None => {
+            let dir = match &opts.pki {
+                Some(d) => d.clone(),
+                None => {
+                    let d =
+                        std::env::temp_dir().join(format!("rsu-demo-pki-{}", std::process::id()));
+                    _temp = Some(TempDir(d.clone()));
+                    d
+                }
+            };
+            (demo_config(&dir, now_unix)?, Vec::new())
+        }
+    };
+    let format = if opts.json_logs {
+        logging::LogFormat::Json
+    } else {
+        config.log_format
+    };
+    logging::init(format, &config.log_level).map_err(|e| RunError::Log(e.to_string()))?;
+    for w in &warnings {
+        warn!(field = %w.field, line = ?w.line, "{}", w.message);
+    }
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(RunError::Runtime)?;
+    let status = opts.status.unwrap_or(demo);
+    runtime.block_on(serve(config, opts, clock, demo, status))
+}
+
+async fn serve(
+    config: ServiceConfig,
+    opts: RunOptions,
+    clock: Arc<dyn Clock>,
+    demo: bool,
+    status_line: bool,
+) -> Result<(), RunError> {
+    let metrics = Metrics::new();
+    if let Some(addr) = config.metrics_listen {
+        let listener = http::bind(addr)
+            .await
+            .map_err(|e| RunError::Metrics(e.to_string()))?;
+        info!(%addr, "metrics at http://{addr}/metrics");
+        tokio::spawn(http::serve(
+            listener,
+            metrics.clone(),
+            std::future::pending(),
+        ));
+    }
+    let signer = runtime::load_signer(&config.security, &config.messages, clock.now_micros())?;
+    let radio_cfg = config.radio.clone();
+    match &radio_cfg.backend {
+        RadioBackend::Loopback => {
+            let medium = LoopbackMedium::new(Default::default());
+            let radio = medium.node(radio_cfg.mac, radio_cfg.channels);
+            let obu = demo.then(|| demo_obu(&medium, &config));
+            with_capture(
+                radio,
+                &config,
+                &opts,
+                clock,
+                metrics,
+                signer,
+                status_line,
+                obu,
+            )
+            .await
+        }
+        RadioBackend::Udp => {
+            let radio = UdpMedium::open(radio_cfg.mac, radio_cfg.channels, UdpConfig::default())?;
+            with_capture(
+                radio,
+                &config,
+                &opts,
+                clock,
+                metrics,
+                signer,
+                status_line,
+                None,
+            )
+            .await
+        }
+        RadioBackend::Raw(iface) => {
+            raw(iface, &config, &opts, clock, metrics, signer, status_line).await
+        }
+    }
+}
+
+#[cfg(target_os = "linux")]
+async fn raw(
+    iface: &str,
+    config: &ServiceConfig,
+    opts: &RunOptions,
+    clock: Arc<dyn Clock>,
+    metrics: Metrics,
+    signer: Option<rsu_security::sign::Signer>,
+    status_line: bool,
+) -> Result<(), RunError> {
+    let radio = rsu_hw::radio::RawSocketRadio::open(iface, config.radio.channels)?;
+    with_capture(
+        radio,
+        config,
+        opts,
+        clock,
+        metrics,
+        signer,
+        status_line,
+        None,
+    )
+    .await
+}
+
+#[cfg(not(target_os = "linux"))]
+async fn raw(
+    _iface: &str,
+    _config: &ServiceConfig,
+    _opts: &RunOptions,
+    _clock: Arc<dyn Clock>,
+    _metrics: Metrics,
+    _signer: Option<rsu_security::sign::Signer>,
+    _status_line: bool,
+) -> Result<(), RunError> {
+    Err(RunError::Radio(RadioError::Refused(
+        "the raw-socket radio needs Linux (AF_PACKET)".into(),
+    )))
+}
+
+#[allow(clippy::too_many_arguments)]
+async fn with_capture<R: Radio + 'static>(
+    radio: R,
+    config: &ServiceConfig,
+    opts: &RunOptions,
+    clock: Arc<dyn Clock>,
+    metrics: Metrics,
+    signer: Option<rsu_security::sign::Signer>,
+    status_line: bool,
+    obu: Option<Arc<Mutex<ObuCount>>>,
+) -> Result<(), RunError> {
+    match &opts.pcap {
+        Some(path) => {
+            let radio = Capture::create(radio, path, LinkType::Ethernet).map_err(|source| {
+                RunError::Pcap {
+                    path: path.display().to_string(),
+                    source,
+                }
+            })?;
+            info!(path = %path.display(), "capturing what goes on the air");
+            broadcast(
+                radio,
+                config,
+                opts,
+                clock,
+                metrics,
+                signer,
+                status_line,
+                obu,
+            )
+            .await
+        }
+        None => {
+            broadcast(
+                radio,
+                config,
+                opts,
+                clock,
+                metrics,
+                signer,
+                status_line,
+                obu,
+            )
+            .await
+        }
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+async fn broadcast<R: Radio + 'static>(
+    radio: R,
+    config: &ServiceConfig,
+    opts: &RunOptions,
+    clock: Arc<dyn Clock>,
+    metrics: Metrics,
+    signer: Option<rsu_security::sign::Signer>,
+    status_line: bool,
+    obu: Option<Arc<Mutex<ObuCount>>>,
+) -> Result<(), RunError> {
+    let service = runtime::prepare(config, radio, clock, metrics, signer).await?;
+    let handle = service.handle();
+    if status_line {
+        tokio::spawn(print_status(handle.status.clone(), obu));
+    }
+    let duration = opts.duration;
+    let shutdown = async move {
+        match duration {
+            Some(d) => tokio::time::sleep(d).await,
+            None => std::future::pending().await,
+        }
+    };
+    service.run(stop_signal(shutdown)).await;
+    Ok(())
+}
+
+/// Completes on SIGINT, SIGTERM or `other`.
+async fn stop_signal(other: impl std::future::Future<Output = ()>) {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{SignalKind, signal};
+        let mut term = match signal(SignalKind::terminate()) {
+            Ok(s) => Some(s),
+            Err(e) => {
+                error!(error = %e, "cannot watch SIGTERM");
+                None
+            }
+        };
+        let term = async {
+            match term.as_mut() {
+                Some(t) => {
+                    t.recv().await;
+                }
+                None => std::future::pending().await,
+            }
+        };
+        tokio::select! {
+            _ = tokio::signal::ctrl_c() => info!("SIGINT: stopping"),
+            () = term => info!("SIGTERM: stopping"),
+            () = other => info!("duration reached: stopping"),
+        }
+    }
+    #[cfg(not(unix))]
+    tokio::select! {
+        _ = tokio::signal::ctrl_c() => info!("interrupted: stopping"),
+        () = other => info!("duration reached: stopping"),
+    }
+}
+
+/// What the demo's OBU heard in the last second.
+#[derive(Debug, Default)]
+pub struct ObuCount {
+    pub verified: u64,
+    pub failed: u64,
+}
+
+/// A vehicle on the loopback medium that verifies every frame against the demo's root CA.
+fn demo_obu(medium: &LoopbackMedium, config: &ServiceConfig) -> Arc<Mutex<ObuCount>> {
+    use rsu_hw::demux::{Network, demux};
+    use rsu_security::trust::{TrustConfig, TrustStore};
+    use rsu_security::verify::{Verifier, VerifierConfig};
+    let count = Arc::new(Mutex::new(ObuCount::default()));
+    let obu = medium.node(
+        rsu_hw::MacAddr::local([0x02, 0, 0, 0, 0x0b, 0x01]),
+        config.radio.channels,
+    );
+    let mut store = TrustStore::new(TrustConfig::default());
+    if let config::SecurityConfig::Sign {
+        trust_store: Some(dir),
+        ..
+    } = &config.security
+        && let Err(e) = store.load_dir(dir)
+    {
+        warn!(error = %e, "demo OBU: no trust store");
+    }
+    let mut verifier = Verifier::new(store, VerifierConfig::default());
+    let out = count.clone();
+    tokio::spawn(async move {
+        while let Ok(frame) = obu.recv().await {
+            let ok = match demux(&frame) {
+                Ok(Network::Wsmp { data, .. }) => {
+                    let now = SystemClock.now_micros();
+                    verifier
+                        .verify(&data, now)
+                        .map(|o| o.is_valid())
+                        .unwrap_or(false)
+                }
+                _ => false,
+            };
+            if let Ok(mut c) = out.lock() {
+                if ok {
+                    c.verified += 1;
+                } else {
+                    c.failed += 1;
+                }
+            }
+        }
+    });
+    count
+}
+
+/// Prints one status line a second: lights, rates, latency, and what the OBU verified.
+async fn print_status(status: Arc<Mutex<Status>>, obu: Option<Arc<Mutex<ObuCount>>>) {
+    let mut tick = tokio::time::interval(Duration::from_secs(1));
+    tick.tick().await;
+    loop {
+        tick.tick().await;
+        let Ok(window) = status.lock().map(|mut s| s.take_window()) else {
+            return;
+        };
+        let heard = obu
+            .as_ref()
+            .and_then(|o| o.lock().ok().map(|mut c| std::mem::take(&mut *c)));
+        let line = status_line(&window, heard.as_ref());
+        let mut out = std::io::stdout().lock();
+        let _ = writeln!(out, "{line}");
+    }
+}
+
+/// The status line for one second's window.
+pub fn status_line(window: &Status, obu: Option<&ObuCount>) -> String {
+    let mut line = String::new();
+    for ix in &window.intersections {
+        line.push_str(&format!("{}", ix.id));
+        if !ix.live {
+            line.push_str(" [controller silent]");
+        }
+        line.push(':');
+        for (group, light) in &ix.lights {
+            let c = match light {
+                Light::Green => 'G',
+                Light::Yellow => 'Y',
+                Light::Red => 'r',
+                Light::Dark => '-',
+            };
+            line.push_str(&format!(" {group}{c}"));
+        }
+        line.push_str(" | ");
+    }
+    let mut lat = window.latencies_us.clone();
+    lat.sort_unstable();
+    let pct = |p: f64| -> Option<u32> {
+        let n = lat.len();
+        (n > 0).then(|| lat[((n as f64 * p).ceil() as usize).clamp(1, n) - 1])
+    };
+    line.push_str(&format!(
+        "SPaT {}/s MAP {}/s",
+        window.spat_sent, window.map_sent
+    ));
+    match (pct(0.5), pct(0.99)) {
+        (Some(p50), Some(p99)) => line.push_str(&format!(" | latency p50 {p50} µs p99 {p99} µs")),
+        _ => line.push_str(" | latency -"),
+    }
+    if let Some(o) = obu {
+        line.push_str(&format!(" | OBU verified {}", o.verified));
+        if o.failed > 0 {
+            line.push_str(&format!(" failed {}", o.failed));
+        }
+    }
+    line
+}
+
+/// `rsu check-config FILE`: the report, and whether the file is usable.
+pub fn check_config(path: &Path) -> (String, bool) {
+    match config::load(path) {
+        Ok(loaded) => {
+            let c = &loaded.config;
+            let mut out = format!(
+                "{}: OK: RSU `{}`, {} intersection{}, radio {:?} channel {}, signing {}",
+                path.display(),
+                c.name,
+                c.intersections.len(),
+                if c.intersections.len() == 1 { "" } else { "s" },
+                c.radio.backend,
+                c.radio.channel,
+                if matches!(c.security, config::SecurityConfig::Off) {
+                    "off"
+                } else {
+                    "on"
+                },
+            );
+            for w in &loaded.warnings {
+                out.push_str(&format!("\nwarning: {w}"));
+            }
+            (out, true)
+        }
+        Err(e) => (format!("{e}"), false),
+    }
+}

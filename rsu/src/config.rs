@@ -1,0 +1,1425 @@
+//! The service's configuration: a TOML file written by the traffic authority, read strictly
+//! (`deny_unknown_fields` everywhere) and checked as a whole before anything starts.
+//!
+//! Reading happens in two steps. serde turns the text into the `*Section` structs below,
+//! which mirror the file; toml reports syntax and type errors with their line. [`check`]
+//! then turns the sections into a [`ServiceConfig`] of model types, collecting every
+//! semantic error (each naming its field and line) instead of stopping at the first.
+//! `rsu check-config FILE` prints exactly these errors and warnings.
+
+use std::collections::{BTreeSet, HashSet};
+use std::fmt;
+use std::net::{IpAddr, SocketAddr};
+use std::ops::Range;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use rsu_codecs::j2735::MapData;
+use rsu_hw::channels::{ChannelAccess, ChannelConfig, ChannelPlan, Region, Technology};
+use rsu_hw::{DataRate, MacAddr, Psid};
+use serde::Deserialize;
+use toml::Spanned;
+
+use crate::controller::SignalSource;
+use crate::controller::sim::{SimConfig, SimulatedController};
+use crate::controller::tscbm::{Profile, StatusBitOrder};
+use crate::intersection::{
+    Connection, GeoPoint, Geometry, GreenKind, Intersection, Lane, LaneDirection, LaneKind,
+    Maneuver, SignalGroup,
+};
+use crate::telemetry::logging::LogFormat;
+
+/// The default UDP port of the controller's TSCBM broadcast (V2X Hub's `Local_UDP_Port`).
+pub const TSCBM_PORT: u16 = 6053;
+
+// ---------------------------------------------------------------------------------------
+// The file, as serde reads it.
+// ---------------------------------------------------------------------------------------
+
+/// The whole file.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ConfigFile {
+    pub rsu: RsuSection,
+    #[serde(default)]
+    pub position: Option<PositionSection>,
+    pub radio: RadioSection,
+    #[serde(default)]
+    pub security: SecuritySection,
+    #[serde(default)]
+    pub messages: MessagesSection,
+    #[serde(default)]
+    pub metrics: Option<MetricsSection>,
+    #[serde(default)]
+    pub log: LogSection,
+    #[serde(default, rename = "intersection")]
+    pub intersections: Vec<IntersectionSection>,
+}
+
+/// `[rsu]`: who this RSU is.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RsuSection {
+    /// A name for logs and metrics.
+    pub name: Spanned<String>,
+    /// `us`; `eu` and `cn` arrive with their message sets.
+    pub region: Spanned<String>,
+    /// Where state that outlives a restart is kept (MAP revisions).
+    #[serde(default)]
+    pub state_dir: Option<PathBuf>,
+}
+
+/// `[position]`: where the RSU is.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PositionSection {
+    /// `static`, `gpsd` or `nmea`.
+    pub source: Spanned<String>,
+    pub latitude: Option<Spanned<f64>>,
+    pub longitude: Option<Spanned<f64>>,
+    pub elevation_m: Option<Spanned<f64>>,
+    /// gpsd's address, `host:port` (default 127.0.0.1:2947).
+    pub gpsd: Option<Spanned<String>>,
+    /// An NMEA serial device or file.
+    pub nmea_device: Option<Spanned<String>>,
+}
+
+/// `[radio]`: the radio backend and channel.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RadioSection {
+    /// `loopback`, `udp` or `raw`.
+    pub backend: Spanned<String>,
+    /// The network interface (raw backend).
+    pub interface: Option<Spanned<String>>,
+    /// `dsrc` (802.11p) or `c-v2x` (LTE-V2X PC5).
+    #[serde(default)]
+    pub technology: Option<Spanned<String>>,
+    /// The channel SPaT and MAP go out on.
+    pub channel: Spanned<u8>,
+    /// Data rate in Mb/s (default 6).
+    pub rate_mbps: Option<Spanned<f64>>,
+    /// Transmit power in dBm (default 20).
+    pub power_dbm: Option<Spanned<i8>>,
+    /// 802.11 user priority 0..=7 (default 5).
+    pub user_priority: Option<Spanned<u8>>,
+    /// The RSU's MAC address (default 02:00:00:52:53:55).
+    pub mac: Option<Spanned<String>>,
+}
+
+/// `[security]`: 1609.2 signing.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SecuritySection {
+    /// Sign SPaT and MAP (default true).
+    #[serde(default = "yes")]
+    pub signing: bool,
+    /// The RSU's certificate (COER, `.oer`).
+    pub certificate: Option<Spanned<PathBuf>>,
+    /// Its private key (PKCS#8 PEM, not readable by every user).
+    pub key: Option<Spanned<PathBuf>>,
+    /// A directory of trusted certificates (`.oer`) the RSU certificate must chain to.
+    pub trust_store: Option<Spanned<PathBuf>>,
+    /// How often the full certificate goes with an SPDU instead of its digest, in ms.
+    pub certificate_interval_ms: Option<Spanned<u64>>,
+}
+
+fn yes() -> bool {
+    true
+}
+
+impl Default for SecuritySection {
+    fn default() -> Self {
+        SecuritySection {
+            signing: true,
+            certificate: None,
+            key: None,
+            trust_store: None,
+            certificate_interval_ms: None,
+        }
+    }
+}
+
+/// `[messages]`: PSIDs and intervals.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MessagesSection {
+    /// SPaT PSID, p-encoded (default `0x8002`).
+    pub spat_psid: Option<Spanned<String>>,
+    /// MAP PSID, p-encoded: `0x8002` or `0xE0000017` (default `0xE0000017`).
+    pub map_psid: Option<Spanned<String>>,
+    /// SPaT interval in ms (default 100).
+    pub spat_interval_ms: Option<Spanned<u64>>,
+    /// MAP interval in ms (default 1000).
+    pub map_interval_ms: Option<Spanned<u64>>,
+}
+
+/// `[metrics]`: the Prometheus endpoint.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MetricsSection {
+    /// `address:port` to serve GET /metrics on.
+    pub listen: Spanned<String>,
+}
+
+/// `[log]`.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LogSection {
+    /// `text` (default) or `json`.
+    #[serde(default)]
+    pub format: LogFormat,
+    /// A tracing filter (`info`, `rsu=debug`); `RUST_LOG` overrides it.
+    pub level: Option<String>,
+}
+
+/// `[[intersection]]`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct IntersectionSection {
+    pub id: Spanned<u32>,
+    pub region: Option<Spanned<u32>>,
+    pub name: Spanned<String>,
+    /// A MapData file (JER, UPER binary or hex, with or without the MessageFrame) instead
+    /// of `[intersection.geometry]`.
+    pub map_file: Option<Spanned<PathBuf>>,
+    /// How long the controller may be silent before SPaT stops, in ms (default 300).
+    pub watchdog_ms: Option<Spanned<u64>>,
+    /// `stop` (default) or `mark-invalid`.
+    pub on_silence: Option<Spanned<String>>,
+    /// The TSCBM input (`[intersection.tscbm]`), or …
+    pub tscbm: Option<Spanned<TscbmSection>>,
+    /// … the fixed-time simulator (`[intersection.simulated]`).
+    pub simulated: Option<Spanned<SimConfig>>,
+    #[serde(default, rename = "signal_group")]
+    pub signal_groups: Vec<SignalGroupSection>,
+    pub geometry: Option<GeometrySection>,
+}
+
+/// `[intersection.tscbm]`: the controller's broadcast over UDP.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TscbmSection {
+    /// `address:port` to listen on (default 0.0.0.0:6053).
+    pub listen: Option<Spanned<String>>,
+    /// Accept packets only from these addresses (default: any).
+    #[serde(default)]
+    pub allowed_sources: Vec<Spanned<String>>,
+    /// The byte layout.
+    #[serde(default)]
+    pub profile: Profile,
+    /// The IntersectionStatus bit order.
+    #[serde(default)]
+    pub status_bit_order: StatusBitOrder,
+}
+
+/// `[[intersection.signal_group]]`: exactly one of phase, overlap, pedestrian.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SignalGroupSection {
+    pub id: Spanned<u32>,
+    pub phase: Option<Spanned<u32>>,
+    pub overlap: Option<Spanned<u32>>,
+    pub pedestrian: Option<Spanned<u32>>,
+    /// `protected` (default) or `permissive`.
+    pub green: Option<Spanned<String>>,
+    pub name: Option<String>,
+}
+
+/// `[intersection.geometry]`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct GeometrySection {
+    pub reference: Spanned<PointSection>,
+    pub lane_width_cm: Spanned<u32>,
+    pub speed_limit_kmh: Option<Spanned<u32>>,
+    #[serde(default, rename = "lane")]
+    pub lanes: Vec<LaneSection>,
+}
+
+/// A WGS-84 point in degrees and metres.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PointSection {
+    pub latitude: f64,
+    pub longitude: f64,
+    pub elevation_m: Option<f64>,
+}
+
+/// `[[intersection.geometry.lane]]`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LaneSection {
+    pub id: Spanned<u32>,
+    pub name: Option<String>,
+    /// `ingress`, `egress` or `both`.
+    pub direction: Spanned<String>,
+    /// `vehicle` (default), `crosswalk`, `bike` or `sidewalk`.
+    pub kind: Option<Spanned<String>>,
+    pub approach: Option<Spanned<u32>>,
+    /// `straight`, `left`, `right`, `u-turn`.
+    #[serde(default)]
+    pub maneuvers: Vec<Spanned<String>>,
+    /// Node offsets `[east_cm, north_cm]` from the reference point.
+    pub nodes: Spanned<Vec<[i64; 2]>>,
+    #[serde(default)]
+    pub connections: Vec<Spanned<ConnectionSection>>,
+}
+
+/// One entry of a lane's `connections`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ConnectionSection {
+    pub to_lane: u32,
+    pub maneuver: String,
+    pub signal_group: Option<u32>,
+    pub connection_id: Option<u32>,
+}
+
+// ---------------------------------------------------------------------------------------
+// The checked configuration.
+// ---------------------------------------------------------------------------------------
+
+/// Everything the service needs, checked.
+#[derive(Debug, Clone)]
+pub struct ServiceConfig {
+    pub name: String,
+    pub region: Region,
+    pub state_dir: Option<PathBuf>,
+    pub position: PositionConfig,
+    pub radio: RadioConfig,
+    pub security: SecurityConfig,
+    pub messages: MessagesConfig,
+    pub metrics_listen: Option<SocketAddr>,
+    pub log_format: LogFormat,
+    pub log_level: String,
+    pub intersections: Vec<IntersectionConfig>,
+}
+
+/// Where the RSU's position comes from.
+#[derive(Debug, Clone, PartialEq)]
+pub enum PositionConfig {
+    /// Not configured.
+    None,
+    /// A surveyed position.
+    Static {
+        latitude: f64,
+        longitude: f64,
+        elevation_m: Option<f64>,
+    },
+    /// gpsd at this address.
+    Gpsd(String),
+    /// An NMEA device.
+    Nmea(PathBuf),
+}
+
+/// The radio backend.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RadioBackend {
+    /// The in-process loopback medium (demo, tests).
+    Loopback,
+    /// Ethernet frames over UDP multicast on lo (two processes on one machine).
+    Udp,
+    /// An AF_PACKET raw socket on this interface (a real radio's network device).
+    Raw(String),
+}
+
+/// The radio and how SPaT and MAP are sent on it.
+#[derive(Debug, Clone)]
+pub struct RadioConfig {
+    pub backend: RadioBackend,
+    pub channels: ChannelConfig,
+    pub channel: u8,
+    pub rate: DataRate,
+    pub power_dbm: i8,
+    pub user_priority: u8,
+    pub mac: MacAddr,
+}
+
+/// 1609.2 signing.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SecurityConfig {
+    /// Messages go out unsigned (the bare MessageFrame in WSMP).
+    Off,
+    /// Signed with this certificate and key.
+    Sign {
+        certificate: PathBuf,
+        key: PathBuf,
+        trust_store: Option<PathBuf>,
+        certificate_interval: Duration,
+    },
+}
+
+/// PSIDs and intervals.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct MessagesConfig {
+    pub spat_psid: Psid,
+    pub map_psid: Psid,
+    pub spat_interval: Duration,
+    pub map_interval: Duration,
+}
+
+/// What to do when the controller falls silent.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum OnSilence {
+    /// Send no SPaT until data returns.
+    #[default]
+    Stop,
+    /// Keep sending, with every movement unavailable and noValidSPATisAvailableAtThisTime.
+    MarkInvalid,
+}
+
+/// Where an intersection's controller state comes from.
+#[derive(Debug, Clone)]
+pub enum ControllerInput {
+    /// TSCBM over UDP.
+    Tscbm {
+        listen: SocketAddr,
+        allowed_sources: Vec<IpAddr>,
+        profile: Profile,
+        bit_order: StatusBitOrder,
+    },
+    /// The fixed-time simulator.
+    Simulated(SimulatedController),
+}
+
+/// Where the MAP comes from.
+#[derive(Debug, Clone, PartialEq)]
+pub enum MapSource {
+    /// Built from the intersection's geometry.
+    Model,
+    /// Loaded from a file.
+    File { path: PathBuf, map: Box<MapData> },
+}
+
+/// One intersection, checked.
+#[derive(Debug, Clone)]
+pub struct IntersectionConfig {
+    pub model: Intersection,
+    pub controller: ControllerInput,
+    pub watchdog: Duration,
+    pub on_silence: OnSilence,
+    pub map: MapSource,
+}
+
+// ---------------------------------------------------------------------------------------
+// Errors.
+// ---------------------------------------------------------------------------------------
+
+/// One problem in the file: the field, its line and what is wrong.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Problem {
+    /// The field path, `intersection[0].tscbm.listen`.
+    pub field: String,
+    /// 1-based line, when known.
+    pub line: Option<usize>,
+    pub message: String,
+}
+
+impl fmt::Display for Problem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.line {
+            Some(line) => write!(f, "line {line}: `{}`: {}", self.field, self.message),
+            None => write!(f, "`{}`: {}", self.field, self.message),
+        }
+    }
+}
+
+/// Why a configuration was refused.
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    /// The file could not be read.
+    #[error("{path}: {source}")]
+    Read {
+        path: String,
+        #[source]
+        source: std::io::Error,
+    },
+    /// TOML syntax, an unknown field, a missing field or a wrong type.
+    #[error("{path}: {}", .problem)]
+    Syntax { path: String, problem: Problem },
+    /// The values do not make a working configuration.
+    #[error("{path}: {} problem{}:\n{}", .problems.len(), if .problems.len() == 1 { "" } else { "s" },
+            .problems.iter().map(|p| format!("  {p}")).collect::<Vec<_>>().join("\n"))]
+    Invalid {
+        path: String,
+        problems: Vec<Problem>,
+    },
+}
+
+impl ConfigError {
+    /// The individual problems.
+    pub fn problems(&self) -> Vec<Problem> {
+        match self {
+            ConfigError::Read { .. } => Vec::new(),
+            ConfigError::Syntax { problem, .. } => vec![problem.clone()],
+            ConfigError::Invalid { problems, .. } => problems.clone(),
+        }
+    }
+}
+
+/// Line numbers of byte offsets in the file.
+struct Lines<'a>(&'a str);
+
+impl Lines<'_> {
+    fn of(&self, span: Range<usize>) -> usize {
+        let end = span.start.min(self.0.len());
+        self.0.as_bytes()[..end]
+            .iter()
+            .filter(|&&b| b == b'\n')
+            .count()
+            + 1
+    }
+}
+
+/// Collects problems while checking.
+struct Checker<'a> {
+    lines: Lines<'a>,
+    base: &'a Path,
+    problems: Vec<Problem>,
+    warnings: Vec<Problem>,
+}
+
+impl Checker<'_> {
+    fn at<T>(&mut self, field: impl Into<String>, value: &Spanned<T>, message: impl Into<String>) {
+        self.problems.push(Problem {
+            field: field.into(),
+            line: Some(self.lines.of(value.span())),
+            message: message.into(),
+        });
+    }
+
+    fn nowhere(&mut self, field: impl Into<String>, message: impl Into<String>) {
+        self.problems.push(Problem {
+            field: field.into(),
+            line: None,
+            message: message.into(),
+        });
+    }
+
+    fn warn<T>(
+        &mut self,
+        field: impl Into<String>,
+        value: &Spanned<T>,
+        message: impl Into<String>,
+    ) {
+        self.warnings.push(Problem {
+            field: field.into(),
+            line: Some(self.lines.of(value.span())),
+            message: message.into(),
+        });
+    }
+
+    /// A path relative to the configuration file's directory.
+    fn path(&self, p: &Path) -> PathBuf {
+        if p.is_absolute() {
+            p.to_path_buf()
+        } else {
+            self.base.join(p)
+        }
+    }
+
+    fn choice<T: Copy>(
+        &mut self,
+        field: &str,
+        value: &Spanned<String>,
+        options: &[(&str, T)],
+    ) -> Option<T> {
+        let text = value.get_ref().as_str();
+        match options.iter().find(|(name, _)| *name == text) {
+            Some((_, v)) => Some(*v),
+            None => {
+                let names: Vec<_> = options.iter().map(|(n, _)| format!("`{n}`")).collect();
+                self.at(
+                    field,
+                    value,
+                    format!("`{text}` is not one of {}", names.join(", ")),
+                );
+                None
+            }
+        }
+    }
+
+    fn ranged<T: Copy + PartialOrd + fmt::Display>(
+        &mut self,
+        field: &str,
+        value: &Spanned<T>,
+        range: std::ops::RangeInclusive<T>,
+        what: &str,
+    ) -> Option<T> {
+        let v = *value.get_ref();
+        if range.contains(&v) {
+            Some(v)
+        } else {
+            self.at(
+                field,
+                value,
+                format!(
+                    "{v} is outside {}..={} ({what})",
+                    range.start(),
+                    range.end()
+                ),
+            );
+            None
+        }
+    }
+}
+
+/// A configuration accepted with warnings.
+#[derive(Debug)]
+pub struct Loaded {
+    pub config: ServiceConfig,
+    pub warnings: Vec<Problem>,
+}
+
+/// Reads and checks a configuration file. Relative paths in it are relative to its folder.
+pub fn load(path: &Path) -> Result<Loaded, ConfigError> {
+    let shown = path.display().to_string();
+    let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Read {
+        path: shown.clone(),
+        source,
+    })?;
+    let base = path.parent().unwrap_or(Path::new("."));
+    parse(&text, &shown, base)
+}
+
+/// Checks configuration text; `shown` names it in errors, `base` resolves relative paths.
+pub fn parse(text: &str, shown: &str, base: &Path) -> Result<Loaded, ConfigError> {
+    let file: ConfigFile = toml::from_str(text).map_err(|e| ConfigError::Syntax {
+        path: shown.to_owned(),
+        problem: syntax_problem(text, &e),
+    })?;
+    check(&file, text, base).map_err(|problems| ConfigError::Invalid {
+        path: shown.to_owned(),
+        problems,
+    })
+}
+
+fn syntax_problem(text: &str, e: &toml::de::Error) -> Problem {
+    let line = e.span().map(|s| Lines(text).of(s));
+    // toml's message names the field for unknown/missing fields and wrong types; its
+    // Display adds a snippet we do not need on one line.
+    let message = e.message().trim().to_owned();
+    let field = field_of_message(&message).unwrap_or_else(|| "(file)".to_owned());
+    Problem {
+        field,
+        line,
+        message,
+    }
+}
+
+/// The field a toml message names (`unknown field \`x\``, `missing field \`y\``).
+fn field_of_message(message: &str) -> Option<String> {
+    let start = message.find('`')? + 1;
+    let len = message[start..].find('`')?;
+    Some(message[start..start + len].to_owned())
+}
+
+/// Turns the file's sections into a [`ServiceConfig`], or every problem found.
+pub fn check(file: &ConfigFile, text: &str, base: &Path) -> Result<Loaded, Vec<Problem>> {
+    let mut c = Checker {
+        lines: Lines(text),
+        base,
+        problems: Vec::new(),
+        warnings: Vec::new(),
+    };
+
+    let region = c.choice(
+        "rsu.region",
+        &file.rsu.region,
+        &[("us", Region::Us), ("eu", Region::Eu), ("cn", Region::Cn)],
+    );
+    if let Some(r @ (Region::Eu | Region::Cn)) = region {
+        c.at(
+            "rsu.region",
+            &file.rsu.region,
+            format!(
+                "region `{}` is not supported yet: its message set (ETSI / CSAE) arrives in a later release; use `us`",
+                if r == Region::Eu { "eu" } else { "cn" }
+            ),
+        );
+    }
+    if file.rsu.name.get_ref().trim().is_empty() {
+        c.at("rsu.name", &file.rsu.name, "must not be empty");
+    }
+    let position = check_position(&mut c, file.position.as_ref());
+    let radio = check_radio(&mut c, &file.radio, region.unwrap_or(Region::Us));
+    let security = check_security(&mut c, &file.security);
+    let messages = check_messages(&mut c, &file.messages);
+    let metrics_listen = file.metrics.as_ref().and_then(|m| {
+        m.listen
+            .get_ref()
+            .parse::<SocketAddr>()
+            .map_err(|_| {
+                c.at(
+                    "metrics.listen",
+                    &m.listen,
+                    format!("`{}` is not an address:port", m.listen.get_ref()),
+                )
+            })
+            .ok()
+    });
+    let level = file.log.level.clone().unwrap_or_else(|| "info".to_owned());
+    if let Err(e) = tracing_subscriber::EnvFilter::try_new(&level) {
+        c.nowhere("log.level", format!("`{level}` is not a log filter: {e}"));
+    }
+
+    if file.intersections.is_empty() {
+        c.nowhere(
+            "intersection",
+            "at least one [[intersection]] is needed: an RSU without one has nothing to broadcast",
+        );
+    }
+    let mut intersections = Vec::new();
+    let mut ids = HashSet::new();
+    let mut ports = HashSet::new();
+    for (i, section) in file.intersections.iter().enumerate() {
+        if let Some(ix) = check_intersection(&mut c, i, section) {
+            if !ids.insert((ix.model.region, ix.model.id)) {
+                c.at(
+                    format!("intersection[{i}].id"),
+                    &section.id,
+                    format!("intersection {} is configured twice", ix.model.id),
+                );
+            }
+            if let ControllerInput::Tscbm { listen, .. } = &ix.controller
+                && !ports.insert(*listen)
+            {
+                c.nowhere(
+                    format!("intersection[{i}].tscbm.listen"),
+                    format!("{listen} is already the TSCBM input of another intersection"),
+                );
+            }
+            intersections.push(ix);
+        }
+    }
+
+    if !c.problems.is_empty() {
+        return Err(c.problems);
+    }
+    let (Some(region), Some(radio), Some(security), Some(messages)) =
+        (region, radio, security, messages)
+    else {
+        // Each None above pushed a problem; this is unreachable in practice.
+        return Err(vec![Problem {
+            field: "(file)".into(),
+            line: None,
+            message: "incomplete configuration".into(),
+        }]);
+    };
+    Ok(Loaded {
+        config: ServiceConfig {
+            name: file.rsu.name.get_ref().clone(),
+            region,
+            state_dir: file.rsu.state_dir.as_ref().map(|p| c.path(p)),
+            position,
+            radio,
+            security,
+            messages,
+            metrics_listen,
+            log_format: file.log.format,
+            log_level: level,
+            intersections,
+        },
+        warnings: c.warnings,
+    })
+}
+
+fn check_position(c: &mut Checker<'_>, section: Option<&PositionSection>) -> PositionConfig {
+    let Some(p) = section else {
+        return PositionConfig::None;
+    };
+    let Some(source) = c.choice(
+        "position.source",
+        &p.source,
+        &[("static", 0u8), ("gpsd", 1), ("nmea", 2)],
+    ) else {
+        return PositionConfig::None;
+    };
+    match source {
+        0 => {
+            let (Some(lat), Some(lon)) = (&p.latitude, &p.longitude) else {
+                c.at(
+                    "position.latitude",
+                    &p.source,
+                    "a static position needs latitude and longitude",
+                );
+                return PositionConfig::None;
+            };
+            let latitude = c.ranged("position.latitude", lat, -90.0..=90.0, "degrees");
+            let longitude = c.ranged("position.longitude", lon, -180.0..=180.0, "degrees");
+            match (latitude, longitude) {
+                (Some(latitude), Some(longitude)) => PositionConfig::Static {
+                    latitude,
+                    longitude,
+                    elevation_m: p.elevation_m.as_ref().map(|e| *e.get_ref()),
+                },
+                _ => PositionConfig::None,
+            }
+        }
+        1 => PositionConfig::Gpsd(
+            p.gpsd
+                .as_ref()
+                .map_or_else(|| "127.0.0.1:2947".to_owned(), |g| g.get_ref().clone()),
+        ),
+        _ => match &p.nmea_device {
+            Some(d) => PositionConfig::Nmea(PathBuf::from(d.get_ref())),
+            None => {
+                c.at(
+                    "position.nmea_device",
+                    &p.source,
+                    "source `nmea` needs nmea_device",
+                );
+                PositionConfig::None
+            }
+        },
+    }
+}
+
+fn check_radio(c: &mut Checker<'_>, r: &RadioSection, region: Region) -> Option<RadioConfig> {
+    let backend = match c.choice(
+        "radio.backend",
+        &r.backend,
+        &[("loopback", 0u8), ("udp", 1), ("raw", 2)],
+    )? {
+        0 => RadioBackend::Loopback,
+        1 => RadioBackend::Udp,
+        _ => match &r.interface {
+            Some(i) if !i.get_ref().is_empty() => RadioBackend::Raw(i.get_ref().clone()),
+            _ => {
+                c.at(
+                    "radio.interface",
+                    &r.backend,
+                    "backend `raw` needs the network interface of the radio",
+                );
+                return None;
+            }
+        },
+    };
+    if backend != RadioBackend::Loopback
+        && !matches!(backend, RadioBackend::Raw(_))
+        && r.interface.is_some()
+        && let Some(i) = &r.interface
+    {
+        c.warn(
+            "radio.interface",
+            i,
+            "only the `raw` backend uses an interface; ignored",
+        );
+    }
+    let technology = match &r.technology {
+        None => Technology::Ofdm80211p,
+        Some(t) => c.choice(
+            "radio.technology",
+            t,
+            &[
+                ("dsrc", Technology::Ofdm80211p),
+                ("c-v2x", Technology::LteV2x),
+            ],
+        )?,
+    };
+    let plan = match ChannelPlan::new(region, technology) {
+        Ok(p) => p,
+        Err(e) => {
+            c.at("radio.technology", &r.backend, e.to_string());
+            return None;
+        }
+    };
+    let channel = *r.channel.get_ref();
+    let channels = match ChannelConfig::new(plan, ChannelAccess::Continuous { channel }) {
+        Ok(cfg) => cfg,
+        Err(e) => {
+            c.at("radio.channel", &r.channel, e.to_string());
+            return None;
+        }
+    };
+    let rate = match &r.rate_mbps {
+        None => DataRate(12),
+        Some(m) => match DataRate::from_mbps(*m.get_ref()) {
+            Some(rate) => rate,
+            None => {
+                c.at(
+                    "radio.rate_mbps",
+                    m,
+                    format!(
+                        "{} Mb/s is not a 500 kb/s multiple in 0.5..=127.5",
+                        m.get_ref()
+                    ),
+                );
+                return None;
+            }
+        },
+    };
+    let power_dbm = match &r.power_dbm {
+        None => 20,
+        Some(p) => c.ranged("radio.power_dbm", p, -20..=33, "dBm")?,
+    };
+    let user_priority = match &r.user_priority {
+        None => 5,
+        Some(u) => c.ranged("radio.user_priority", u, 0..=7, "802.11 user priority")?,
+    };
+    let mac = match &r.mac {
+        None => MacAddr::local([0x02, 0, 0, 0x52, 0x53, 0x55]),
+        Some(m) => match m.get_ref().parse::<MacAddr>() {
+            Ok(mac) => mac,
+            Err(e) => {
+                c.at("radio.mac", m, e.to_string());
+                return None;
+            }
+        },
+    };
+    Some(RadioConfig {
+        backend,
+        channels,
+        channel,
+        rate,
+        power_dbm,
+        user_priority,
+        mac,
+    })
+}
+
+fn check_security(c: &mut Checker<'_>, s: &SecuritySection) -> Option<SecurityConfig> {
+    if !s.signing {
+        return Some(SecurityConfig::Off);
+    }
+    let interval = match &s.certificate_interval_ms {
+        None => Duration::from_secs(1),
+        Some(ms) => Duration::from_millis(c.ranged(
+            "security.certificate_interval_ms",
+            ms,
+            0..=60_000,
+            "ms; 0 attaches the certificate to every message",
+        )?),
+    };
+    let (Some(cert), Some(key)) = (&s.certificate, &s.key) else {
+        c.nowhere(
+            "security.certificate",
+            "signing is on: certificate and key are needed (or set signing = false)",
+        );
+        return None;
+    };
+    let certificate = c.path(cert.get_ref());
+    let key_path = c.path(key.get_ref());
+    if !certificate.is_file() {
+        c.at(
+            "security.certificate",
+            cert,
+            format!("{} does not exist", certificate.display()),
+        );
+    }
+    if !key_path.is_file() {
+        c.at(
+            "security.key",
+            key,
+            format!("{} does not exist", key_path.display()),
+        );
+    }
+    let trust_store = s.trust_store.as_ref().and_then(|t| {
+        let p = c.path(t.get_ref());
+        if p.is_dir() {
+            Some(p)
+        } else {
+            c.at(
+                "security.trust_store",
+                t,
+                format!("{} is not a directory", p.display()),
+            );
+            None
+        }
+    });
+    Some(SecurityConfig::Sign {
+        certificate,
+        key: key_path,
+        trust_store,
+        certificate_interval: interval,
+    })
+}
+
+fn check_messages(c: &mut Checker<'_>, m: &MessagesSection) -> Option<MessagesConfig> {
+    let mut psid = |field: &str, value: &Option<Spanned<String>>, default: Psid| match value {
+        None => Some(default),
+        Some(v) => match Psid::parse(v.get_ref()) {
+            Ok(p)
+                if v.get_ref().trim().starts_with("0x") || v.get_ref().trim().starts_with("0X") =>
+            {
+                Some(p)
+            }
+            Ok(_) => {
+                c.at(
+                    field,
+                    v,
+                    "write the PSID p-encoded in hex, as RSU configurations do (`0x8002` is PSID 0x82)",
+                );
+                None
+            }
+            Err(e) => {
+                c.at(field, v, e.to_string());
+                None
+            }
+        },
+    };
+    let spat_psid = psid("messages.spat_psid", &m.spat_psid, Psid::INTERSECTION);
+    let map_psid = psid(
+        "messages.map_psid",
+        &m.map_psid,
+        Psid::new(0x20_40_97).unwrap_or(Psid::INTERSECTION),
+    );
+    let mut interval =
+        |field: &str, value: &Option<Spanned<u64>>, default: u64, max: u64| match value {
+            None => Some(Duration::from_millis(default)),
+            Some(v) => c
+                .ranged(field, v, 10..=max, "ms")
+                .map(Duration::from_millis),
+        };
+    let spat_interval = interval(
+        "messages.spat_interval_ms",
+        &m.spat_interval_ms,
+        100,
+        10_000,
+    );
+    let map_interval = interval("messages.map_interval_ms", &m.map_interval_ms, 1000, 60_000);
+    Some(MessagesConfig {
+        spat_psid: spat_psid?,
+        map_psid: map_psid?,
+        spat_interval: spat_interval?,
+        map_interval: map_interval?,
+    })
+}
+
+fn check_intersection(
+    c: &mut Checker<'_>,
+    i: usize,
+    s: &IntersectionSection,
+) -> Option<IntersectionConfig> {
+    let f = |name: &str| format!("intersection[{i}].{name}");
+    let before = c.problems.len();
+    let id = c.ranged(&f("id"), &s.id, 0..=65_535, "IntersectionID")?;
+    let region = match &s.region {
+        None => None,
+        Some(r) => Some(c.ranged(&f("region"), r, 0..=65_535, "RoadRegulatorID")? as u16),
+    };
+    let name = s.name.get_ref().clone();
+    if name.is_empty() || name.len() > 63 || !name.bytes().all(|b| (0x20..0x7f).contains(&b)) {
+        c.at(
+            f("name"),
+            &s.name,
+            "must be 1..=63 printable ASCII characters (J2735 DescriptiveName)",
+        );
+    }
+    let watchdog = match &s.watchdog_ms {
+        None => Duration::from_millis(300),
+        Some(w) => Duration::from_millis(c.ranged(&f("watchdog_ms"), w, 50..=10_000, "ms")?),
+    };
+    let on_silence = match &s.on_silence {
+        None => OnSilence::Stop,
+        Some(o) => c.choice(
+            &f("on_silence"),
+            o,
+            &[
+                ("stop", OnSilence::Stop),
+                ("mark-invalid", OnSilence::MarkInvalid),
+            ],
+        )?,
+    };
+    let controller = match (&s.tscbm, &s.simulated) {
+        (Some(t), None) => check_tscbm(c, i, t),
+        (None, Some(sim)) => match sim.get_ref().validate() {
+            Ok(ctl) => Some(ControllerInput::Simulated(ctl)),
+            Err(e) => {
+                c.at(f("simulated"), sim, e.to_string());
+                None
+            }
+        },
+        (Some(t), Some(_)) => {
+            c.at(
+                f("tscbm"),
+                t,
+                "give either [intersection.tscbm] or [intersection.simulated], not both",
+            );
+            None
+        }
+        (None, None) => {
+            c.at(
+                f("name"),
+                &s.name,
+                "a controller input is needed: [intersection.tscbm] or [intersection.simulated]",
+            );
+            None
+        }
+    };
+
+    let mut groups: Vec<SignalGroup> = Vec::new();
+    let mut sources = HashSet::new();
+    for (g, gs) in s.signal_groups.iter().enumerate() {
+        let gf = |name: &str| format!("intersection[{i}].signal_group[{g}].{name}");
+        let Some(gid) = c.ranged(&gf("id"), &gs.id, 1..=254, "SignalGroupID") else {
+            continue;
+        };
+        let source = match (&gs.phase, &gs.overlap, &gs.pedestrian) {
+            (Some(p), None, None) => c
+                .ranged(&gf("phase"), p, 1..=16, "phase")
+                .map(|n| SignalSource::Phase(n as u8)),
+            (None, Some(o), None) => c
+                .ranged(&gf("overlap"), o, 1..=16, "overlap")
+                .map(|n| SignalSource::Overlap(n as u8)),
+            (None, None, Some(p)) => c
+                .ranged(&gf("pedestrian"), p, 1..=16, "pedestrian phase")
+                .map(|n| SignalSource::Pedestrian(n as u8)),
+            _ => {
+                c.at(
+                    gf("id"),
+                    &gs.id,
+                    "give exactly one of phase, overlap or pedestrian",
+                );
+                None
+            }
+        };
+        let green = match &gs.green {
+            None => Some(GreenKind::Protected),
+            Some(v) => c.choice(
+                &gf("green"),
+                v,
+                &[
+                    ("protected", GreenKind::Protected),
+                    ("permissive", GreenKind::Permissive),
+                ],
+            ),
+        };
+        let (Some(source), Some(green)) = (source, green) else {
+            continue;
+        };
+        if groups.iter().any(|x| x.id == gid as u8) {
+            c.at(
+                gf("id"),
+                &gs.id,
+                format!("signal group {gid} is defined twice"),
+            );
+            continue;
+        }
+        if !sources.insert(source) {
+            c.warn(
+                gf("id"),
+                &gs.id,
+                format!("{source} already drives another signal group"),
+            );
+        }
+        groups.push(SignalGroup {
+            id: gid as u8,
+            source,
+            green,
+            name: gs.name.clone(),
+        });
+    }
+    groups.sort_by_key(|g| g.id);
+    if groups.is_empty() && s.signal_groups.is_empty() {
+        c.at(
+            f("signal_group"),
+            &s.name,
+            "no [[intersection.signal_group]]: SPaT would carry no movements",
+        );
+    }
+    // Signal groups whose source the simulator does not run.
+    if let Some(ControllerInput::Simulated(sim)) = &controller {
+        let state = sim.state_at(crate::clock::UnixMillis(0));
+        for (g, gs) in s.signal_groups.iter().enumerate() {
+            if let Some(group) = groups.iter().find(|x| u32::from(x.id) == *gs.id.get_ref())
+                && state.indication(group.source).is_none()
+            {
+                c.at(
+                    format!("intersection[{i}].signal_group[{g}]"),
+                    &gs.id,
+                    format!("the simulated controller has no {}", group.source),
+                );
+            }
+        }
+    }
+
+    let geometry = s.geometry.as_ref().and_then(|g| check_geometry(c, i, g));
+    let mut model = Intersection {
+        id: id as u16,
+        region,
+        name,
+        signal_groups: groups,
+        geometry,
+    };
+    let map = match (&s.map_file, &s.geometry) {
+        (Some(file), None) => {
+            let path = c.path(file.get_ref());
+            match crate::j2735::map::load_map_file(&path) {
+                Ok(map) => MapSource::File {
+                    path,
+                    map: Box::new(map),
+                },
+                Err(e) => {
+                    c.at(f("map_file"), file, e.to_string());
+                    return None;
+                }
+            }
+        }
+        (None, Some(_)) => MapSource::Model,
+        (Some(file), Some(_)) => {
+            c.at(
+                f("map_file"),
+                file,
+                "give either map_file or [intersection.geometry], not both",
+            );
+            return None;
+        }
+        (None, None) => {
+            c.at(
+                f("name"),
+                &s.name,
+                "a MAP is needed: map_file or [intersection.geometry]",
+            );
+            return None;
+        }
+    };
+    if c.problems.len() > before {
+        return None;
+    }
+    // The MAP and the signal-group mapping must agree.
+    let built;
+    let map_data = match &map {
+        MapSource::File { map, .. } => map.as_ref(),
+        MapSource::Model => match crate::j2735::map::build_map(&model, 0) {
+            Ok(m) => {
+                built = m;
+                &built
+            }
+            Err(e) => {
+                c.at(f("geometry"), &s.name, e.to_string());
+                return None;
+            }
+        },
+    };
+    let consistency = crate::j2735::map::check_consistency(&model, map_data);
+    for e in consistency.errors {
+        c.at(f("signal_group"), &s.name, e);
+    }
+    for w in consistency.warnings {
+        c.warn(f("signal_group"), &s.name, w);
+    }
+    if c.problems.len() > before {
+        return None;
+    }
+    if let MapSource::File { .. } = map {
+        model.geometry = None;
+    }
+    Some(IntersectionConfig {
+        model,
+        controller: controller?,
+        watchdog,
+        on_silence,
+        map,
+    })
+}
+
+fn check_tscbm(
+    c: &mut Checker<'_>,
+    i: usize,
+    t: &Spanned<TscbmSection>,
+) -> Option<ControllerInput> {
+    let s = t.get_ref();
+    let listen = match &s.listen {
+        None => SocketAddr::from(([0, 0, 0, 0], TSCBM_PORT)),
+        Some(l) => match l.get_ref().parse::<SocketAddr>() {
+            Ok(a) => a,
+            Err(_) => {
+                c.at(
+                    format!("intersection[{i}].tscbm.listen"),
+                    l,
+                    format!("`{}` is not an address:port", l.get_ref()),
+                );
+                return None;
+            }
+        },
+    };
+    let mut allowed = Vec::new();
+    for (k, a) in s.allowed_sources.iter().enumerate() {
+        match a.get_ref().parse::<IpAddr>() {
+            Ok(ip) => allowed.push(ip),
+            Err(_) => c.at(
+                format!("intersection[{i}].tscbm.allowed_sources[{k}]"),
+                a,
+                format!("`{}` is not an IP address", a.get_ref()),
+            ),
+        }
+    }
+    Some(ControllerInput::Tscbm {
+        listen,
+        allowed_sources: allowed,
+        profile: s.profile,
+        bit_order: s.status_bit_order,
+    })
+}
+
+fn check_geometry(c: &mut Checker<'_>, i: usize, g: &GeometrySection) -> Option<Geometry> {
+    let f = |name: &str| format!("intersection[{i}].geometry.{name}");
+    let r = g.reference.get_ref();
+    let mut ok = true;
+    if !(-90.0..=90.0).contains(&r.latitude) || !(-180.0..=180.0).contains(&r.longitude) {
+        c.at(
+            f("reference"),
+            &g.reference,
+            "latitude must be within ±90° and longitude within ±180°",
+        );
+        ok = false;
+    }
+    let elevation_dm = match r.elevation_m {
+        Some(e) if !(-409.5..=6143.9).contains(&e) => {
+            c.at(
+                f("reference.elevation_m"),
+                &g.reference,
+                format!("{e} m is outside -409.5..=6143.9 (J2735 Elevation)"),
+            );
+            ok = false;
+            None
+        }
+        e => e.map(|m| (m * 10.0).round() as i32),
+    };
+    let lane_width_cm = c.ranged(&f("lane_width_cm"), &g.lane_width_cm, 1..=32_767, "cm");
+    let speed_limit_kmh = match &g.speed_limit_kmh {
+        None => None,
+        Some(s) => Some(c.ranged(&f("speed_limit_kmh"), s, 1..=250, "km/h")? as u16),
+    };
+    let mut lanes = Vec::new();
+    let mut ids = BTreeSet::new();
+    for (l, ls) in g.lanes.iter().enumerate() {
+        let lf = |name: &str| format!("intersection[{i}].geometry.lane[{l}].{name}");
+        let Some(id) = c.ranged(&lf("id"), &ls.id, 1..=255, "LaneID") else {
+            ok = false;
+            continue;
+        };
+        if !ids.insert(id) {
+            c.at(lf("id"), &ls.id, format!("lane {id} is defined twice"));
+            ok = false;
+        }
+        let direction = c.choice(
+            &lf("direction"),
+            &ls.direction,
+            &[
+                ("ingress", LaneDirection::Ingress),
+                ("egress", LaneDirection::Egress),
+                ("both", LaneDirection::Both),
+            ],
+        );
+        let kind = match &ls.kind {
+            None => Some(LaneKind::Vehicle),
+            Some(k) => c.choice(
+                &lf("kind"),
+                k,
+                &[
+                    ("vehicle", LaneKind::Vehicle),
+                    ("crosswalk", LaneKind::Crosswalk),
+                    ("bike", LaneKind::Bike),
+                    ("sidewalk", LaneKind::Sidewalk),
+                ],
+            ),
+        };
+        let approach = match &ls.approach {
+            None => None,
+            Some(a) => c
+                .ranged(&lf("approach"), a, 1..=15, "ApproachID")
+                .map(|a| a as u8),
+        };
+        let mut maneuvers = Vec::new();
+        for m in &ls.maneuvers {
+            if let Some(m) = maneuver(c, &lf("maneuvers"), m) {
+                maneuvers.push(m);
+            }
+        }
+        let mut nodes = Vec::new();
+        for [x, y] in ls.nodes.get_ref() {
+            match (i32::try_from(*x), i32::try_from(*y)) {
+                (Ok(x), Ok(y)) => nodes.push((x, y)),
+                _ => {
+                    c.at(
+                        lf("nodes"),
+                        &ls.nodes,
+                        format!("[{x}, {y}] is out of range"),
+                    );
+                    ok = false;
+                }
+            }
+        }
+        if nodes.len() < 2 {
+            c.at(
+                lf("nodes"),
+                &ls.nodes,
+                "a lane needs at least two nodes (J2735 NodeSetXY is 2..=63)",
+            );
+            ok = false;
+        }
+        let mut connections = Vec::new();
+        for (k, cs) in ls.connections.iter().enumerate() {
+            let cf = format!("intersection[{i}].geometry.lane[{l}].connections[{k}]");
+            let v = cs.get_ref();
+            let (Ok(to_lane), Ok(signal_group), Ok(connection_id)) = (
+                u8::try_from(v.to_lane),
+                v.signal_group.map(u8::try_from).transpose(),
+                v.connection_id.map(u8::try_from).transpose(),
+            ) else {
+                c.at(
+                    cf,
+                    cs,
+                    "to_lane, signal_group and connection_id are 0..=255",
+                );
+                ok = false;
+                continue;
+            };
+            let Some(m) = maneuver(c, &cf, &Spanned::new(cs.span(), v.maneuver.clone())) else {
+                ok = false;
+                continue;
+            };
+            connections.push(Connection {
+                to_lane,
+                maneuver: m,
+                signal_group,
+                connection_id,
+            });
+        }
+        let (Some(direction), Some(kind)) = (direction, kind) else {
+            ok = false;
+            continue;
+        };
+        lanes.push(Lane {
+            id: id as u8,
+            name: ls.name.clone(),
+            direction,
+            approach,
+            kind,
+            maneuvers,
+            nodes_cm: nodes,
+            connections,
+        });
+    }
+    let latitude = (r.latitude * 1e7).round() as i32;
+    let longitude = (r.longitude * 1e7).round() as i32;
+    if !ok {
+        return None;
+    }
+    Some(Geometry {
+        reference: GeoPoint {
+            lat_1e7: latitude,
+            lon_1e7: longitude,
+            elevation_dm,
+        },
+        lane_width_cm: lane_width_cm? as u16,
+        speed_limit_kmh,
+        lanes,
+    })
+}
+
+fn maneuver(c: &mut Checker<'_>, field: &str, m: &Spanned<String>) -> Option<Maneuver> {
+    c.choice(
+        field,
+        m,
+        &[
+            ("straight", Maneuver::Straight),
+            ("left", Maneuver::Left),
+            ("right", Maneuver::Right),
+            ("u-turn", Maneuver::UTurn),
+        ],
+    )
+}

@@ -1,0 +1,664 @@
+//! The running service: sockets, timers and tasks around the pure parts.
+//!
+//! One task per controller input publishes the latest [`ControllerState`] on a watch
+//! channel. The broadcast loop sleeps until the [`Scheduler`]'s next slot, then for each
+//! due message reads the freshest state, applies the watchdog, builds, encodes, signs,
+//! frames and sends. Nothing on that path waits for a controller or a socket other than the
+//! radio's own send.
+
+use std::collections::HashMap;
+use std::future::Future;
+use std::net::SocketAddr;
+use std::path::Path;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use rsu_codecs::j2735::{MessageFrame, MovementPhaseState};
+use rsu_hw::{Radio, TxMeta};
+use rsu_security::cert::Certificate;
+use rsu_security::sign::{self, InclusionPolicy, Signer};
+use rsu_security::trust::{TrustConfig, TrustStore};
+use rsu_security::verify::{Verifier, VerifierConfig};
+use tokio::net::UdpSocket;
+use tokio::sync::watch;
+use tokio::time::Instant;
+use tracing::{debug, info, warn};
+
+use crate::clock::{Clock, UnixMillis};
+use crate::config::{
+    ControllerInput, IntersectionConfig, MapSource, MessagesConfig, OnSilence, RadioConfig,
+    SecurityConfig, ServiceConfig,
+};
+use crate::controller::{ControllerState, Light, tscbm};
+use crate::intersection::Intersection;
+use crate::j2735::map::{self, RevisionStore};
+use crate::j2735::spat;
+use crate::scheduler::{Scheduler, Stream};
+use crate::telemetry::metrics::{IntersectionMetrics, MessageMetrics, Metrics};
+use crate::tx::{Outbound, Transmitter};
+
+/// Why the service could not start.
+#[derive(Debug, thiserror::Error)]
+pub enum StartError {
+    /// The certificate, key or trust store is unusable.
+    #[error("security: {0}")]
+    Security(String),
+    /// A socket could not be bound.
+    #[error("{what} {addr}: {source}")]
+    Bind {
+        what: &'static str,
+        addr: SocketAddr,
+        #[source]
+        source: std::io::Error,
+    },
+    /// The MAP of an intersection cannot be built or encoded.
+    #[error("intersection {id}: MAP: {message}")]
+    Map { id: u16, message: String },
+    /// The timetable cannot be built.
+    #[error("schedule: {0}")]
+    Schedule(#[from] crate::scheduler::ScheduleError),
+}
+
+/// A controller observation and when it arrived on the monotonic clock.
+#[derive(Debug, Clone)]
+pub struct Observation {
+    pub state: ControllerState,
+    pub received: Instant,
+}
+
+/// One intersection on the status line.
+#[derive(Debug, Default, Clone)]
+pub struct IntersectionStatus {
+    pub id: u16,
+    /// Each signal group's id and light, as of the last SPaT.
+    pub lights: Vec<(u8, Light)>,
+    /// Whether the controller's state is fresh.
+    pub live: bool,
+}
+
+/// What the status line shows, updated by the broadcast loop.
+#[derive(Debug, Default, Clone)]
+pub struct Status {
+    /// Per intersection, in configuration order.
+    pub intersections: Vec<IntersectionStatus>,
+    /// Messages sent since the last [`Status::take_window`].
+    pub spat_sent: u64,
+    pub map_sent: u64,
+    /// Encode-sign-frame-send latencies in µs since the last take.
+    pub latencies_us: Vec<u32>,
+}
+
+impl Status {
+    /// Returns the counts and latencies of the window and starts a new one.
+    pub fn take_window(&mut self) -> Status {
+        let out = self.clone();
+        self.spat_sent = 0;
+        self.map_sent = 0;
+        self.latencies_us.clear();
+        out
+    }
+}
+
+/// Handles to a running service for whoever started it.
+#[derive(Debug, Clone)]
+pub struct ServiceHandle {
+    /// The service's metrics.
+    pub metrics: Metrics,
+    /// The status board.
+    pub status: Arc<Mutex<Status>>,
+    /// Per intersection (config order): silences a simulated controller while true, as if
+    /// its cable were pulled (the watchdog tests).
+    pub silence: Vec<watch::Sender<bool>>,
+    /// The addresses the TSCBM inputs are bound to (config order; None for simulated ones).
+    pub tscbm_addrs: Vec<Option<SocketAddr>>,
+}
+
+/// Builds the signer from the configuration and proves it works: one SPDU per PSID is
+/// signed and verified against the trust store (when given) before anything is sent.
+pub fn load_signer(
+    security: &SecurityConfig,
+    messages: &MessagesConfig,
+    now_us: i64,
+) -> Result<Option<Signer>, StartError> {
+    let SecurityConfig::Sign {
+        certificate,
+        key,
+        trust_store,
+        certificate_interval,
+    } = security
+    else {
+        return Ok(None);
+    };
+    let fail = |what: &Path, e: &dyn std::fmt::Display| {
+        StartError::Security(format!("{}: {e}", what.display()))
+    };
+    let bytes = std::fs::read(certificate).map_err(|e| fail(certificate, &e))?;
+    let cert = Arc::new(Certificate::from_coer(&bytes).map_err(|e| fail(certificate, &e))?);
+    let make = || -> Result<Signer, StartError> {
+        let backend = sign::load_key_file(key).map_err(|e| fail(key, &e))?;
+        let mut signer = Signer::new(backend, cert.clone()).map_err(|e| fail(key, &e))?;
+        signer.policy = InclusionPolicy {
+            interval_us: i64::try_from(certificate_interval.as_micros()).unwrap_or(i64::MAX),
+        };
+        Ok(signer)
+    };
+    let mut verifier = match trust_store {
+        Some(dir) => {
+            let mut store = TrustStore::new(TrustConfig::default());
+            store.load_dir(dir).map_err(|e| fail(dir, &e))?;
+            Some(Verifier::new(store, VerifierConfig::default()))
+        }
+        None => None,
+    };
+    // A throw-away signer for the self-test, so the first message on the air still carries
+    // the certificate.
+    let mut probe = make()?;
+    for psid in [messages.spat_psid, messages.map_psid] {
+        let spdu = probe
+            .sign(u64::from(psid.value()), b"self-test", now_us)
+            .map_err(|e| fail(certificate, &format!("cannot sign PSID {psid}: {e}")))?;
+        if let Some(v) = verifier.as_mut() {
+            let out = v
+                .verify(&spdu, now_us)
+                .map_err(|e| fail(certificate, &format!("self-test SPDU unreadable: {e}")))?;
+            if let Some(reason) = &out.reason {
+                return Err(fail(
+                    certificate,
+                    &format!(
+                        "a message signed with it does not verify against the trust store: {reason}"
+                    ),
+                ));
+            }
+        }
+    }
+    let signer = make()?;
+    Ok(Some(signer))
+}
+
+/// Per-intersection state of the broadcast loop.
+struct Station {
+    model: Intersection,
+    watchdog: Duration,
+    on_silence: OnSilence,
+    feed: watch::Receiver<Option<Observation>>,
+    /// The simulated controller, polled at each SPaT slot unless silenced.
+    simulated: Option<crate::controller::sim::SimulatedController>,
+    silenced: watch::Receiver<bool>,
+    /// The simulated controller's last report.
+    last: Option<Observation>,
+    /// Whether the controller is currently past its watchdog.
+    silent: bool,
+    /// When the service started: before the first state, the controller gets one watchdog
+    /// period of grace.
+    started: Instant,
+    /// IntersectionState.revision: +1 per SPaT sent, 127 wraps to 0.
+    spat_count: u8,
+    /// The MAP, encoded once.
+    map_uper: Vec<u8>,
+    metrics: IntersectionMetrics,
+}
+
+/// Everything the broadcast loop needs, built by [`prepare`].
+pub struct Service<R: Radio> {
+    radio: R,
+    clock: Arc<dyn Clock>,
+    tx: Transmitter,
+    spat_out: Outbound,
+    map_out: Outbound,
+    stations: Vec<Station>,
+    scheduler: Scheduler,
+    handle: ServiceHandle,
+    tasks: Vec<tokio::task::JoinHandle<()>>,
+}
+
+/// Binds the inputs, builds the MAPs and the signer: everything that can fail at start.
+/// Needs a tokio runtime (it spawns the controller input tasks).
+pub async fn prepare<R: Radio>(
+    config: &ServiceConfig,
+    radio: R,
+    clock: Arc<dyn Clock>,
+    metrics: Metrics,
+    signer: Option<Signer>,
+) -> Result<Service<R>, StartError> {
+    let mut revisions = match &config.state_dir {
+        Some(dir) => {
+            RevisionStore::open(&dir.join("map-revisions.json")).map_err(|e| StartError::Map {
+                id: 0,
+                message: e.to_string(),
+            })?
+        }
+        None => RevisionStore::in_memory(),
+    };
+    let mut stations = Vec::new();
+    let mut silence = Vec::new();
+    let mut tscbm_addrs = Vec::new();
+    let mut tasks = Vec::new();
+    for ix in &config.intersections {
+        let id = ix.model.id;
+        let m = metrics.intersection(id);
+        let map_uper = encode_map(ix, &mut revisions, &m)?;
+        let (feed_tx, feed_rx) = watch::channel(None);
+        let (silence_tx, silence_rx) = watch::channel(false);
+        let mut simulated = None;
+        match &ix.controller {
+            ControllerInput::Simulated(sim) => {
+                // Polled at each SPaT slot instead of feeding the channel from a task: the
+                // state is then exactly the controller's at the SPaT's instant, and a test
+                // can predict every SPaT from the plan alone.
+                simulated = Some(sim.clone());
+                drop(feed_tx);
+                tscbm_addrs.push(None);
+            }
+            ControllerInput::Tscbm {
+                listen,
+                allowed_sources,
+                profile,
+                bit_order,
+            } => {
+                let socket = UdpSocket::bind(listen)
+                    .await
+                    .map_err(|source| StartError::Bind {
+                        what: "TSCBM input",
+                        addr: *listen,
+                        source,
+                    })?;
+                let local = socket.local_addr().ok();
+                tscbm_addrs.push(local);
+                info!(intersection = id, addr = ?local, profile = ?profile, "listening for TSCBM");
+                let input = TscbmInput {
+                    socket,
+                    allowed: allowed_sources.clone(),
+                    profile: *profile,
+                    order: *bit_order,
+                    clock: clock.clone(),
+                    feed: feed_tx,
+                    metrics: m.clone(),
+                    intersection: id,
+                };
+                tasks.push(tokio::spawn(input.run()));
+            }
+        }
+        silence.push(silence_tx);
+        stations.push(Station {
+            model: ix.model.clone(),
+            watchdog: ix.watchdog,
+            on_silence: ix.on_silence,
+            feed: feed_rx,
+            simulated,
+            silenced: silence_rx,
+            last: None,
+            silent: false,
+            started: Instant::now(),
+            spat_count: 0,
+            map_uper,
+            metrics: m,
+        });
+    }
+    let scheduler = Scheduler::new(
+        stations.len(),
+        config.messages.spat_interval,
+        config.messages.map_interval,
+    )?;
+    let spat_out = outbound(&config.radio, config.messages.spat_psid)?;
+    let map_out = outbound(&config.radio, config.messages.map_psid)?;
+    let status = Status {
+        intersections: stations
+            .iter()
+            .map(|s| IntersectionStatus {
+                id: s.model.id,
+                ..IntersectionStatus::default()
+            })
+            .collect(),
+        ..Status::default()
+    };
+    Ok(Service {
+        radio,
+        clock,
+        tx: Transmitter::new(signer),
+        spat_out,
+        map_out,
+        stations,
+        scheduler,
+        handle: ServiceHandle {
+            metrics,
+            status: Arc::new(Mutex::new(status)),
+            silence,
+            tscbm_addrs,
+        },
+        tasks,
+    })
+}
+
+fn outbound(radio: &RadioConfig, psid: rsu_hw::Psid) -> Result<Outbound, StartError> {
+    let meta = TxMeta {
+        channel: Some(radio.channel),
+        rate: Some(radio.rate),
+        power_dbm: Some(radio.power_dbm),
+        user_priority: radio.user_priority,
+        ..TxMeta::default()
+    };
+    Outbound::wsmp(psid, meta).map_err(|e| StartError::Map {
+        id: 0,
+        message: format!("WSMP header for PSID {psid}: {e}"),
+    })
+}
+
+/// The intersection's MAP as UPER, with its revision from the store.
+fn encode_map(
+    ix: &IntersectionConfig,
+    revisions: &mut RevisionStore,
+    m: &IntersectionMetrics,
+) -> Result<Vec<u8>, StartError> {
+    let id = ix.model.id;
+    let err = |message: String| StartError::Map { id, message };
+    let mut data = match &ix.map {
+        MapSource::Model => map::build_map(&ix.model, 0).map_err(|e| err(e.to_string()))?,
+        MapSource::File { map, .. } => map.as_ref().clone(),
+    };
+    let revision = revisions
+        .revision_for(id, &data)
+        .map_err(|e| err(e.to_string()))?;
+    map::set_revision(&mut data, revision);
+    m.map_revision.set(f64::from(revision));
+    info!(intersection = id, revision, "MAP ready");
+    MessageFrame::MapData(Box::new(data))
+        .encode()
+        .map_err(|e| err(e.to_string()))
+}
+
+impl<R: Radio> Service<R> {
+    /// Handles for the caller: metrics, status, controls.
+    pub fn handle(&self) -> ServiceHandle {
+        self.handle.clone()
+    }
+
+    /// Broadcasts until `shutdown` completes.
+    pub async fn run(mut self, shutdown: impl Future<Output = ()>) {
+        tokio::pin!(shutdown);
+        let start = Instant::now();
+        // The exporter keeps histogram samples until a scrape or an upkeep folds them in.
+        let metrics = self.handle.metrics.clone();
+        let (upkeep_stop, upkeep_rx) = tokio::sync::oneshot::channel::<()>();
+        self.tasks.push(tokio::spawn(async move {
+            metrics
+                .upkeep(crate::telemetry::metrics::DEFAULT_UPKEEP_PERIOD, async {
+                    let _ = upkeep_rx.await;
+                })
+                .await;
+        }));
+        info!(
+            intersections = self.stations.len(),
+            signed = self.tx.signs(),
+            "broadcasting"
+        );
+        loop {
+            let Some(next) = self.scheduler.next_deadline() else {
+                shutdown.as_mut().await;
+                break;
+            };
+            tokio::select! {
+                biased;
+                () = shutdown.as_mut() => break,
+                () = tokio::time::sleep_until(start + next) => {}
+            }
+            let now = Instant::now().duration_since(start);
+            while let Some(due) = self.scheduler.poll(now) {
+                if due.skipped > 0
+                    && let Some(st) = self.stations.get(due.intersection)
+                {
+                    st.metrics.schedule_overruns.increment(due.skipped);
+                    debug!(skipped = due.skipped, stream = ?due.stream, "fell behind; slots skipped");
+                }
+                match due.stream {
+                    Stream::Spat => self.send_spat(due.intersection).await,
+                    Stream::Map => self.send_map(due.intersection).await,
+                }
+            }
+        }
+        drop(upkeep_stop);
+        for t in &self.tasks {
+            t.abort();
+        }
+        info!("stopped broadcasting");
+    }
+
+    async fn send_spat(&mut self, i: usize) {
+        let Some(st) = self.stations.get_mut(i) else {
+            return;
+        };
+        let now_us = self.clock.now_micros();
+        let now = UnixMillis(u64::try_from(now_us / 1000).unwrap_or(0));
+        let observed = match &st.simulated {
+            Some(sim) => {
+                if !*st.silenced.borrow() {
+                    st.metrics.controller_packets.increment(1);
+                    st.last = Some(Observation {
+                        state: sim.state_at(now),
+                        received: Instant::now(),
+                    });
+                }
+                st.last.clone()
+            }
+            None => st.feed.borrow().clone(),
+        };
+        let fresh = observed
+            .as_ref()
+            .filter(|o| Instant::now().duration_since(o.received) <= st.watchdog);
+        match (fresh.is_some(), st.silent) {
+            (false, false)
+                if observed.is_some()
+                    || Instant::now().duration_since(st.started) > st.watchdog =>
+            {
+                st.silent = true;
+                st.metrics.controller_timeouts.increment(1);
+                st.metrics.controller_silent.set(1.0);
+                warn!(
+                    intersection = st.model.id,
+                    watchdog_ms = st.watchdog.as_millis() as u64,
+                    action = ?st.on_silence,
+                    "controller silent: no fresh state within the watchdog time"
+                );
+            }
+            (true, true) => {
+                st.silent = false;
+                st.metrics.controller_silent.set(0.0);
+                info!(intersection = st.model.id, "controller data resumed");
+            }
+            _ => {}
+        }
+        let spat = match fresh {
+            Some(o) => spat::intersection_state(&st.model, &o.state, now, st.spat_count, true),
+            None if st.on_silence == OnSilence::MarkInvalid && st.silent => {
+                let mut s = spat::intersection_state(
+                    &st.model,
+                    &ControllerState::empty(now),
+                    now,
+                    st.spat_count,
+                    false,
+                );
+                for m in &mut s.states.0 {
+                    for e in &mut m.state_time_speed.0 {
+                        e.event_state = MovementPhaseState::Unavailable;
+                        e.timing = None;
+                    }
+                }
+                s
+            }
+            None => {
+                st.metrics.spat_suppressed.increment(1);
+                return;
+            }
+        };
+        st.spat_count = (st.spat_count + 1) % 128;
+        let lights = fresh.map(|o| {
+            st.model
+                .signal_groups
+                .iter()
+                .map(|g| {
+                    let light = o
+                        .state
+                        .indication(g.source)
+                        .map_or(Light::Dark, |x| x.light);
+                    (g.id, light)
+                })
+                .collect::<Vec<_>>()
+        });
+        let frame = MessageFrame::SPAT(Box::new(spat::spat([spat], now)));
+        let started = std::time::Instant::now();
+        let prepared = self.tx.prepare(&frame, &self.spat_out, now_us);
+        let ok = send(
+            &self.radio,
+            prepared,
+            &st.metrics.spat,
+            st.model.id,
+            Stream::Spat,
+            started,
+            &self.handle.status,
+        )
+        .await;
+        if let Ok(mut status) = self.handle.status.lock() {
+            if ok {
+                status.spat_sent += 1;
+            }
+            if let Some(entry) = status.intersections.get_mut(i) {
+                entry.live = lights.is_some();
+                if let Some(l) = lights {
+                    entry.lights = l;
+                }
+            }
+        }
+    }
+
+    async fn send_map(&mut self, i: usize) {
+        let Some(st) = self.stations.get(i) else {
+            return;
+        };
+        let now_us = self.clock.now_micros();
+        let started = std::time::Instant::now();
+        let prepared = self.tx.prepare_encoded(&st.map_uper, &self.map_out, now_us);
+        let ok = send(
+            &self.radio,
+            prepared,
+            &st.metrics.map,
+            st.model.id,
+            Stream::Map,
+            started,
+            &self.handle.status,
+        )
+        .await;
+        if ok && let Ok(mut status) = self.handle.status.lock() {
+            status.map_sent += 1;
+        }
+    }
+}
+
+/// Sends a prepared frame and accounts for it; true if it went out.
+async fn send<R: Radio>(
+    radio: &R,
+    prepared: Result<rsu_hw::TxFrame, crate::tx::TxError>,
+    m: &MessageMetrics,
+    intersection: u16,
+    stream: Stream,
+    started: std::time::Instant,
+    status: &Mutex<Status>,
+) -> bool {
+    let kind = match stream {
+        Stream::Spat => "spat",
+        Stream::Map => "map",
+    };
+    let frame = match prepared {
+        Ok(f) => f,
+        Err(e) => {
+            match e {
+                crate::tx::TxError::Sign(_) => m.sign_failures.increment(1),
+                _ => m.encode_failures.increment(1),
+            }
+            warn!(intersection, kind, error = %e, "message not sent");
+            return false;
+        }
+    };
+    match radio.send(frame).await {
+        Ok(()) => {
+            let elapsed = started.elapsed();
+            m.sent.increment(1);
+            m.tx_latency.record(elapsed.as_secs_f64());
+            if let Ok(mut s) = status.lock() {
+                s.latencies_us
+                    .push(u32::try_from(elapsed.as_micros()).unwrap_or(u32::MAX));
+            }
+            true
+        }
+        Err(e) => {
+            m.send_failures.increment(1);
+            warn!(intersection, kind, error = %e, "radio refused the frame");
+            false
+        }
+    }
+}
+
+/// A TSCBM UDP input.
+struct TscbmInput {
+    socket: UdpSocket,
+    allowed: Vec<std::net::IpAddr>,
+    profile: tscbm::Profile,
+    order: tscbm::StatusBitOrder,
+    clock: Arc<dyn Clock>,
+    feed: watch::Sender<Option<Observation>>,
+    metrics: IntersectionMetrics,
+    intersection: u16,
+}
+
+impl TscbmInput {
+    async fn run(self) {
+        // Larger than any profile, so an oversized datagram is seen whole and refused.
+        let mut buf = vec![0u8; 2048];
+        let mut warned: HashMap<&'static str, u64> = HashMap::new();
+        loop {
+            let (len, from) = match self.socket.recv_from(&mut buf).await {
+                Ok(x) => x,
+                Err(e) => {
+                    // ICMP errors surface here on some systems; the socket stays usable.
+                    debug!(intersection = self.intersection, error = %e, "TSCBM receive error");
+                    continue;
+                }
+            };
+            let received = Instant::now();
+            let now = self.clock.now();
+            let reason = if !self.allowed.is_empty() && !self.allowed.contains(&from.ip()) {
+                Some((
+                    "source_not_allowed",
+                    format!("sender {from} is not an allowed source"),
+                ))
+            } else {
+                match tscbm::parse(
+                    buf.get(..len).unwrap_or_default(),
+                    self.profile,
+                    self.order,
+                    now,
+                ) {
+                    Ok(state) => {
+                        self.metrics.controller_packets.increment(1);
+                        self.feed
+                            .send_replace(Some(Observation { state, received }));
+                        None
+                    }
+                    Err(e) => Some((e.code(), e.to_string())),
+                }
+            };
+            if let Some((code, message)) = reason {
+                self.metrics.controller_rejected(code).increment(1);
+                let seen = warned.entry(code).or_insert(0);
+                *seen += 1;
+                // The first of each kind is a warning; a controller sending the wrong
+                // profile at 10 Hz would otherwise flood the log.
+                if *seen == 1 {
+                    warn!(intersection = self.intersection, %from, reason = code, %message,
+                          "TSCBM packet rejected (further ones of this kind are logged at debug)");
+                } else {
+                    debug!(intersection = self.intersection, %from, reason = code, %message,
+                           "TSCBM packet rejected");
+                }
+            }
+        }
+    }
+}
