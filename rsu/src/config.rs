@@ -1027,7 +1027,28 @@ fn check_intersection(
         (None, Some(sim)) => match sim.get_ref().validate() {
             Ok(ctl) => Some(ControllerInput::Simulated(ctl)),
             Err(e) => {
-                c.at(f("simulated"), sim, e.to_string());
+                // The simulator names its own field; find its line in the document.
+                let span = toml::de::DeTable::parse(c.lines.0)
+                    .ok()
+                    .and_then(|doc| {
+                        let table = doc
+                            .get_ref()
+                            .get("intersection")?
+                            .get_ref()
+                            .get(i)?
+                            .get_ref()
+                            .get("simulated")?
+                            .get_ref()
+                            .as_table()?
+                            .clone();
+                        e.span_in(&table)
+                    })
+                    .unwrap_or_else(|| sim.span());
+                c.at(
+                    format!("intersection[{i}].simulated.{}", e.field()),
+                    &Spanned::new(span, ()),
+                    e.to_string(),
+                );
                 None
             }
         },
@@ -1135,6 +1156,24 @@ fn check_intersection(
         }
     }
 
+    // Every signal group a lane's connection names must be driven by the controller.
+    if let Some(g) = &s.geometry {
+        for (l, lane) in g.lanes.iter().enumerate() {
+            for (k, conn) in lane.connections.iter().enumerate() {
+                if let Some(sg) = conn.get_ref().signal_group
+                    && !groups.iter().any(|x| u32::from(x.id) == sg)
+                {
+                    c.at(
+                        format!("intersection[{i}].geometry.lane[{l}].connections[{k}].signal_group"),
+                        conn,
+                        format!(
+                            "signal group {sg} is not configured in [[intersection.signal_group]]: its SPaT state would be unknown"
+                        ),
+                    );
+                }
+            }
+        }
+    }
     let geometry = s.geometry.as_ref().and_then(|g| check_geometry(c, i, g));
     let mut model = Intersection {
         id: id as u16,

@@ -50,22 +50,219 @@ fn vector(name: &str) -> Option<Vec<u8>> {
     }
 }
 
+/// A fresh scratch folder.
+fn scratch(name: &str) -> PathBuf {
+    let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR"))
+        .join(format!("cli-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+/// What a script would do: run the demo for a while with a capture and a kept PKI, then
+/// check what went on the air with the tool's own `verify` and `decode`.
 #[test]
-fn demo_runs_and_round_trips() {
-    let o = rsu(&[], b"");
+fn demo_runs_for_its_duration_and_what_it_sent_verifies() {
+    let dir = scratch("demo");
+    let pki = dir.join("pki");
+    let pcap = dir.join("air.pcap");
+    let o = rsu(
+        &[
+            "run",
+            "--duration",
+            "2.5",
+            "--pki",
+            pki.to_str().unwrap(),
+            "--pcap",
+            pcap.to_str().unwrap(),
+        ],
+        b"",
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    // A status line each second: lights, rates, latency, what the demo's OBU verified.
+    let out = stdout(&o);
+    let lines: Vec<_> = out.lines().filter(|l| l.starts_with("1001:")).collect();
+    assert_eq!(lines.len(), 2, "{out}");
+    for l in &lines {
+        assert!(
+            l.contains(" 2G") || l.contains(" 2Y") || l.contains(" 2r"),
+            "{l}"
+        );
+        assert!(l.contains("SPaT 10/s") || l.contains("SPaT 11/s"), "{l}");
+        assert!(l.contains("OBU verified 1"), "{l}");
+    }
+    let err = stderr(&o);
+    assert!(err.contains("duration reached: stopping"), "{err}");
+
+    let file = std::fs::File::open(&pcap).unwrap();
+    let records: Vec<_> = rsu_hw::PcapReader::new(file)
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    // 2.5 s: SPaT slots 0..=2400 ms (25), MAP at 50, 1050 and 2050 ms (3).
+    assert_eq!(records.len(), 28);
+    let (mut spat, mut map) = (0, 0);
+    for (k, r) in records.iter().enumerate() {
+        let eth = rsu_hw::wire::EthernetFrame::new_checked(r.data.as_slice()).unwrap();
+        assert_eq!(eth.ethertype(), rsu_hw::EtherType::WSMP);
+        let wsmp = rsu_hw::wire::WsmpPacket::new_checked(eth.payload()).unwrap();
+        let spdu = hex::encode(wsmp.payload());
+        // Verified as at its capture time, against the kept PKI.
+        let at = r
+            .timestamp
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap()
+            .as_secs()
+            .to_string();
+        let v = rsu(
+            &[
+                "verify",
+                "--trust",
+                pki.to_str().unwrap(),
+                "--at",
+                &at,
+                "--hex",
+                &spdu,
+            ],
+            b"",
+        );
+        assert!(v.status.success(), "record {k}: {}", stdout(&v));
+        let json: serde_json::Value = serde_json::from_str(&stdout(&v)).unwrap();
+        let payload = json["payload"].as_str().unwrap();
+        let d = rsu(&["decode", "--hex", payload], b"");
+        let frame: serde_json::Value = serde_json::from_str(&stdout(&d)).unwrap();
+        match (wsmp.psid().value(), frame["messageId"].as_u64()) {
+            (0x82, Some(19)) => spat += 1,
+            (0x20_40_97, Some(18)) => map += 1,
+            other => panic!("record {k}: PSID and message {other:?}"),
+        }
+    }
+    assert_eq!((spat, map), (25, 3));
+
+    // A second run reuses the PKI folder as it is.
+    let o = rsu(
+        &[
+            "run",
+            "--duration",
+            "0.3",
+            "--no-status",
+            "--pki",
+            pki.to_str().unwrap(),
+        ],
+        b"",
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(stdout(&o).is_empty());
+}
+
+/// The repository's example configuration is complete and valid (with its PKI files in
+/// place), and the demo's is too.
+#[test]
+fn check_config_accepts_the_example() {
+    let dir = scratch("example");
+    let example = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../config/example.toml"
+    ))
+    .unwrap();
+    let file = dir.join("rsu.toml");
+    std::fs::write(&file, &example).unwrap();
+    // Without the certificate files, the error names the field and its line.
+    let o = rsu(&["check-config", file.to_str().unwrap()], b"");
+    assert_eq!(o.status.code(), Some(2));
+    let err = stderr(&o);
+    let line = example
+        .lines()
+        .position(|l| l.starts_with("certificate ="))
+        .unwrap()
+        + 1;
+    assert!(
+        err.contains(&format!("line {line}: `security.certificate`")),
+        "{err}"
+    );
+    let o = rsu(&["pki", "init", dir.join("pki").to_str().unwrap()], b"");
+    assert!(o.status.success());
+    let o = rsu(&["check-config", file.to_str().unwrap()], b"");
     assert!(o.status.success(), "{}", stderr(&o));
     let out = stdout(&o);
-    assert!(out.contains("identical to what was encoded"), "{out}");
-    // The printed hex decodes with the tool itself.
-    let hex = out
-        .lines()
-        .find_map(|l| l.strip_prefix("Try: rsu decode --hex "))
-        .and_then(|l| l.split_whitespace().next())
+    assert!(
+        out.contains("OK: RSU `rsu-main-and-5th`, 1 intersection"),
+        "{out}"
+    );
+    assert!(!out.contains("warning"), "{out}");
+}
+
+#[test]
+fn check_config_names_field_and_line() {
+    let dir = scratch("bad");
+    let file = dir.join("bad.toml");
+    assert!(
+        rsu(&["pki", "init", dir.to_str().unwrap()], b"")
+            .status
+            .success()
+    );
+    let demo = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../config/demo.toml"))
         .unwrap();
-    let o = rsu(&["decode", "--hex", hex], b"");
-    assert!(o.status.success());
-    let json: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
-    assert_eq!(json["messageId"], 19);
+    // (replace, with, the error says, on the line of)
+    let cases: [(&str, &str, &str, &str); 5] = [
+        // A typo in a field name: toml's own error, with the line.
+        (
+            "channel = 172",
+            "chanel = 172",
+            "unknown field `chanel`",
+            "chanel",
+        ),
+        // A value out of range.
+        (
+            "user_priority = 5",
+            "user_priority = 9",
+            "`radio.user_priority`: 9 is outside 0..=7",
+            "user_priority = 9",
+        ),
+        // A PSID written as a plain number.
+        (
+            "spat_psid = \"0x8002\"",
+            "spat_psid = \"130\"",
+            "`messages.spat_psid`: write the PSID p-encoded",
+            "spat_psid",
+        ),
+        // A signal group a lane's connection names but the mapping lacks: reported where
+        // the connection is.
+        (
+            "id = 9\noverlap = 1",
+            "id = 10\noverlap = 1",
+            "signal group 9 is not configured",
+            "signal_group = 9 }",
+        ),
+        // A yellow shorter than MUTCD allows.
+        (
+            "yellow_s = 3.0",
+            "yellow_s = 2.5",
+            "phase[0].yellow_s",
+            "yellow_s = 2.5",
+        ),
+    ];
+    for (from, to, needle, at) in cases {
+        assert!(demo.contains(from), "{from}");
+        let text = demo.replacen(from, to, 1);
+        std::fs::write(&file, &text).unwrap();
+        let o = rsu(&["check-config", file.to_str().unwrap()], b"");
+        assert_eq!(o.status.code(), Some(2), "{to}");
+        let err = stderr(&o);
+        assert!(err.contains(needle), "{to}: {err}");
+        assert_eq!(err.matches("line ").count(), 1, "one problem: {err}");
+        let line = text[..text.find(at).unwrap()].matches('\n').count() + 1;
+        assert!(
+            err.contains(&format!("line {line}")),
+            "{to}: want line {line}: {err}"
+        );
+    }
+    let o = rsu(
+        &["check-config", dir.join("missing.toml").to_str().unwrap()],
+        b"",
+    );
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("missing.toml"));
 }
 
 #[test]
