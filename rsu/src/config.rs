@@ -1462,3 +1462,133 @@ fn maneuver(c: &mut Checker<'_>, field: &str, m: &Spanned<String>) -> Option<Man
         ],
     )
 }
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::expect_used)]
+    use super::*;
+
+    const DEMO: &str = include_str!("../../config/demo.toml");
+
+    fn unsigned(text: &str) -> String {
+        text.replace("signing = true", "signing = false")
+    }
+
+    fn problems(text: &str) -> Vec<Problem> {
+        match parse(text, "t.toml", Path::new(".")) {
+            Ok(_) => Vec::new(),
+            Err(e) => e.problems(),
+        }
+    }
+
+    #[test]
+    fn demo_is_valid_and_its_plan_is_the_simulators_demo() {
+        let loaded = parse(&unsigned(DEMO), "demo", Path::new(".")).unwrap();
+        assert!(loaded.warnings.is_empty(), "{:?}", loaded.warnings);
+        let c = &loaded.config;
+        assert_eq!(c.security, SecurityConfig::Off);
+        assert_eq!(c.messages.spat_psid, Psid::INTERSECTION);
+        assert_eq!(c.messages.map_psid.value(), 0x20_40_97);
+        assert_eq!(c.messages.spat_interval, Duration::from_millis(100));
+        let ix = &c.intersections[0];
+        assert_eq!(ix.model.signal_groups.len(), 13);
+        assert_eq!(ix.watchdog, Duration::from_millis(300));
+        let ControllerInput::Simulated(sim) = &ix.controller else {
+            panic!("simulated expected")
+        };
+        // The demo file and the simulator's own demo plan are the same plan.
+        let reference = crate::controller::sim::SimulatedController::demo_four_leg();
+        for t in (0..78_000).step_by(100) {
+            let at = crate::clock::UnixMillis(1_795_380_600_000 + t);
+            assert_eq!(sim.state_at(at), reference.state_at(at), "at +{t} ms");
+        }
+    }
+
+    #[test]
+    fn every_problem_is_reported_at_once_with_its_line() {
+        let text = unsigned(DEMO)
+            .replacen("channel = 172", "channel = 99", 1)
+            .replacen("power_dbm = 20", "power_dbm = 40", 1)
+            .replacen("on_silence = \"stop\"", "on_silence = \"pause\"", 1);
+        let found = problems(&text);
+        let fields: Vec<_> = found.iter().map(|p| p.field.as_str()).collect();
+        assert_eq!(
+            fields,
+            ["radio.channel", "intersection[0].on_silence"],
+            "{found:?}"
+        );
+        // The radio section stops at its first bad value; power is not reached.
+        let line_of = |needle: &str| text[..text.find(needle).unwrap()].matches('\n').count() + 1;
+        assert_eq!(found[0].line, Some(line_of("channel = 99")));
+        assert_eq!(found[1].line, Some(line_of("on_silence = \"pause\"")));
+        assert!(
+            found[1].message.contains("`stop`, `mark-invalid`"),
+            "{}",
+            found[1]
+        );
+    }
+
+    #[test]
+    fn syntax_errors_name_the_field_and_line() {
+        let text = unsigned(DEMO).replacen("[radio]\n", "[radio]\nantenna = 2\n", 1);
+        let err = parse(&text, "t.toml", Path::new(".")).unwrap_err();
+        let p = &err.problems()[0];
+        assert_eq!(p.field, "antenna");
+        assert_eq!(
+            p.line,
+            Some(
+                text.find("antenna")
+                    .map(|i| text[..i].matches('\n').count() + 1)
+                    .unwrap()
+            )
+        );
+        let text = unsigned(DEMO).replacen("channel = 172", "channel = \"172\"", 1);
+        let p = &parse(&text, "t.toml", Path::new("."))
+            .unwrap_err()
+            .problems()[0];
+        assert!(p.message.contains("invalid type"), "{p}");
+    }
+
+    #[test]
+    fn controller_and_map_are_each_exactly_one() {
+        let text = unsigned(DEMO).replacen(
+            "[intersection.simulated]",
+            "[intersection.tscbm]\n[intersection.simulated]",
+            1,
+        );
+        assert!(problems(&text)[0].message.contains("not both"));
+        let text = unsigned(DEMO).replacen("id = 1001", "id = 1001\nmap_file = \"x.uper\"", 1);
+        assert!(
+            problems(&text)
+                .iter()
+                .any(|p| p.message.contains("not both"))
+        );
+    }
+
+    #[test]
+    fn psids_and_addresses() {
+        let text = unsigned(DEMO).replacen("map_psid = \"0xE0000017\"", "map_psid = \"0xF0\"", 1);
+        assert_eq!(problems(&text)[0].field, "messages.map_psid");
+        let text = unsigned(DEMO).replacen("[log]", "[metrics]\nlisten = \"localhost\"\n[log]", 1);
+        assert_eq!(problems(&text)[0].field, "metrics.listen");
+        let mut text = unsigned(DEMO);
+        text.push_str("\n[[intersection]]\nid = 1001\nname = \"Twin\"\n");
+        let found = problems(&text);
+        assert!(
+            found.iter().any(|p| p.field == "intersection[1].name"),
+            "{found:?}"
+        );
+    }
+
+    #[test]
+    fn region_eu_is_refused_until_its_message_set_exists() {
+        let text = unsigned(DEMO).replacen("region = \"us\"", "region = \"eu\"", 1);
+        let found = problems(&text);
+        assert_eq!(found[0].field, "rsu.region");
+        assert!(
+            found[0].message.contains("not supported yet"),
+            "{}",
+            found[0]
+        );
+    }
+}
