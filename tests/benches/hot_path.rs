@@ -9,105 +9,19 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use std::hint::black_box;
-use std::sync::Arc;
-use std::task::{Context, Poll, Waker};
 use std::time::{Duration, Instant};
 
 use criterion::{Criterion, criterion_group, criterion_main};
-use elliptic_curve::pkcs8::DecodePrivateKey as _;
-use rasn_its::ieee1609dot2::base_types::Duration as ItsDuration;
-use ring::signature::{self as rs};
 use rsu::clock::UnixMillis;
-use rsu::config::{ControllerInput, ServiceConfig};
+use rsu::config::ControllerInput;
 use rsu::j2735::spat;
 use rsu::tx::{Outbound, Transmitter};
 use rsu_codecs::j2735::MessageFrame;
 use rsu_hw::radio::loopback::LoopbackConfig;
-use rsu_hw::{DataRate, LoopbackMedium, MacAddr, Psid, Radio, TxMeta};
-use rsu_security::keys::Curve;
-use rsu_security::pki::{self, CertSpec};
-use rsu_security::sign::{self, Signer};
+use rsu_hw::{LoopbackMedium, MacAddr, Psid, Radio};
 
-/// 2026-06-01 11:00:00 UTC.
-const NOW_MS: u64 = 1_780_311_600_000;
-
-struct Fixture {
-    config: ServiceConfig,
-    pem: String,
-    cert: Arc<rsu_security::Certificate>,
-}
-
-fn fixture() -> Fixture {
-    let now_s = (NOW_MS / 1000) as i64;
-    let chain = pki::TestChain::new(
-        &CertSpec::ca("bench root", now_s - 86_400, ItsDuration::Years(5), 1),
-        Curve::NistP256,
-        &CertSpec::end_entity(
-            "rsu.bench",
-            now_s - 3_600,
-            ItsDuration::Hours(48),
-            &pki::RSU_PSIDS,
-        ),
-        Curve::NistP256,
-    )
-    .unwrap();
-    // The demo configuration without its PKI files: signing is set up here instead.
-    let text = rsu::app::DEMO_CONFIG
-        .replace("signing = true", "signing = false")
-        .replace("certificate = \"rsu.oer\"\n", "")
-        .replace("key = \"rsu-key.pem\"\n", "")
-        .replace("trust_store = \".\"\n", "");
-    let config = rsu::config::parse(&text, "bench", std::path::Path::new("."))
-        .unwrap()
-        .config;
-    Fixture {
-        config,
-        pem: chain.ee_pem,
-        cert: Arc::new(chain.ee),
-    }
-}
-
-/// A signer past its first SPDU, signing by digest from now on (the steady state).
-fn steady_signer(f: &Fixture) -> Signer {
-    let backend = sign::backend_from_pem(&f.pem, "rsu").unwrap();
-    let mut signer = Signer::new(backend, f.cert.clone()).unwrap();
-    signer.sign(0x82, b"first", (NOW_MS * 1000) as i64).unwrap();
-    signer.policy.interval_us = i64::MAX;
-    signer
-}
-
-fn ring_pair(pem: &str) -> rs::EcdsaKeyPair {
-    use elliptic_curve::sec1::ToSec1Point as _;
-    let sk = p256::SecretKey::from_pkcs8_pem(pem).unwrap();
-    let public = sk.public_key().to_sec1_point(false);
-    rs::EcdsaKeyPair::from_private_key_and_public_key(
-        &rs::ECDSA_P256_SHA256_FIXED_SIGNING,
-        &sk.to_bytes(),
-        public.as_bytes(),
-        &ring::rand::SystemRandom::new(),
-    )
-    .unwrap()
-}
-
-/// Polls a future that completes at once (the loopback radio's send).
-fn now_or_never<F: Future>(f: F) -> F::Output {
-    let mut cx = Context::from_waker(Waker::noop());
-    let mut f = std::pin::pin!(f);
-    match f.as_mut().poll(&mut cx) {
-        Poll::Ready(v) => v,
-        Poll::Pending => panic!("the loopback send did not complete at once"),
-    }
-}
-
-fn meta(config: &ServiceConfig) -> TxMeta {
-    TxMeta {
-        channel: Some(config.radio.channel),
-        rate: Some(DataRate(12)),
-        power_dbm: Some(20),
-        user_priority: 5,
-        ..TxMeta::default()
-    }
-}
+mod fixtures;
+use fixtures::*;
 
 fn bench(c: &mut Criterion) {
     let f = fixture();
@@ -135,7 +49,7 @@ fn bench(c: &mut Criterion) {
 
     // Sends `iters` frames on a fresh medium each batch: no receiver, and a transmit queue as
     // long as the batch, since frames are handed over far faster than their airtime.
-    let mut send_batch = |iters: u64, tx: &mut Transmitter, build: bool| -> Duration {
+    let send_batch = |iters: u64, tx: &mut Transmitter, build: bool| -> Duration {
         let medium = LoopbackMedium::new(LoopbackConfig {
             tx_queue: usize::try_from(iters).unwrap() + 1,
             ..LoopbackConfig::default()

@@ -14,7 +14,6 @@ use std::time::Duration;
 
 use rsu::clock::{Clock, TokioClock, UnixMillis};
 use rsu::config::{self, ControllerInput, ServiceConfig};
-use rsu::controller::sim::SimulatedController;
 use rsu::controller::{EndTime, Light};
 use rsu::runtime::{self, ServiceHandle};
 use rsu::telemetry::metrics::Metrics;
