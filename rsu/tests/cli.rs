@@ -70,7 +70,8 @@ fn demo_runs_for_its_duration_and_what_it_sent_verifies() {
         &[
             "run",
             "--duration",
-            "2.5",
+            // Halfway between slots, so the count does not depend on which timer fires first.
+            "2.55",
             "--pki",
             pki.to_str().unwrap(),
             "--pcap",
@@ -99,8 +100,8 @@ fn demo_runs_for_its_duration_and_what_it_sent_verifies() {
         .unwrap()
         .collect::<Result<_, _>>()
         .unwrap();
-    // 2.5 s: SPaT slots 0..=2400 ms (25), MAP at 50, 1050 and 2050 ms (3).
-    assert_eq!(records.len(), 28);
+    // 2.55 s: SPaT slots 0..=2500 ms (26), MAP at 50, 1050 and 2050 ms (3).
+    assert_eq!(records.len(), 29);
     let (mut spat, mut map) = (0, 0);
     for (k, r) in records.iter().enumerate() {
         let eth = rsu_hw::wire::EthernetFrame::new_checked(r.data.as_slice()).unwrap();
@@ -137,7 +138,7 @@ fn demo_runs_for_its_duration_and_what_it_sent_verifies() {
             other => panic!("record {k}: PSID and message {other:?}"),
         }
     }
-    assert_eq!((spat, map), (25, 3));
+    assert_eq!((spat, map), (26, 3));
 
     // A second run reuses the PKI folder as it is.
     let o = rsu(
