@@ -140,6 +140,17 @@ pub fn run(opts: RunOptions) -> Result<(), RunError> {
     runtime.block_on(serve(config, opts, clock, demo, status))
 }
 
+/// Everything a radio backend needs to start broadcasting, whichever it is.
+struct Launch {
+    config: ServiceConfig,
+    opts: RunOptions,
+    clock: Arc<dyn Clock>,
+    metrics: Metrics,
+    signer: Option<rsu_security::sign::Signer>,
+    status_line: bool,
+    obu: Option<Arc<Mutex<ObuCount>>>,
+}
+
 async fn serve(
     config: ServiceConfig,
     opts: RunOptions,
@@ -160,95 +171,47 @@ async fn serve(
         ));
     }
     let signer = runtime::load_signer(&config.security, &config.messages, clock.now_micros())?;
-    let radio_cfg = config.radio.clone();
-    match &radio_cfg.backend {
-        RadioBackend::Loopback => {
-            let medium = LoopbackMedium::new(Default::default());
-            let radio = medium.node(radio_cfg.mac, radio_cfg.channels);
-            let obu = demo.then(|| demo_obu(&medium, &config));
-            with_capture(
-                radio,
-                &config,
-                &opts,
-                clock,
-                metrics,
-                signer,
-                status_line,
-                obu,
-            )
-            .await
-        }
-        RadioBackend::Udp => {
-            let radio = UdpMedium::open(radio_cfg.mac, radio_cfg.channels, UdpConfig::default())?;
-            with_capture(
-                radio,
-                &config,
-                &opts,
-                clock,
-                metrics,
-                signer,
-                status_line,
-                None,
-            )
-            .await
-        }
-        RadioBackend::Raw(iface) => {
-            raw(iface, &config, &opts, clock, metrics, signer, status_line).await
-        }
-    }
-}
-
-#[cfg(target_os = "linux")]
-async fn raw(
-    iface: &str,
-    config: &ServiceConfig,
-    opts: &RunOptions,
-    clock: Arc<dyn Clock>,
-    metrics: Metrics,
-    signer: Option<rsu_security::sign::Signer>,
-    status_line: bool,
-) -> Result<(), RunError> {
-    let radio = rsu_hw::radio::RawSocketRadio::open(iface, config.radio.channels)?;
-    with_capture(
-        radio,
+    let radio = config.radio.clone();
+    let mut launch = Launch {
         config,
         opts,
         clock,
         metrics,
         signer,
         status_line,
-        None,
-    )
-    .await
+        obu: None,
+    };
+    match &radio.backend {
+        RadioBackend::Loopback => {
+            let medium = LoopbackMedium::new(Default::default());
+            let node = medium.node(radio.mac, radio.channels);
+            launch.obu = demo.then(|| demo_obu(&medium, &launch.config));
+            with_capture(node, launch).await
+        }
+        RadioBackend::Udp => {
+            let node = UdpMedium::open(radio.mac, radio.channels, UdpConfig::default())?;
+            with_capture(node, launch).await
+        }
+        RadioBackend::Raw(iface) => raw(iface, launch).await,
+    }
+}
+
+#[cfg(target_os = "linux")]
+async fn raw(iface: &str, launch: Launch) -> Result<(), RunError> {
+    let radio = rsu_hw::radio::RawSocketRadio::open(iface, launch.config.radio.channels)?;
+    with_capture(radio, launch).await
 }
 
 #[cfg(not(target_os = "linux"))]
-async fn raw(
-    _iface: &str,
-    _config: &ServiceConfig,
-    _opts: &RunOptions,
-    _clock: Arc<dyn Clock>,
-    _metrics: Metrics,
-    _signer: Option<rsu_security::sign::Signer>,
-    _status_line: bool,
-) -> Result<(), RunError> {
+async fn raw(_iface: &str, _launch: Launch) -> Result<(), RunError> {
     Err(RunError::Radio(RadioError::Refused(
         "the raw-socket radio needs Linux (AF_PACKET)".into(),
     )))
 }
 
-#[allow(clippy::too_many_arguments)]
-async fn with_capture<R: Radio + 'static>(
-    radio: R,
-    config: &ServiceConfig,
-    opts: &RunOptions,
-    clock: Arc<dyn Clock>,
-    metrics: Metrics,
-    signer: Option<rsu_security::sign::Signer>,
-    status_line: bool,
-    obu: Option<Arc<Mutex<ObuCount>>>,
-) -> Result<(), RunError> {
-    match &opts.pcap {
+/// Wraps the radio in a pcap capture when asked to.
+async fn with_capture<R: Radio + 'static>(radio: R, launch: Launch) -> Result<(), RunError> {
+    match &launch.opts.pcap {
         Some(path) => {
             let radio = Capture::create(radio, path, LinkType::Ethernet).map_err(|source| {
                 RunError::Pcap {
@@ -257,46 +220,23 @@ async fn with_capture<R: Radio + 'static>(
                 }
             })?;
             info!(path = %path.display(), "capturing what goes on the air");
-            broadcast(
-                radio,
-                config,
-                opts,
-                clock,
-                metrics,
-                signer,
-                status_line,
-                obu,
-            )
-            .await
+            broadcast(radio, launch).await
         }
-        None => {
-            broadcast(
-                radio,
-                config,
-                opts,
-                clock,
-                metrics,
-                signer,
-                status_line,
-                obu,
-            )
-            .await
-        }
+        None => broadcast(radio, launch).await,
     }
 }
 
-#[allow(clippy::too_many_arguments)]
-async fn broadcast<R: Radio + 'static>(
-    radio: R,
-    config: &ServiceConfig,
-    opts: &RunOptions,
-    clock: Arc<dyn Clock>,
-    metrics: Metrics,
-    signer: Option<rsu_security::sign::Signer>,
-    status_line: bool,
-    obu: Option<Arc<Mutex<ObuCount>>>,
-) -> Result<(), RunError> {
-    let service = runtime::prepare(config, radio, clock, metrics, signer).await?;
+async fn broadcast<R: Radio + 'static>(radio: R, launch: Launch) -> Result<(), RunError> {
+    let Launch {
+        config,
+        opts,
+        clock,
+        metrics,
+        signer,
+        status_line,
+        obu,
+    } = launch;
+    let service = runtime::prepare(&config, radio, clock, metrics, signer).await?;
     let handle = service.handle();
     if status_line {
         tokio::spawn(print_status(handle.status.clone(), obu));

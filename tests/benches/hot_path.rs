@@ -16,7 +16,6 @@ use rsu::clock::UnixMillis;
 use rsu::config::ControllerInput;
 use rsu::j2735::spat;
 use rsu::tx::{Outbound, Transmitter};
-use rsu_codecs::j2735::MessageFrame;
 use rsu_hw::radio::loopback::LoopbackConfig;
 use rsu_hw::{LoopbackMedium, MacAddr, Psid, Radio};
 
@@ -40,10 +39,7 @@ fn bench(c: &mut Criterion) {
     let ring_key = ring_pair(&f.pem);
     let rng = ring::rand::SystemRandom::new();
     let mut tx = Transmitter::new(Some(steady_signer(&f)));
-    let frame = MessageFrame::SPAT(Box::new(spat::spat(
-        [spat::intersection_state(&ix.model, &state, now, 0, true)],
-        now,
-    )));
+    let frame = demo_spat(&f.config, now, 0);
     let encoded_len = tx.encode(&frame).unwrap().len();
     eprintln!("SPaT: {encoded_len} bytes UPER, 13 signal groups");
 
@@ -58,17 +54,7 @@ fn bench(c: &mut Criterion) {
         let started = Instant::now();
         for i in 0..iters {
             let frame = if build {
-                let state = sim.state_at(now);
-                MessageFrame::SPAT(Box::new(spat::spat(
-                    [spat::intersection_state(
-                        &ix.model,
-                        &state,
-                        now,
-                        (i % 128) as u8,
-                        true,
-                    )],
-                    now,
-                )))
+                demo_spat(&f.config, now, i)
             } else {
                 frame.clone()
             };

@@ -20,10 +20,7 @@ use std::hint::black_box;
 
 use fixtures::*;
 use rsu::clock::UnixMillis;
-use rsu::config::ControllerInput;
-use rsu::j2735::spat;
 use rsu::tx::{Outbound, Transmitter};
-use rsu_codecs::j2735::MessageFrame;
 use rsu_hw::radio::loopback::LoopbackConfig;
 use rsu_hw::{LoopbackMedium, MacAddr, Psid, Radio};
 
@@ -32,10 +29,6 @@ fn main() {
     let mode = args.next().unwrap_or_else(|| "setup".into());
     let n: u64 = args.next().map_or(200, |a| a.parse().unwrap());
     let f = fixture();
-    let ix = &f.config.intersections[0];
-    let ControllerInput::Simulated(sim) = &ix.controller else {
-        panic!("the demo runs the simulated controller")
-    };
     let now = UnixMillis(NOW_MS);
     let now_us = (NOW_MS * 1000) as i64;
     let out = Outbound::wsmp(Psid::INTERSECTION, meta(&f.config)).unwrap();
@@ -52,19 +45,7 @@ fn main() {
     let ring_key = ring_pair(&f.pem);
     let rng = ring::rand::SystemRandom::new();
     let mut tx = Transmitter::new(Some(steady_signer(&f)));
-    let frame = |count: u64| {
-        let state = sim.state_at(now);
-        MessageFrame::SPAT(Box::new(spat::spat(
-            [spat::intersection_state(
-                &ix.model,
-                &state,
-                now,
-                (count % 128) as u8,
-                true,
-            )],
-            now,
-        )))
-    };
+    let frame = |count: u64| demo_spat(&f.config, now, count);
     let fixed = frame(0);
     let payload = fixed.encode().unwrap();
     let mut signer = steady_signer(&f);
