@@ -163,6 +163,8 @@ async fn serve(
         let listener = http::bind(addr)
             .await
             .map_err(|e| RunError::Metrics(e.to_string()))?;
+        // The bound address: with port 0 the system picks one.
+        let addr = listener.local_addr().unwrap_or(addr);
         info!(%addr, "metrics at http://{addr}/metrics");
         tokio::spawn(http::serve(
             listener,

@@ -331,3 +331,87 @@ fn bad_inputs_exit_2_with_one_line() {
     assert_refused(&rsu(&["encode", "-"], unknown_alternative), "eventState");
     assert_refused(&rsu(&["decode", "/no/such/file"], b""), "/no/such/file");
 }
+
+/// A deployment-like run: --config with a metrics endpoint and JSON logs, scraped while it
+/// runs, then stopped with SIGTERM.
+#[cfg(unix)]
+#[test]
+fn configured_service_serves_metrics_logs_json_and_stops_on_sigterm() {
+    use std::io::{BufRead, BufReader, Read};
+    let dir = scratch("sigterm");
+    assert!(
+        rsu(&["pki", "init", dir.to_str().unwrap()], b"")
+            .status
+            .success()
+    );
+    let demo = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../config/demo.toml"))
+        .unwrap();
+    let text = demo.replacen("[log]", "[metrics]\nlisten = \"127.0.0.1:0\"\n\n[log]", 1);
+    let file = dir.join("rsu.toml");
+    std::fs::write(&file, text).unwrap();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_rsu"))
+        .args(["run", "--config", file.to_str().unwrap(), "--json-logs"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut logs = BufReader::new(child.stderr.take().unwrap());
+    let mut seen = Vec::new();
+    let mut addr = None;
+    let mut line = String::new();
+    while addr.is_none() {
+        line.clear();
+        assert!(
+            logs.read_line(&mut line).unwrap() > 0,
+            "exited early: {seen:?}"
+        );
+        let event: serde_json::Value =
+            serde_json::from_str(&line).unwrap_or_else(|e| panic!("not a JSON line ({e}): {line}"));
+        addr = event["fields"]["addr"].as_str().map(str::to_owned);
+        seen.push(event);
+    }
+    // Let a second of broadcasting pass, then scrape.
+    std::thread::sleep(std::time::Duration::from_millis(1200));
+    let mut conn = std::net::TcpStream::connect(addr.unwrap()).unwrap();
+    conn.write_all(b"GET /metrics HTTP/1.0\r\n\r\n").unwrap();
+    let mut body = String::new();
+    conn.read_to_string(&mut body).unwrap();
+    assert!(body.starts_with("HTTP/1.1 200"), "{body}");
+    let sent = body
+        .lines()
+        .find(|l| l.starts_with("rsu_messages_sent_total{") && l.contains("type=\"spat\""))
+        .and_then(|l| l.rsplit(' ').next())
+        .and_then(|v| v.parse::<f64>().ok())
+        .unwrap();
+    assert!(sent >= 10.0, "{sent} SPaTs after 1.2 s");
+    assert!(body.contains("rsu_tx_latency_seconds_bucket{"), "{body}");
+
+    let kill = Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(kill.success());
+    let status = child.wait().unwrap();
+    assert!(status.success(), "{status:?}");
+    let mut rest = String::new();
+    logs.read_to_string(&mut rest).unwrap();
+    let events: Vec<serde_json::Value> = rest
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("not JSON ({e}): {l}")))
+        .collect();
+    let messages: Vec<&str> = events
+        .iter()
+        .filter_map(|e| e["fields"]["message"].as_str())
+        .collect();
+    assert!(messages.contains(&"SIGTERM: stopping"), "{messages:?}");
+    assert!(messages.contains(&"stopped broadcasting"), "{messages:?}");
+    // With --config the status line is off unless asked for.
+    let mut out = String::new();
+    child
+        .stdout
+        .take()
+        .unwrap()
+        .read_to_string(&mut out)
+        .unwrap();
+    assert!(out.is_empty(), "{out}");
+}
