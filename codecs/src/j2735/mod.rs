@@ -10,6 +10,7 @@
 
 mod bsm;
 mod common;
+mod fast_spat;
 mod frame;
 mod itis;
 mod map;
