@@ -54,6 +54,12 @@ pub enum StartError {
     /// The MAP of an intersection cannot be built or encoded.
     #[error("intersection {id}: MAP: {message}")]
     Map { id: u16, message: String },
+    /// The MAP revision state file is unusable.
+    #[error("MAP revision state: {0}")]
+    State(String),
+    /// A WSMP header cannot be built for a configured PSID and channel.
+    #[error("WSMP header for PSID {psid}: {message}")]
+    Header { psid: rsu_hw::Psid, message: String },
     /// The timetable cannot be built.
     #[error("schedule: {0}")]
     Schedule(#[from] crate::scheduler::ScheduleError),
@@ -222,10 +228,10 @@ pub async fn prepare<R: Radio>(
 ) -> Result<Service<R>, StartError> {
     let mut revisions = match &config.state_dir {
         Some(dir) => {
-            RevisionStore::open(&dir.join("map-revisions.json")).map_err(|e| StartError::Map {
-                id: 0,
-                message: e.to_string(),
-            })?
+            std::fs::create_dir_all(dir)
+                .map_err(|e| StartError::State(format!("{}: {e}", dir.display())))?;
+            RevisionStore::open(&dir.join("map-revisions.json"))
+                .map_err(|e| StartError::State(e.to_string()))?
         }
         None => RevisionStore::in_memory(),
     };
@@ -337,9 +343,9 @@ fn outbound(radio: &RadioConfig, psid: rsu_hw::Psid) -> Result<Outbound, StartEr
         user_priority: radio.user_priority,
         ..TxMeta::default()
     };
-    Outbound::wsmp(psid, meta).map_err(|e| StartError::Map {
-        id: 0,
-        message: format!("WSMP header for PSID {psid}: {e}"),
+    Outbound::wsmp(psid, meta).map_err(|e| StartError::Header {
+        psid,
+        message: e.to_string(),
     })
 }
 

@@ -45,7 +45,7 @@ fn bench(c: &mut Criterion) {
 
     // Sends `iters` frames on a fresh medium each batch: no receiver, and a transmit queue as
     // long as the batch, since frames are handed over far faster than their airtime.
-    let send_batch = |iters: u64, tx: &mut Transmitter, build: bool| -> Duration {
+    let send_batch = |iters: u64, tx: &mut Transmitter| -> Duration {
         let medium = LoopbackMedium::new(LoopbackConfig {
             tx_queue: usize::try_from(iters).unwrap() + 1,
             ..LoopbackConfig::default()
@@ -53,11 +53,7 @@ fn bench(c: &mut Criterion) {
         let radio = medium.node(MacAddr::local([2, 0, 0, 0, 0, 1]), f.config.radio.channels);
         let started = Instant::now();
         for i in 0..iters {
-            let frame = if build {
-                demo_spat(&f.config, now, i)
-            } else {
-                frame.clone()
-            };
+            let frame = demo_spat(&f.config, now, i);
             let ready = tx.prepare(&frame, &out, (NOW_MS * 1000) as i64).unwrap();
             now_or_never(radio.send(ready)).unwrap();
         }
@@ -66,10 +62,7 @@ fn bench(c: &mut Criterion) {
 
     let mut g = c.benchmark_group("hot_path");
     g.bench_function("spat_build_encode_sign_frame_send", |b| {
-        b.iter_custom(|iters| send_batch(iters, &mut tx, true))
-    });
-    g.bench_function("spat_encode_sign_frame_send", |b| {
-        b.iter_custom(|iters| send_batch(iters, &mut tx, false))
+        b.iter_custom(|iters| send_batch(iters, &mut tx))
     });
     g.bench_function("ring_raw_sign_p256", |b| {
         b.iter(|| ring_key.sign(&rng, black_box(&[0x5a; 64])).unwrap())
