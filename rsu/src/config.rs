@@ -1044,10 +1044,16 @@ fn check_intersection(
                         e.span_in(&table)
                     })
                     .unwrap_or_else(|| sim.span());
+                // The simulator's message starts with its own field path; ours names it.
+                let message = e.to_string();
+                let message = message
+                    .strip_prefix(&format!("{}: ", e.field()))
+                    .unwrap_or(&message)
+                    .to_owned();
                 c.at(
                     format!("intersection[{i}].simulated.{}", e.field()),
                     &Spanned::new(span, ()),
-                    e.to_string(),
+                    message,
                 );
                 None
             }
