@@ -156,6 +156,20 @@ fn demo_runs_for_its_duration_and_what_it_sent_verifies() {
     assert!(stdout(&o).is_empty());
 }
 
+/// A scratch folder with a test PKI, and the demo configuration's text (whose paths are
+/// relative to the folder it is written to).
+fn demo_with_pki(name: &str) -> (PathBuf, String) {
+    let dir = scratch(name);
+    assert!(
+        rsu(&["pki", "init", dir.to_str().unwrap()], b"")
+            .status
+            .success()
+    );
+    let demo = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../config/demo.toml"))
+        .unwrap();
+    (dir, demo)
+}
+
 /// The repository's example configuration is complete and valid (with its PKI files in
 /// place), and the demo's is too.
 #[test]
@@ -195,15 +209,8 @@ fn check_config_accepts_the_example() {
 
 #[test]
 fn check_config_names_field_and_line() {
-    let dir = scratch("bad");
+    let (dir, demo) = demo_with_pki("bad");
     let file = dir.join("bad.toml");
-    assert!(
-        rsu(&["pki", "init", dir.to_str().unwrap()], b"")
-            .status
-            .success()
-    );
-    let demo = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../config/demo.toml"))
-        .unwrap();
     // (replace, with, the error says, on the line of)
     let cases: [(&str, &str, &str, &str); 5] = [
         // A typo in a field name: toml's own error, with the line.
@@ -338,14 +345,7 @@ fn bad_inputs_exit_2_with_one_line() {
 #[test]
 fn configured_service_serves_metrics_logs_json_and_stops_on_sigterm() {
     use std::io::{BufRead, BufReader, Read};
-    let dir = scratch("sigterm");
-    assert!(
-        rsu(&["pki", "init", dir.to_str().unwrap()], b"")
-            .status
-            .success()
-    );
-    let demo = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../config/demo.toml"))
-        .unwrap();
+    let (dir, demo) = demo_with_pki("sigterm");
     let text = demo.replacen("[log]", "[metrics]\nlisten = \"127.0.0.1:0\"\n\n[log]", 1);
     let file = dir.join("rsu.toml");
     std::fs::write(&file, text).unwrap();
