@@ -244,9 +244,9 @@ fn connection_ids(intersection: &Intersection, signal_group: u8) -> Vec<u8> {
 
 /// The J2735 IntersectionState of one intersection at `now` (J2735 IntersectionState).
 ///
-/// `revision` is the MsgCount the caller keeps: it increments it when the intersection's
-/// SPaT content changes in a way a receiver must notice and wraps 127 → 0; a value above
-/// 127 is taken modulo 128 so the message always encodes. Movements follow the configured
+/// `revision` is the MsgCount the caller keeps: the service increments it with every SPaT
+/// of the intersection (each one differs, if only in its timeStamp) and wraps 127 → 0; a
+/// value above 127 is taken modulo 128 so the message always encodes. Movements follow the configured
 /// signal groups in id order. Pedestrian detection (the controller's latched calls) is sent
 /// as pedBicycleDetect on the pedestrian group's movement, one assist entry per connection
 /// id the group controls in the geometry (at most 16); a group without connection ids has
