@@ -13,7 +13,7 @@ use std::path::Path;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use rsu_codecs::j2735::{MessageFrame, MovementPhaseState};
+use rsu_codecs::j2735::{IntersectionState, MessageFrame};
 use rsu_hw::{Radio, TxMeta};
 use rsu_security::cert::Certificate;
 use rsu_security::sign::{self, InclusionPolicy, Signer};
@@ -72,12 +72,15 @@ pub struct Observation {
     pub received: Instant,
 }
 
+/// Each signal group's id and light.
+pub type Lights = Vec<(u8, Light)>;
+
 /// One intersection on the status line.
 #[derive(Debug, Default, Clone)]
 pub struct IntersectionStatus {
     pub id: u16,
     /// Each signal group's id and light, as of the last SPaT.
-    pub lights: Vec<(u8, Light)>,
+    pub lights: Lights,
     /// Whether the controller's state is fresh.
     pub live: bool,
 }
@@ -202,6 +205,85 @@ struct Station {
     /// The MAP, encoded once.
     map_uper: Vec<u8>,
     metrics: IntersectionMetrics,
+}
+
+impl Station {
+    /// This slot's IntersectionState and the lights for the status board, or `None` when the
+    /// controller is silent and SPaT stops. Applies the watchdog. Synchronous, so the watch
+    /// channel's guard is never held across the send's await.
+    fn next_spat(&mut self, now: UnixMillis) -> Option<(IntersectionState, Option<Lights>)> {
+        let mono = Instant::now();
+        if let Some(sim) = &self.simulated
+            && !*self.silenced.borrow()
+        {
+            self.metrics.controller_packets.increment(1);
+            self.last = Some(Observation {
+                state: sim.state_at(now),
+                received: mono,
+            });
+        }
+        // Borrowed, not cloned.
+        let feed = self.feed.borrow();
+        let observed = match &self.simulated {
+            Some(_) => self.last.as_ref(),
+            None => feed.as_ref(),
+        };
+        let fresh = observed.filter(|o| mono.duration_since(o.received) <= self.watchdog);
+        match (fresh.is_some(), self.silent) {
+            (false, false)
+                if observed.is_some() || mono.duration_since(self.started) > self.watchdog =>
+            {
+                self.silent = true;
+                self.metrics.controller_timeouts.increment(1);
+                self.metrics.controller_silent.set(1.0);
+                warn!(
+                    intersection = self.model.id,
+                    watchdog_ms = self.watchdog.as_millis() as u64,
+                    action = ?self.on_silence,
+                    "controller silent: no fresh state within the watchdog time"
+                );
+            }
+            (true, true) => {
+                self.silent = false;
+                self.metrics.controller_silent.set(0.0);
+                info!(intersection = self.model.id, "controller data resumed");
+            }
+            _ => {}
+        }
+        let spat = match fresh {
+            Some(o) => spat::intersection_state(&self.model, &o.state, now, self.spat_count, true),
+            // With no state every movement is unavailable, without timing, and the status
+            // says noValidSPATisAvailableAtThisTime.
+            None if self.on_silence == OnSilence::MarkInvalid && self.silent => {
+                spat::intersection_state(
+                    &self.model,
+                    &ControllerState::empty(now),
+                    now,
+                    self.spat_count,
+                    false,
+                )
+            }
+            None => {
+                self.metrics.spat_suppressed.increment(1);
+                return None;
+            }
+        };
+        let lights = fresh.map(|o| {
+            self.model
+                .signal_groups
+                .iter()
+                .map(|g| {
+                    let light = o
+                        .state
+                        .indication(g.source)
+                        .map_or(Light::Dark, |x| x.light);
+                    (g.id, light)
+                })
+                .collect::<Lights>()
+        });
+        self.spat_count = (self.spat_count + 1) % 128;
+        Some((spat, lights))
+    }
 }
 
 /// Everything the broadcast loop needs, built by [`prepare`].
@@ -434,81 +516,9 @@ impl<R: Radio> Service<R> {
         };
         let now_us = self.clock.now_micros();
         let now = UnixMillis(u64::try_from(now_us / 1000).unwrap_or(0));
-        let observed = match &st.simulated {
-            Some(sim) => {
-                if !*st.silenced.borrow() {
-                    st.metrics.controller_packets.increment(1);
-                    st.last = Some(Observation {
-                        state: sim.state_at(now),
-                        received: Instant::now(),
-                    });
-                }
-                st.last.clone()
-            }
-            None => st.feed.borrow().clone(),
+        let Some((spat, lights)) = st.next_spat(now) else {
+            return;
         };
-        let fresh = observed
-            .as_ref()
-            .filter(|o| Instant::now().duration_since(o.received) <= st.watchdog);
-        match (fresh.is_some(), st.silent) {
-            (false, false)
-                if observed.is_some()
-                    || Instant::now().duration_since(st.started) > st.watchdog =>
-            {
-                st.silent = true;
-                st.metrics.controller_timeouts.increment(1);
-                st.metrics.controller_silent.set(1.0);
-                warn!(
-                    intersection = st.model.id,
-                    watchdog_ms = st.watchdog.as_millis() as u64,
-                    action = ?st.on_silence,
-                    "controller silent: no fresh state within the watchdog time"
-                );
-            }
-            (true, true) => {
-                st.silent = false;
-                st.metrics.controller_silent.set(0.0);
-                info!(intersection = st.model.id, "controller data resumed");
-            }
-            _ => {}
-        }
-        let spat = match fresh {
-            Some(o) => spat::intersection_state(&st.model, &o.state, now, st.spat_count, true),
-            None if st.on_silence == OnSilence::MarkInvalid && st.silent => {
-                let mut s = spat::intersection_state(
-                    &st.model,
-                    &ControllerState::empty(now),
-                    now,
-                    st.spat_count,
-                    false,
-                );
-                for m in &mut s.states.0 {
-                    for e in &mut m.state_time_speed.0 {
-                        e.event_state = MovementPhaseState::Unavailable;
-                        e.timing = None;
-                    }
-                }
-                s
-            }
-            None => {
-                st.metrics.spat_suppressed.increment(1);
-                return;
-            }
-        };
-        st.spat_count = (st.spat_count + 1) % 128;
-        let lights = fresh.map(|o| {
-            st.model
-                .signal_groups
-                .iter()
-                .map(|g| {
-                    let light = o
-                        .state
-                        .indication(g.source)
-                        .map_or(Light::Dark, |x| x.light);
-                    (g.id, light)
-                })
-                .collect::<Vec<_>>()
-        });
         let frame = MessageFrame::SPAT(Box::new(spat::spat([spat], now)));
         let started = std::time::Instant::now();
         let prepared = self.tx.prepare(&frame, &self.spat_out, now_us);

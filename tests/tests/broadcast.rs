@@ -385,6 +385,59 @@ async fn controller_silence_stops_spat_and_it_resumes() {
     );
 }
 
+#[tokio::test(start_paused = true)]
+async fn mark_invalid_keeps_sending_with_nothing_claimed() {
+    let dir = scratch("invalid");
+    let text = demo_intersection(1001, 0.0).replacen(
+        "on_silence = \"stop\"",
+        "on_silence = \"mark-invalid\"",
+        1,
+    );
+    let config = service_config(&dir, &text, START_UNIX_S);
+    let (heard, handle, started) =
+        run_service(&config, &dir, Duration::from_secs(3), |h| async move {
+            tokio::time::sleep(Duration::from_millis(1_001)).await;
+            h.silence[0].send(true).unwrap();
+        })
+        .await;
+    let spats: Vec<(Duration, &SPAT)> = heard
+        .iter()
+        .filter_map(|h| match &h.frame {
+            MessageFrame::SPAT(s) => Some((h.at - started, &**s)),
+            _ => None,
+        })
+        .collect();
+    // Nothing is suppressed: slots 0, 100, …, 2900 ms all go out.
+    assert_eq!(spats.len(), 30);
+    let mut invalid = 0;
+    for (at, spat) in spats {
+        let state = &spat.intersections.0[0];
+        let flagged = state.status.0
+            [rsu_codecs::j2735::IntersectionStatusObject::NO_VALID_SPAT_IS_AVAILABLE_AT_THIS_TIME];
+        // Fresh until 1.3 s (the 1.0 s report is 300 ms old), invalid from the 1.4 s slot.
+        assert_eq!(flagged, at >= Duration::from_millis(1_400), "{at:?}");
+        if flagged {
+            invalid += 1;
+            for m in &state.states.0 {
+                let e = &m.state_time_speed.0[0];
+                assert_eq!(e.event_state, MovementPhaseState::Unavailable);
+                assert!(e.timing.is_none());
+            }
+        }
+    }
+    assert_eq!(invalid, 16);
+    let text = handle.metrics.render();
+    let id = [("intersection", "1001")];
+    assert_eq!(
+        metric_line(&text, "rsu_controller_timeouts_total", &id),
+        Some(1.0)
+    );
+    assert_eq!(
+        metric_line(&text, "rsu_spat_suppressed_total", &id),
+        Some(0.0)
+    );
+}
+
 /// The value of the sample of `name` whose labels include `labels`.
 fn metric_line(text: &str, name: &str, labels: &[(&str, &str)]) -> Option<f64> {
     text.lines()
