@@ -796,9 +796,7 @@ fn check_radio(c: &mut Checker<'_>, r: &RadioSection, region: Region) -> Option<
             }
         },
     };
-    if backend != RadioBackend::Loopback
-        && !matches!(backend, RadioBackend::Raw(_))
-        && r.interface.is_some()
+    if !matches!(backend, RadioBackend::Raw(_))
         && let Some(i) = &r.interface
     {
         c.warn(
