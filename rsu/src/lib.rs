@@ -5,6 +5,7 @@
 //! - [`controller`]: what a signal controller reports (TSCBM, the fixed-time simulator).
 //! - [`intersection`]: the intersection model (signal groups, lanes, connections).
 //! - [`j2735`]: SPaT and MAP for the US message set.
+//! - [`forward`]: Immediate Forward, Store-and-Repeat and received-message forwarding.
 //! - [`scheduler`]: when each message goes out (sans-IO).
 //! - [`tx`]: the hot path: encode, sign, frame.
 //! - [`runtime`]: sockets, timers and tasks around the pure parts.
@@ -15,6 +16,7 @@ pub mod app;
 pub mod clock;
 pub mod config;
 pub mod controller;
+pub mod forward;
 pub mod frame_cli;
 pub mod input;
 pub mod intersection;
