@@ -1,0 +1,399 @@
+//! Received-message forwarding rules (RSU 4.1 `rsuDsrcForwardTable`, NTCIP 1218
+//! `rsuReceivedMsgTable`), sans-IO: a received message's PSID, signal strength, time and
+//! verification outcome in, the rules that forward it out, and the bytes each one sends.
+//!
+//! A rule's filters apply in this order: PSID, delivery window, minimum RSSI, verification
+//! policy, then "every n-th", which counts only the messages that passed the others, so
+//! `every = 2` halves what the rule would otherwise send.
+
+use std::fmt::Write as _;
+use std::net::SocketAddr;
+
+use bytes::{BufMut, Bytes, BytesMut};
+use rsu_hw::Psid;
+
+use crate::clock::UnixMillis;
+
+/// How a rule's messages travel to the backhaul.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Transport {
+    /// One datagram per message.
+    Udp,
+    /// A stream; each message is framed (length prefix or line).
+    Tcp,
+}
+
+/// What of a received message is forwarded.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Content {
+    /// The application payload: the MessageFrame inside the SPDU's unsecuredData (NTCIP 1218
+    /// `rsuReceivedMsgSecure` = 0), or the WSMP data itself when it is not an SPDU.
+    Payload,
+    /// The whole IEEE 1609.2 `Ieee1609Dot2Data` as received, in COER (`Secure` = 1).
+    Spdu,
+    /// The WSMP packet as received, header included (the RSU 4.1 FAQ's recommendation).
+    Wsmp,
+}
+
+/// How forwarded messages are written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    /// The bytes themselves: one UDP datagram each, or over TCP each preceded by its length
+    /// as two big-endian octets.
+    Raw,
+    /// One JSON object per datagram or per line (TCP), with the reception metadata and
+    /// verification outcome; the bytes as upper-case hex.
+    Json,
+}
+
+/// What to do with a message that could not be verified.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Unverified {
+    /// Forward only verified messages.
+    Drop,
+    /// Forward them too, with their verification outcome (only JSON can carry it).
+    Forward,
+}
+
+/// One forwarding rule, as configured.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Rule {
+    pub psid: Psid,
+    pub destination: SocketAddr,
+    pub transport: Transport,
+    /// Messages received weaker than this are not forwarded. A radio that reports no RSSI
+    /// cannot be filtered on it; its messages pass.
+    pub min_rssi_dbm: Option<i8>,
+    /// Forward every n-th message (1 = all).
+    pub every: u32,
+    /// Forward from this UTC instant (inclusive).
+    pub start: Option<UnixMillis>,
+    /// Forward until this UTC instant (exclusive).
+    pub stop: Option<UnixMillis>,
+    pub content: Content,
+    pub format: Format,
+    pub unverified: Unverified,
+    /// TCP: messages held while the server is slow or away.
+    pub queue_len: usize,
+}
+
+/// The verification outcome of a received message.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Outcome {
+    /// A signed SPDU that verified against the trust store.
+    Verified,
+    /// Unsecured: `unsecuredData`, or not a 1609.2 SPDU at all (a bare MessageFrame).
+    Unsigned,
+    /// A signed SPDU that did not verify; the verifier's reason code.
+    Failed(&'static str),
+}
+
+impl Outcome {
+    /// The label for logs, metrics and the JSON `verification` field.
+    pub fn code(self) -> &'static str {
+        match self {
+            Outcome::Verified => "verified",
+            Outcome::Unsigned => "unsigned",
+            Outcome::Failed(code) => code,
+        }
+    }
+}
+
+/// Why a rule with the message's PSID did not forward it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Skip {
+    OutsideWindow,
+    WeakSignal,
+    Unverified,
+    /// Not this rule's n-th message.
+    Interval,
+}
+
+impl Skip {
+    /// A stable label for counters.
+    pub const fn code(self) -> &'static str {
+        match self {
+            Skip::OutsideWindow => "outside_window",
+            Skip::WeakSignal => "rssi",
+            Skip::Unverified => "unverified",
+            Skip::Interval => "interval",
+        }
+    }
+}
+
+/// A received message as the rules see it.
+#[derive(Debug, Clone)]
+pub struct Received {
+    pub psid: Psid,
+    pub rssi_dbm: Option<i8>,
+    pub channel: Option<u8>,
+    /// When it was received, UTC.
+    pub at: UnixMillis,
+    pub outcome: Outcome,
+    /// The WSMP packet as received.
+    pub wsmp: Bytes,
+    /// The WSMP data: the SPDU (or bare MessageFrame).
+    pub spdu: Bytes,
+    /// The application payload; equal to `spdu` when that is not an SPDU.
+    pub payload: Bytes,
+}
+
+/// The rules with their counters.
+#[derive(Debug, Clone)]
+pub struct Rules {
+    rules: Vec<Rule>,
+    /// Per rule: messages that passed every filter but "every n-th".
+    eligible: Vec<u64>,
+}
+
+impl Rules {
+    pub fn new(rules: Vec<Rule>) -> Rules {
+        let eligible = vec![0; rules.len()];
+        Rules { rules, eligible }
+    }
+
+    pub fn rules(&self) -> &[Rule] {
+        &self.rules
+    }
+
+    /// Whether any rule forwards this PSID (otherwise the message need not be verified).
+    pub fn wants(&self, psid: Psid) -> bool {
+        self.rules.iter().any(|r| r.psid == psid)
+    }
+
+    /// Applies every rule with the message's PSID: `Ok(i)` for each rule `i` that forwards
+    /// it, `Err((i, why))` for each that does not.
+    pub fn decide(&mut self, msg: &Received) -> Vec<Result<usize, (usize, Skip)>> {
+        let mut out = Vec::new();
+        for (i, rule) in self.rules.iter().enumerate() {
+            if rule.psid != msg.psid {
+                continue;
+            }
+            let verdict = if rule.start.is_some_and(|s| msg.at < s)
+                || rule.stop.is_some_and(|s| msg.at >= s)
+            {
+                Err(Skip::OutsideWindow)
+            } else if let (Some(min), Some(rssi)) = (rule.min_rssi_dbm, msg.rssi_dbm)
+                && rssi < min
+            {
+                Err(Skip::WeakSignal)
+            } else if msg.outcome != Outcome::Verified && rule.unverified == Unverified::Drop {
+                Err(Skip::Unverified)
+            } else {
+                let seen = self.eligible.get_mut(i).map_or(0, |n| {
+                    *n += 1;
+                    *n
+                });
+                if seen % u64::from(rule.every.max(1)) == 0 {
+                    Ok(())
+                } else {
+                    Err(Skip::Interval)
+                }
+            };
+            out.push(verdict.map(|()| i).map_err(|why| (i, why)));
+        }
+        out
+    }
+}
+
+/// The bytes a rule sends for a message, framed for its transport.
+pub fn render(rule: &Rule, msg: &Received) -> Bytes {
+    let data = match rule.content {
+        Content::Payload => &msg.payload,
+        Content::Spdu => &msg.spdu,
+        Content::Wsmp => &msg.wsmp,
+    };
+    match (rule.format, rule.transport) {
+        (Format::Raw, Transport::Udp) => data.clone(),
+        (Format::Raw, Transport::Tcp) => {
+            // A WSMP packet is far below 64 KiB; anything longer is cut off by the radio first.
+            let len = u16::try_from(data.len()).unwrap_or(u16::MAX);
+            let mut out = BytesMut::with_capacity(2 + usize::from(len));
+            out.put_u16(len);
+            out.put_slice(data.get(..usize::from(len)).unwrap_or(data));
+            out.freeze()
+        }
+        (Format::Json, transport) => {
+            let mut line = json(rule, msg, data);
+            if transport == Transport::Tcp {
+                line.push('\n');
+            }
+            Bytes::from(line)
+        }
+    }
+}
+
+fn json(rule: &Rule, msg: &Received, data: &[u8]) -> String {
+    let mut s = String::with_capacity(200 + 2 * data.len());
+    let _ = write!(
+        s,
+        "{{\"psid\":\"{}\",\"received\":\"{}\",",
+        psid_text(msg.psid),
+        iso8601(msg.at)
+    );
+    match msg.rssi_dbm {
+        Some(r) => {
+            let _ = write!(s, "\"rssi_dbm\":{r},");
+        }
+        None => s.push_str("\"rssi_dbm\":null,"),
+    }
+    match msg.channel {
+        Some(c) => {
+            let _ = write!(s, "\"channel\":{c},");
+        }
+        None => s.push_str("\"channel\":null,"),
+    }
+    let content = match rule.content {
+        Content::Payload => "payload",
+        Content::Spdu => "spdu",
+        Content::Wsmp => "wsmp",
+    };
+    let _ = write!(
+        s,
+        "\"verification\":\"{}\",\"content\":\"{content}\",\"data\":\"",
+        msg.outcome.code()
+    );
+    for b in data {
+        let _ = write!(s, "{b:02X}");
+    }
+    s.push_str("\"}");
+    s
+}
+
+/// A PSID the way RSU configurations write it: p-encoded hex (`0x20`, `0x8002`).
+pub fn psid_text(psid: Psid) -> String {
+    format!("0x{:X}", psid.p_encoded())
+}
+
+/// `2026-11-23T10:15:30.123Z`.
+pub fn iso8601(t: UnixMillis) -> String {
+    let days = i64::try_from(t.0 / 86_400_000).unwrap_or(0);
+    let ms = t.0 % 86_400_000;
+    let date = rsu_hw::gnss::Date::from_days_since_unix_epoch(days);
+    let (y, mo, d) = date.map_or((1970, 1, 1), |d| (d.year, d.month, d.day));
+    format!(
+        "{y:04}-{mo:02}-{d:02}T{:02}:{:02}:{:02}.{:03}Z",
+        ms / 3_600_000,
+        ms / 60_000 % 60,
+        ms / 1000 % 60,
+        ms % 1000
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::expect_used)]
+    use super::*;
+
+    fn rule(psid: u32) -> Rule {
+        Rule {
+            psid: Psid::new(psid).unwrap(),
+            destination: "127.0.0.1:46800".parse().unwrap(),
+            transport: Transport::Udp,
+            min_rssi_dbm: None,
+            every: 1,
+            start: None,
+            stop: None,
+            content: Content::Payload,
+            format: Format::Raw,
+            unverified: Unverified::Drop,
+            queue_len: 16,
+        }
+    }
+
+    fn bsm(rssi: i8, outcome: Outcome) -> Received {
+        Received {
+            psid: Psid::BSM,
+            rssi_dbm: Some(rssi),
+            channel: Some(172),
+            // 2025-11-23T10:15:30.123Z: 55 years of 365 days plus 14 leap days (1972..=2024) is
+            // 20089 days to 2025-01-01, plus 326 days to 23 November; then 10:15:30.123.
+            at: UnixMillis(20_415 * 86_400_000 + 36_930_123),
+            outcome,
+            wsmp: Bytes::from_static(&[0x03, 0x00, 0x20, 0x05, 0x03, 0x81, 0x00, 0x00, 0x14]),
+            spdu: Bytes::from_static(&[0x03, 0x81, 0x00, 0x00, 0x14]),
+            payload: Bytes::from_static(&[0x00, 0x14]),
+        }
+    }
+
+    #[test]
+    fn each_filter_in_order() {
+        let mut weak = rule(0x20);
+        weak.min_rssi_dbm = Some(-80);
+        let mut windowed = rule(0x20);
+        windowed.start = Some(UnixMillis(0));
+        windowed.stop = Some(bsm(-50, Outcome::Verified).at);
+        let other = rule(0x27);
+        let mut rules = Rules::new(vec![weak, windowed, other]);
+        assert!(rules.wants(Psid::BSM));
+        assert!(!rules.wants(Psid::INTERSECTION));
+        // The stop instant itself is outside the window; the PSID 0x27 rule is not consulted.
+        assert_eq!(
+            rules.decide(&bsm(-81, Outcome::Verified)),
+            vec![Err((0, Skip::WeakSignal)), Err((1, Skip::OutsideWindow))]
+        );
+        assert_eq!(
+            rules.decide(&bsm(-80, Outcome::Unsigned)),
+            vec![Err((0, Skip::Unverified)), Err((1, Skip::OutsideWindow))]
+        );
+        assert_eq!(rules.decide(&bsm(-80, Outcome::Verified))[0], Ok(0));
+        let mut unknown_rssi = bsm(-120, Outcome::Verified);
+        unknown_rssi.rssi_dbm = None;
+        assert_eq!(rules.decide(&unknown_rssi)[0], Ok(0));
+    }
+
+    #[test]
+    fn every_nth_counts_only_messages_that_passed_the_other_filters() {
+        let mut r = rule(0x20);
+        r.every = 3;
+        r.min_rssi_dbm = Some(-80);
+        let mut rules = Rules::new(vec![r]);
+        let mut sent = Vec::new();
+        for k in 0..12 {
+            // Every other message is too weak; of the six strong ones, the 3rd and 6th go.
+            let rssi = if k % 2 == 0 { -70 } else { -90 };
+            if rules.decide(&bsm(rssi, Outcome::Verified)) == vec![Ok(0)] {
+                sent.push(k);
+            }
+        }
+        assert_eq!(sent, [4, 10]);
+    }
+
+    #[test]
+    fn forwarding_unverified_messages_is_a_choice() {
+        let mut r = rule(0x20);
+        r.unverified = Unverified::Forward;
+        let mut rules = Rules::new(vec![r]);
+        assert_eq!(
+            rules.decide(&bsm(-60, Outcome::Failed("bad_signature"))),
+            vec![Ok(0)]
+        );
+    }
+
+    #[test]
+    fn rendering() {
+        let msg = bsm(-71, Outcome::Failed("unknown_signer"));
+        let mut r = rule(0x20);
+        assert_eq!(&render(&r, &msg)[..], [0x00, 0x14]);
+        r.content = Content::Spdu;
+        r.transport = Transport::Tcp;
+        assert_eq!(&render(&r, &msg)[..], [0, 5, 0x03, 0x81, 0x00, 0x00, 0x14]);
+        r.content = Content::Wsmp;
+        r.format = Format::Json;
+        let line = render(&r, &msg);
+        assert_eq!(
+            std::str::from_utf8(&line).unwrap(),
+            "{\"psid\":\"0x20\",\"received\":\"2025-11-23T10:15:30.123Z\",\"rssi_dbm\":-71,\
+             \"channel\":172,\"verification\":\"unknown_signer\",\"content\":\"wsmp\",\
+             \"data\":\"030020050381000014\"}\n"
+        );
+        let parsed: serde_json::Value = serde_json::from_slice(&line).unwrap();
+        assert_eq!(parsed["rssi_dbm"], -71);
+    }
+
+    #[test]
+    fn psids_are_written_p_encoded() {
+        assert_eq!(psid_text(Psid::BSM), "0x20");
+        assert_eq!(psid_text(Psid::INTERSECTION), "0x8002");
+    }
+}
