@@ -29,6 +29,13 @@ use crate::intersection::{
 };
 use crate::telemetry::logging::LogFormat;
 
+mod forwarding;
+
+pub use forwarding::{
+    ForwardSection, IMMEDIATE_FORWARD_PORT, ImmediateForwardConfig, ImmediateForwardSection,
+    SignPolicy, StoreAndRepeatConfig, StoreAndRepeatSection, TmcMessage, TmcMessageSection,
+};
+
 /// The default UDP port of the controller's TSCBM broadcast (V2X Hub's `Local_UDP_Port`).
 pub const TSCBM_PORT: u16 = 6053;
 
@@ -54,6 +61,16 @@ pub struct ConfigFile {
     pub log: LogSection,
     #[serde(default, rename = "intersection")]
     pub intersections: Vec<IntersectionSection>,
+    /// PSIDs the traffic management centre may have the RSU send.
+    #[serde(default, rename = "tmc_message")]
+    pub tmc_messages: Vec<TmcMessageSection>,
+    #[serde(default)]
+    pub immediate_forward: Option<ImmediateForwardSection>,
+    #[serde(default)]
+    pub store_and_repeat: Option<StoreAndRepeatSection>,
+    /// Received-message forwarding rules.
+    #[serde(default, rename = "forward")]
+    pub forward: Vec<ForwardSection>,
 }
 
 /// `[rsu]`: who this RSU is.
@@ -105,6 +122,9 @@ pub struct RadioSection {
     pub user_priority: Option<Spanned<u8>>,
     /// The RSU's MAC address (default 02:00:00:52:53:55).
     pub mac: Option<Spanned<String>>,
+    /// The channels a message file's `SCH1`..`SCH6` name (default: the plan's channels other
+    /// than the control channel, in frequency order).
+    pub service_channels: Option<Spanned<Vec<u8>>>,
 }
 
 /// `[security]`: 1609.2 signing.
@@ -118,7 +138,8 @@ pub struct SecuritySection {
     pub certificate: Option<Spanned<PathBuf>>,
     /// Its private key (PKCS#8 PEM, not readable by every user).
     pub key: Option<Spanned<PathBuf>>,
-    /// A directory of trusted certificates (`.oer`) the RSU certificate must chain to.
+    /// A directory of trusted certificates (`.oer`): the RSU certificate must chain to them,
+    /// and received messages are verified against them.
     pub trust_store: Option<Spanned<PathBuf>>,
     /// How often the full certificate goes with an SPDU instead of its digest, in ms.
     pub certificate_interval_ms: Option<Spanned<u64>>,
@@ -294,6 +315,14 @@ pub struct ServiceConfig {
     pub log_format: LogFormat,
     pub log_level: String,
     pub intersections: Vec<IntersectionConfig>,
+    /// Received messages are verified against this trust store (with or without signing).
+    pub verify_trust_store: Option<PathBuf>,
+    /// PSIDs registered for Immediate Forward and Store-and-Repeat.
+    pub tmc_messages: Vec<TmcMessage>,
+    pub immediate_forward: Option<ImmediateForwardConfig>,
+    pub store_and_repeat: Option<StoreAndRepeatConfig>,
+    /// Received-message forwarding rules.
+    pub forward: Vec<crate::forward::rules::Rule>,
 }
 
 /// Where the RSU's position comes from.
@@ -334,6 +363,8 @@ pub struct RadioConfig {
     pub power_dbm: i8,
     pub user_priority: u8,
     pub mac: MacAddr,
+    /// What `SCH1`..`SCHn` of a message file name.
+    pub service_channels: Vec<u8>,
 }
 
 /// 1609.2 signing.
@@ -664,10 +695,14 @@ pub fn check(file: &ConfigFile, text: &str, base: &Path) -> Result<Loaded, Vec<P
         c.nowhere("log.level", format!("`{level}` is not a log filter: {e}"));
     }
 
-    if file.intersections.is_empty() {
+    if file.intersections.is_empty()
+        && file.immediate_forward.is_none()
+        && file.store_and_repeat.is_none()
+        && file.forward.is_empty()
+    {
         c.nowhere(
             "intersection",
-            "at least one [[intersection]] is needed: an RSU without one has nothing to broadcast",
+            "nothing to do: configure an [[intersection]], [immediate_forward], [store_and_repeat] or a [[forward]] rule",
         );
     }
     let mut intersections = Vec::new();
@@ -693,6 +728,54 @@ pub fn check(file: &ConfigFile, text: &str, base: &Path) -> Result<Loaded, Vec<P
             intersections.push(ix);
         }
     }
+
+    let signing = matches!(security, Some(SecurityConfig::Sign { .. }));
+    let verify_trust_store = file.security.trust_store.as_ref().and_then(|t| {
+        let p = c.path(t.get_ref());
+        if p.is_dir() {
+            Some(p)
+        } else {
+            if !signing {
+                // With signing on, check_security has reported it already.
+                c.at(
+                    "security.trust_store",
+                    t,
+                    format!("{} is not a directory", p.display()),
+                );
+            }
+            None
+        }
+    });
+    let tmc_messages = forwarding::check_tmc_messages(&mut c, &file.tmc_messages, signing);
+    let immediate_forward = file
+        .immediate_forward
+        .as_ref()
+        .and_then(|s| forwarding::check_immediate_forward(&mut c, s));
+    if let Some(ifm) = &immediate_forward
+        && ports.contains(&ifm.listen)
+    {
+        c.nowhere(
+            "immediate_forward.listen",
+            format!("{} is already a TSCBM input", ifm.listen),
+        );
+    }
+    let store_and_repeat = file
+        .store_and_repeat
+        .as_ref()
+        .and_then(|s| forwarding::check_store_and_repeat(&mut c, s));
+    if (immediate_forward.is_some() || store_and_repeat.is_some()) && tmc_messages.is_empty() {
+        c.nowhere(
+            "tmc_message",
+            "no [[tmc_message]] registered: every Immediate Forward and Store-and-Repeat message would be refused",
+        );
+    }
+    let can_verify = file.security.trust_store.is_some();
+    let forward: Vec<_> = file
+        .forward
+        .iter()
+        .enumerate()
+        .filter_map(|(i, s)| forwarding::check_forward(&mut c, i, s, can_verify))
+        .collect();
 
     if !c.problems.is_empty() {
         return Err(c.problems);
@@ -720,6 +803,11 @@ pub fn check(file: &ConfigFile, text: &str, base: &Path) -> Result<Loaded, Vec<P
             log_format: file.log.format,
             log_level: level,
             intersections,
+            verify_trust_store,
+            tmc_messages,
+            immediate_forward,
+            store_and_repeat,
+            forward,
         },
         warnings: c.warnings,
     })
@@ -866,6 +954,31 @@ fn check_radio(c: &mut Checker<'_>, r: &RadioSection, region: Region) -> Option<
             }
         },
     };
+    let service_channels = match &r.service_channels {
+        None => plan
+            .channels()
+            .iter()
+            .map(|d| d.number)
+            .filter(|n| Some(*n) != plan.control_channel())
+            .collect(),
+        Some(list) => {
+            for n in list.get_ref() {
+                if let Err(e) = plan.get(*n) {
+                    c.at("radio.service_channels", list, e.to_string());
+                    return None;
+                }
+            }
+            if list.get_ref().is_empty() || list.get_ref().len() > 6 {
+                c.at(
+                    "radio.service_channels",
+                    list,
+                    "list one to six channels: SCH1, SCH2, ... in order",
+                );
+                return None;
+            }
+            list.get_ref().clone()
+        }
+    };
     Some(RadioConfig {
         backend,
         channels,
@@ -874,6 +987,7 @@ fn check_radio(c: &mut Checker<'_>, r: &RadioSection, region: Region) -> Option<
         power_dbm,
         user_priority,
         mac,
+        service_channels,
     })
 }
 
@@ -934,28 +1048,31 @@ fn check_security(c: &mut Checker<'_>, s: &SecuritySection) -> Option<SecurityCo
     })
 }
 
+/// A PSID written p-encoded in hex, as RSU configurations write it.
+fn check_psid(c: &mut Checker<'_>, field: &str, v: &Spanned<String>) -> Option<Psid> {
+    match Psid::parse(v.get_ref()) {
+        Ok(p) if v.get_ref().trim().starts_with("0x") || v.get_ref().trim().starts_with("0X") => {
+            Some(p)
+        }
+        Ok(_) => {
+            c.at(
+                field,
+                v,
+                "write the PSID p-encoded in hex, as RSU configurations do (`0x8002` is PSID 0x82)",
+            );
+            None
+        }
+        Err(e) => {
+            c.at(field, v, e.to_string());
+            None
+        }
+    }
+}
+
 fn check_messages(c: &mut Checker<'_>, m: &MessagesSection) -> Option<MessagesConfig> {
     let mut psid = |field: &str, value: &Option<Spanned<String>>, default: Psid| match value {
         None => Some(default),
-        Some(v) => match Psid::parse(v.get_ref()) {
-            Ok(p)
-                if v.get_ref().trim().starts_with("0x") || v.get_ref().trim().starts_with("0X") =>
-            {
-                Some(p)
-            }
-            Ok(_) => {
-                c.at(
-                    field,
-                    v,
-                    "write the PSID p-encoded in hex, as RSU configurations do (`0x8002` is PSID 0x82)",
-                );
-                None
-            }
-            Err(e) => {
-                c.at(field, v, e.to_string());
-                None
-            }
-        },
+        Some(v) => check_psid(c, field, v),
     };
     let spat_psid = psid("messages.spat_psid", &m.spat_psid, Psid::INTERSECTION);
     let map_psid = psid(

@@ -8,6 +8,7 @@
 
 pub mod backhaul;
 pub mod message_file;
+pub mod repeat;
 pub mod rules;
 
 use rsu_codecs::j2735::MessageFrame;

@@ -1,0 +1,431 @@
+//! The configuration of what the RSU sends for the traffic management centre (Immediate
+//! Forward, Store-and-Repeat, and the PSIDs registered for them) and of what it passes on
+//! from vehicles (the `[[forward]]` rules).
+
+use std::net::{IpAddr, SocketAddr};
+use std::path::PathBuf;
+use std::time::Duration;
+
+use rsu_hw::Psid;
+use serde::Deserialize;
+use toml::Spanned;
+use toml::value::{Datetime, Offset};
+
+use super::{Checker, check_psid};
+use crate::clock::UnixMillis;
+use crate::forward::MessageKind;
+use crate::forward::rules::{Content, Format, Rule, Transport, Unverified};
+
+/// The Immediate Forward port of RSU 4.1 (Appendix C).
+pub const IMMEDIATE_FORWARD_PORT: u16 = 1516;
+
+/// `[immediate_forward]`: the UDP listener for message files from the TMC.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ImmediateForwardSection {
+    /// `address:port` (default 0.0.0.0:1516).
+    pub listen: Option<Spanned<String>>,
+    /// Accept datagrams only from these addresses (default: any, with a warning).
+    #[serde(default)]
+    pub allowed_sources: Vec<Spanned<String>>,
+}
+
+/// `[store_and_repeat]`: a directory of message files sent repeatedly.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct StoreAndRepeatSection {
+    /// The directory (relative to the configuration file).
+    pub directory: Spanned<PathBuf>,
+    /// How often the directory is looked at for changes, in ms (default 1000).
+    pub scan_interval_ms: Option<Spanned<u64>>,
+    /// At most this many active messages (default 100).
+    pub max_messages: Option<Spanned<u32>>,
+}
+
+/// `[[tmc_message]]`: a PSID the TMC may have the RSU send (an `rsuIFMStatusTable` row).
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TmcMessageSection {
+    /// p-encoded hex (`0x8003`).
+    pub psid: Spanned<String>,
+    /// The message type the payload must be (`TIM`, `MAP`, ...); default: any typed one.
+    #[serde(rename = "type")]
+    pub msg_type: Option<Spanned<String>>,
+    /// `request` (default: the file's `Signature=` line decides), `always` or `never`.
+    pub sign: Option<Spanned<String>>,
+    /// The payload is sent as given, without checking it is a MessageFrame (e.g. an SPDU the
+    /// TMC signed itself).
+    #[serde(default)]
+    pub opaque: bool,
+}
+
+/// `[[forward]]`: a received-message forwarding rule (`rsuDsrcForwardTable` row).
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ForwardSection {
+    /// p-encoded hex (`0x20` for BSM).
+    pub psid: Spanned<String>,
+    /// `address:port` of the server.
+    pub destination: Spanned<String>,
+    /// `udp` or `tcp`.
+    pub protocol: Spanned<String>,
+    /// Forward only messages received at least this strong, in dBm.
+    pub min_rssi_dbm: Option<Spanned<i64>>,
+    /// Forward every n-th message (1..=10, default 1).
+    pub every: Option<Spanned<u32>>,
+    /// Forward from this UTC time (`2026-12-01T06:00:00Z`).
+    pub start: Option<Spanned<Datetime>>,
+    /// Forward until this UTC time.
+    pub stop: Option<Spanned<Datetime>>,
+    /// `payload` (default), `spdu` or `wsmp`.
+    pub content: Option<Spanned<String>>,
+    /// `raw` (default) or `json`.
+    pub format: Option<Spanned<String>>,
+    /// `drop` (default) or `forward` messages that did not verify.
+    pub unverified: Option<Spanned<String>>,
+    /// TCP: messages held while the server is slow or away (default 1024).
+    pub queue_len: Option<Spanned<u32>>,
+}
+
+/// How a registered PSID's messages are signed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SignPolicy {
+    /// As the message file's `Signature=` line asks.
+    Request,
+    Always,
+    Never,
+}
+
+/// A registered PSID.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TmcMessage {
+    pub psid: Psid,
+    /// The type the payload must decode as, if restricted.
+    pub kind: Option<MessageKind>,
+    pub sign: SignPolicy,
+    pub opaque: bool,
+}
+
+/// The Immediate Forward listener.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ImmediateForwardConfig {
+    pub listen: SocketAddr,
+    /// Empty: any source.
+    pub allowed_sources: Vec<IpAddr>,
+}
+
+/// The Store-and-Repeat directory.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoreAndRepeatConfig {
+    pub directory: PathBuf,
+    pub scan_interval: Duration,
+    pub max_messages: usize,
+}
+
+pub(super) fn check_tmc_messages(
+    c: &mut Checker<'_>,
+    sections: &[TmcMessageSection],
+    signing: bool,
+) -> Vec<TmcMessage> {
+    let mut out: Vec<TmcMessage> = Vec::new();
+    for (i, s) in sections.iter().enumerate() {
+        let field = |f: &str| format!("tmc_message[{i}].{f}");
+        let Some(psid) = check_psid(c, &field("psid"), &s.psid) else {
+            continue;
+        };
+        if out.iter().any(|m| m.psid == psid) {
+            c.at(
+                field("psid"),
+                &s.psid,
+                format!("PSID {} is registered twice", s.psid.get_ref()),
+            );
+        }
+        let kind = match &s.msg_type {
+            None => None,
+            Some(t) => match MessageKind::from_name(t.get_ref()) {
+                Some(k) => Some(k),
+                None => {
+                    let names: Vec<_> = MessageKind::ALL.iter().map(|(_, n, _)| *n).collect();
+                    c.at(
+                        field("type"),
+                        t,
+                        format!(
+                            "`{}` is not a message type the RSU decodes ({}); register it with opaque = true to send it unchecked",
+                            t.get_ref(),
+                            names.join(", ")
+                        ),
+                    );
+                    continue;
+                }
+            },
+        };
+        if let (Some(t), true) = (&s.msg_type, s.opaque) {
+            c.warn(
+                field("type"),
+                t,
+                "an opaque payload is not decoded, so its type is not checked",
+            );
+        }
+        let sign = match &s.sign {
+            None => SignPolicy::Request,
+            Some(v) => {
+                let Some(p) = c.choice(
+                    &field("sign"),
+                    v,
+                    &[
+                        ("request", SignPolicy::Request),
+                        ("always", SignPolicy::Always),
+                        ("never", SignPolicy::Never),
+                    ],
+                ) else {
+                    continue;
+                };
+                if p == SignPolicy::Always && !signing {
+                    c.at(
+                        field("sign"),
+                        v,
+                        "`always` needs signing on in [security] (certificate and key)",
+                    );
+                }
+                p
+            }
+        };
+        out.push(TmcMessage {
+            psid,
+            kind,
+            sign,
+            opaque: s.opaque,
+        });
+    }
+    out
+}
+
+pub(super) fn check_immediate_forward(
+    c: &mut Checker<'_>,
+    s: &ImmediateForwardSection,
+) -> Option<ImmediateForwardConfig> {
+    let listen = match &s.listen {
+        None => SocketAddr::from(([0, 0, 0, 0], IMMEDIATE_FORWARD_PORT)),
+        Some(l) => match l.get_ref().parse::<SocketAddr>() {
+            Ok(a) => a,
+            Err(_) => {
+                c.at(
+                    "immediate_forward.listen",
+                    l,
+                    format!("`{}` is not an address:port", l.get_ref()),
+                );
+                return None;
+            }
+        },
+    };
+    let mut allowed = Vec::new();
+    for (k, a) in s.allowed_sources.iter().enumerate() {
+        match a.get_ref().parse::<IpAddr>() {
+            Ok(ip) => allowed.push(ip),
+            Err(_) => c.at(
+                format!("immediate_forward.allowed_sources[{k}]"),
+                a,
+                format!("`{}` is not an IP address", a.get_ref()),
+            ),
+        }
+    }
+    if allowed.is_empty()
+        && !listen.ip().is_loopback()
+        && let Some(l) = &s.listen
+    {
+        c.warn(
+            "immediate_forward.allowed_sources",
+            l,
+            "no allowed sources: any host that reaches this port can have the RSU broadcast",
+        );
+    }
+    Some(ImmediateForwardConfig {
+        listen,
+        allowed_sources: allowed,
+    })
+}
+
+pub(super) fn check_store_and_repeat(
+    c: &mut Checker<'_>,
+    s: &StoreAndRepeatSection,
+) -> Option<StoreAndRepeatConfig> {
+    let directory = c.path(s.directory.get_ref());
+    if !directory.is_dir() {
+        c.at(
+            "store_and_repeat.directory",
+            &s.directory,
+            format!("{} is not a directory", directory.display()),
+        );
+    }
+    let scan_interval = match &s.scan_interval_ms {
+        None => Duration::from_secs(1),
+        Some(v) => Duration::from_millis(c.ranged(
+            "store_and_repeat.scan_interval_ms",
+            v,
+            100..=60_000,
+            "ms",
+        )?),
+    };
+    let max_messages = match &s.max_messages {
+        None => 100,
+        Some(v) => c.ranged(
+            "store_and_repeat.max_messages",
+            v,
+            1..=1000,
+            "active messages",
+        )? as usize,
+    };
+    Some(StoreAndRepeatConfig {
+        directory,
+        scan_interval,
+        max_messages,
+    })
+}
+
+pub(super) fn check_forward(
+    c: &mut Checker<'_>,
+    i: usize,
+    s: &ForwardSection,
+    can_verify: bool,
+) -> Option<Rule> {
+    let field = |f: &str| format!("forward[{i}].{f}");
+    let psid = check_psid(c, &field("psid"), &s.psid);
+    let destination = match s.destination.get_ref().parse::<SocketAddr>() {
+        Ok(a) if a.port() != 0 && !a.ip().is_unspecified() => Some(a),
+        _ => {
+            c.at(
+                field("destination"),
+                &s.destination,
+                format!(
+                    "`{}` is not a server address:port",
+                    s.destination.get_ref()
+                ),
+            );
+            None
+        }
+    };
+    let transport = c.choice(
+        &field("protocol"),
+        &s.protocol,
+        &[("udp", Transport::Udp), ("tcp", Transport::Tcp)],
+    );
+    let min_rssi_dbm = match &s.min_rssi_dbm {
+        None => Some(None),
+        Some(v) => c
+            .ranged(&field("min_rssi_dbm"), v, -128..=0, "dBm")
+            .map(|x| i8::try_from(x).ok()),
+    };
+    let every = match &s.every {
+        None => Some(1),
+        Some(v) => c.ranged(
+            &field("every"),
+            v,
+            1..=10,
+            "forward every n-th message (NTCIP 1218 rsuReceivedMsgInterval)",
+        ),
+    };
+    let start = s
+        .start
+        .as_ref()
+        .map(|t| utc_instant(c, &field("start"), t));
+    let stop = s.stop.as_ref().map(|t| utc_instant(c, &field("stop"), t));
+    if let (Some(Some(a)), Some(Some(b)), Some(t)) = (start, stop, &s.stop)
+        && b <= a
+    {
+        c.at(field("stop"), t, "the window ends before it starts");
+    }
+    let content = match &s.content {
+        None => Some(Content::Payload),
+        Some(v) => c.choice(
+            &field("content"),
+            v,
+            &[
+                ("payload", Content::Payload),
+                ("spdu", Content::Spdu),
+                ("wsmp", Content::Wsmp),
+            ],
+        ),
+    };
+    let format = match &s.format {
+        None => Some(Format::Raw),
+        Some(v) => c.choice(
+            &field("format"),
+            v,
+            &[("raw", Format::Raw), ("json", Format::Json)],
+        ),
+    };
+    let unverified = match &s.unverified {
+        None => Some(Unverified::Drop),
+        Some(v) => c.choice(
+            &field("unverified"),
+            v,
+            &[("drop", Unverified::Drop), ("forward", Unverified::Forward)],
+        ),
+    };
+    if unverified == Some(Unverified::Drop) && !can_verify {
+        c.at(
+            field("psid"),
+            &s.psid,
+            "forwards only verified messages, but [security] has no trust_store to verify them against (set one, or unverified = \"forward\")",
+        );
+    }
+    if let (Some(Unverified::Forward), Some(Format::Raw), Some(v)) =
+        (unverified, format, &s.unverified)
+    {
+        c.warn(
+            field("unverified"),
+            v,
+            "raw format cannot carry the verification outcome; use format = \"json\" to tell verified from unverified messages",
+        );
+    }
+    let queue_len = match &s.queue_len {
+        None => 1024,
+        Some(v) => c.ranged(&field("queue_len"), v, 1..=100_000, "messages")? as usize,
+    };
+    Some(Rule {
+        psid: psid?,
+        destination: destination?,
+        transport: transport?,
+        min_rssi_dbm: min_rssi_dbm?,
+        every: every?,
+        start: start.flatten(),
+        stop: stop.flatten(),
+        content: content?,
+        format: format?,
+        unverified: unverified?,
+        queue_len,
+    })
+}
+
+/// A TOML offset date-time as a UTC instant.
+fn utc_instant(c: &mut Checker<'_>, field: &str, t: &Spanned<Datetime>) -> Option<UnixMillis> {
+    let dt = t.get_ref();
+    let (Some(date), Some(time), Some(offset)) = (dt.date, dt.time, dt.offset) else {
+        c.at(
+            field,
+            t,
+            "give a full date and time with its offset, e.g. 2026-12-01T06:00:00Z",
+        );
+        return None;
+    };
+    let Some(day) = rsu_hw::gnss::Date::new(date.year, date.month, date.day) else {
+        c.at(field, t, "not a calendar date");
+        return None;
+    };
+    let offset_min = match offset {
+        Offset::Z => 0,
+        Offset::Custom { minutes } => i64::from(minutes),
+    };
+    let ms = day.days_since_unix_epoch() * 86_400_000
+        + i64::from(time.hour) * 3_600_000
+        + (i64::from(time.minute) - offset_min) * 60_000
+        + i64::from(time.second.unwrap_or(0)) * 1000
+        + i64::from(time.nanosecond.unwrap_or(0) / 1_000_000);
+    match u64::try_from(ms) {
+        Ok(ms) => Some(UnixMillis(ms)),
+        Err(_) => {
+            c.at(field, t, "before 1970");
+            None
+        }
+    }
+}
