@@ -709,3 +709,525 @@ async fn write_message(
     }
     Ok(())
 }
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::expect_used)]
+mod tests {
+    use super::*;
+    use std::net::TcpListener as StdTcpListener;
+    use tokio::io::AsyncReadExt;
+    use tokio::net::{TcpListener, TcpSocket};
+
+    /// Generous bound for something expected to happen soon; never a measured duration.
+    const PATIENCE: Duration = Duration::from_secs(10);
+
+    /// Polls `done` until it holds or `PATIENCE` runs out; returns whether it held.
+    async fn eventually(mut done: impl FnMut() -> bool) -> bool {
+        let deadline = Instant::now() + PATIENCE;
+        while Instant::now() < deadline {
+            if done() {
+                return true;
+            }
+            tokio::time::sleep(Duration::from_millis(5)).await;
+        }
+        done()
+    }
+
+    /// A loopback address that nothing listens on (bound then released).
+    fn free_addr() -> SocketAddr {
+        let listener = StdTcpListener::bind("127.0.0.1:0").unwrap();
+        listener.local_addr().unwrap()
+    }
+
+    /// TCP config with short reconnect delays so tests need not wait for the defaults.
+    fn quick_tcp(addr: SocketAddr) -> DestinationConfig {
+        DestinationConfig {
+            reconnect_min: Duration::from_millis(10),
+            reconnect_max: Duration::from_millis(50),
+            ..DestinationConfig::new(addr, Protocol::Tcp)
+        }
+    }
+
+    /// Caller-side framing as a real forwarder would do it: 2-byte big-endian length, payload.
+    fn framed(payload: &[u8]) -> Bytes {
+        let mut v = (payload.len() as u16).to_be_bytes().to_vec();
+        v.extend_from_slice(payload);
+        Bytes::from(v)
+    }
+
+    async fn read_exactly(stream: &mut TcpStream, len: usize) -> Vec<u8> {
+        let mut buf = vec![0u8; len];
+        tokio::time::timeout(PATIENCE, stream.read_exact(&mut buf))
+            .await
+            .expect("server received the bytes in time")
+            .unwrap();
+        buf
+    }
+
+    async fn accept(listener: &TcpListener) -> TcpStream {
+        tokio::time::timeout(PATIENCE, listener.accept())
+            .await
+            .expect("destination connected in time")
+            .unwrap()
+            .0
+    }
+
+    /// Metric handles backed by atomics the test can read.
+    struct Recorded {
+        sent: Arc<AtomicU64>,
+        dropped_queue_full: Arc<AtomicU64>,
+        connects: Arc<AtomicU64>,
+        connected: Arc<AtomicU64>,
+        queue_depth: Arc<AtomicU64>,
+    }
+
+    impl Recorded {
+        fn new() -> (Self, DestinationMetrics) {
+            let r = Recorded {
+                sent: Arc::default(),
+                dropped_queue_full: Arc::default(),
+                connects: Arc::default(),
+                connected: Arc::default(),
+                queue_depth: Arc::default(),
+            };
+            let m = DestinationMetrics {
+                sent: metrics::Counter::from_arc(Arc::clone(&r.sent)),
+                dropped_queue_full: metrics::Counter::from_arc(Arc::clone(&r.dropped_queue_full)),
+                connects: metrics::Counter::from_arc(Arc::clone(&r.connects)),
+                queue_depth: metrics::Gauge::from_arc(Arc::clone(&r.queue_depth)),
+                connected: metrics::Gauge::from_arc(Arc::clone(&r.connected)),
+                ..DestinationMetrics::noop()
+            };
+            (r, m)
+        }
+
+        fn gauge(g: &AtomicU64) -> f64 {
+            // metrics' GaugeFn for AtomicU64 stores the f64's bits.
+            f64::from_bits(g.load(Ordering::Relaxed))
+        }
+    }
+
+    #[test]
+    fn defaults_are_the_documented_ones() {
+        let c = DestinationConfig::new("192.0.2.1:5000".parse().unwrap(), Protocol::Tcp);
+        assert_eq!(c.queue_len, 1024);
+        assert_eq!(c.max_age, Duration::from_secs(30));
+        assert_eq!(c.reconnect_min, Duration::from_millis(100));
+        assert_eq!(c.reconnect_max, Duration::from_secs(10));
+        assert_eq!(c.connect_timeout, Duration::from_secs(3));
+        assert_eq!(c.write_timeout, Duration::from_secs(5));
+        assert_eq!(c.validate(), Ok(()));
+    }
+
+    #[test]
+    fn bad_limits_are_rejected_naming_the_field() {
+        let base = DestinationConfig::new("192.0.2.1:5000".parse().unwrap(), Protocol::Udp);
+        let c = DestinationConfig {
+            queue_len: 0,
+            ..base.clone()
+        };
+        assert_eq!(c.validate(), Err(BackhaulError::ZeroQueueLen));
+        let c = DestinationConfig {
+            write_timeout: Duration::ZERO,
+            ..base.clone()
+        };
+        assert_eq!(
+            c.validate(),
+            Err(BackhaulError::ZeroDuration {
+                field: "write_timeout"
+            })
+        );
+        let c = DestinationConfig {
+            reconnect_min: Duration::ZERO,
+            ..base.clone()
+        };
+        assert_eq!(
+            c.validate(),
+            Err(BackhaulError::ZeroDuration {
+                field: "reconnect_min"
+            })
+        );
+        let c = DestinationConfig {
+            reconnect_min: Duration::from_secs(2),
+            reconnect_max: Duration::from_secs(1),
+            ..base.clone()
+        };
+        assert_eq!(
+            c.validate(),
+            Err(BackhaulError::ReconnectMaxBelowMin {
+                min: Duration::from_secs(2),
+                max: Duration::from_secs(1)
+            })
+        );
+        // start() reports the same typed error inside an InvalidInput io::Error.
+        let e = Destination::start(
+            DestinationConfig {
+                max_age: Duration::ZERO,
+                ..base
+            },
+            DestinationMetrics::noop(),
+        )
+        .unwrap_err();
+        assert_eq!(e.kind(), io::ErrorKind::InvalidInput);
+        assert_eq!(
+            e.get_ref()
+                .and_then(|inner| inner.downcast_ref::<BackhaulError>()),
+            Some(&BackhaulError::ZeroDuration { field: "max_age" })
+        );
+    }
+
+    #[test]
+    fn tcp_outside_a_runtime_is_an_error_not_a_panic() {
+        let e = Destination::start(quick_tcp(free_addr()), DestinationMetrics::noop()).unwrap_err();
+        assert_eq!(
+            e.get_ref()
+                .and_then(|inner| inner.downcast_ref::<BackhaulError>()),
+            Some(&BackhaulError::NoRuntime)
+        );
+    }
+
+    #[test]
+    fn backoff_doubles_from_min_to_the_cap() {
+        // Defaults 100 ms and 10 s: 100, 200, 400, ... 6400, then 12800 is capped to 10000.
+        let mut d = Duration::from_millis(100);
+        let mut seen = vec![d.as_millis()];
+        for _ in 0..8 {
+            d = next_backoff(d, Duration::from_secs(10));
+            seen.push(d.as_millis());
+        }
+        assert_eq!(seen, [100, 200, 400, 800, 1600, 3200, 6400, 10_000, 10_000]);
+    }
+
+    #[test]
+    fn pop_fresh_drops_only_messages_older_than_max_age() {
+        let t0 = Instant::now();
+        let max_age = Duration::from_secs(1);
+        let mut q: Queue = VecDeque::new();
+        q.push_back((t0, Bytes::from_static(b"a")));
+        q.push_back((t0 + Duration::from_millis(1500), Bytes::from_static(b"b")));
+        q.push_back((t0 + Duration::from_millis(2000), Bytes::from_static(b"c")));
+        q.push_back((t0 + Duration::from_millis(2500), Bytes::from_static(b"d")));
+        // At t0+2.5 s the ages are 2.5 s, 1.0 s, 0.5 s, 0 s: only "a" is over 1 s; "b" is exactly
+        // at the limit and still sent.
+        let now = t0 + Duration::from_millis(2500);
+        assert_eq!(
+            pop_fresh(&mut q, now, max_age),
+            (Some(Bytes::from_static(b"b")), 1)
+        );
+        assert_eq!(q.len(), 2);
+        // At t0+3.5 s "c" (1.5 s) is stale and "d" (1.0 s) is not.
+        let now = t0 + Duration::from_millis(3500);
+        assert_eq!(
+            pop_fresh(&mut q, now, max_age),
+            (Some(Bytes::from_static(b"d")), 1)
+        );
+        assert_eq!(pop_fresh(&mut q, now, max_age), (None, 0));
+        q.push_back((t0, Bytes::from_static(b"e")));
+        q.push_back((t0, Bytes::from_static(b"f")));
+        assert_eq!(pop_fresh(&mut q, now, max_age), (None, 2));
+        assert!(q.is_empty());
+    }
+
+    #[test]
+    fn udp_sends_each_message_as_one_intact_datagram() {
+        let server = UdpSocket::bind("127.0.0.1:0").unwrap();
+        server.set_read_timeout(Some(PATIENCE)).unwrap();
+        let (rec, metrics) = Recorded::new();
+        let dest = Destination::start(
+            DestinationConfig::new(server.local_addr().unwrap(), Protocol::Udp),
+            metrics,
+        )
+        .unwrap();
+        assert_eq!(dest.protocol(), Protocol::Udp);
+        assert_eq!(dest.addr(), server.local_addr().unwrap());
+        assert!(dest.is_connected());
+        assert_eq!(Recorded::gauge(&rec.connected), 1.0);
+
+        let messages: Vec<Bytes> = [0usize, 1, 1400, 9000]
+            .iter()
+            .map(|&n| Bytes::from((0..n).map(|i| (i % 251) as u8).collect::<Vec<u8>>()))
+            .collect();
+        for m in &messages {
+            assert_eq!(dest.offer(m.clone()), Offered::Sent);
+        }
+        let mut buf = vec![0u8; 65536];
+        for m in &messages {
+            let (n, from) = server.recv_from(&mut buf).unwrap();
+            assert_eq!(
+                buf.get(..n),
+                Some(&m[..]),
+                "datagram of {} bytes arrived intact",
+                m.len()
+            );
+            assert!(from.ip().is_unspecified() || from.ip().is_loopback());
+        }
+        let s = dest.stats();
+        assert_eq!((s.sent, s.dropped_send_error, s.queue_depth), (4, 0, 0));
+        assert_eq!(rec.sent.load(Ordering::Relaxed), 4);
+    }
+
+    #[test]
+    fn udp_send_error_is_counted_and_dropped() {
+        let server = UdpSocket::bind("127.0.0.1:0").unwrap();
+        let dest = Destination::start(
+            DestinationConfig::new(server.local_addr().unwrap(), Protocol::Udp),
+            DestinationMetrics::noop(),
+        )
+        .unwrap();
+        // 65_508 bytes is one more than the IPv4 UDP payload limit (65_535 - 20 - 8): EMSGSIZE.
+        assert_eq!(dest.offer(Bytes::from(vec![0u8; 65_508])), Offered::Dropped);
+        let s = dest.stats();
+        assert_eq!((s.sent, s.dropped_send_error), (0, 1));
+        // After close nothing is sent, from any handle.
+        let other = dest.clone();
+        dest.close();
+        assert_eq!(other.offer(Bytes::from_static(b"x")), Offered::Dropped);
+        assert!(!other.is_connected());
+        assert_eq!(other.stats().sent, 0);
+    }
+
+    #[tokio::test]
+    async fn tcp_delivers_messages_in_order_as_given() {
+        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let (rec, metrics) = Recorded::new();
+        let dest = Destination::start(quick_tcp(listener.local_addr().unwrap()), metrics).unwrap();
+        let mut conn = accept(&listener).await;
+
+        let mut expected = Vec::new();
+        for i in 0..1000 {
+            let m = framed(format!("message {i}").as_bytes());
+            expected.extend_from_slice(&m);
+            assert!(matches!(
+                dest.offer(m),
+                Offered::Queued | Offered::QueuedDroppingOldest
+            ));
+        }
+        assert_eq!(read_exactly(&mut conn, expected.len()).await, expected);
+        assert!(eventually(|| dest.stats().sent == 1000).await);
+        let s = dest.stats();
+        assert_eq!(
+            (s.dropped_queue_full, s.dropped_stale, s.dropped_send_error),
+            (0, 0, 0)
+        );
+        assert_eq!((s.connects, s.connected, s.queue_depth), (1, true, 0));
+        assert_eq!(rec.sent.load(Ordering::Relaxed), 1000);
+        assert_eq!(rec.connects.load(Ordering::Relaxed), 1);
+        assert_eq!(Recorded::gauge(&rec.connected), 1.0);
+        assert_eq!(Recorded::gauge(&rec.queue_depth), 0.0);
+    }
+
+    #[tokio::test]
+    async fn tcp_queues_while_the_server_is_down_and_drops_the_oldest() {
+        let addr = free_addr();
+        let (rec, metrics) = Recorded::new();
+        let dest = Destination::start(
+            DestinationConfig {
+                queue_len: 8,
+                ..quick_tcp(addr)
+            },
+            metrics,
+        )
+        .unwrap();
+        assert!(eventually(|| dest.stats().connect_failures >= 1).await);
+        assert!(!dest.is_connected());
+
+        // 12 offers into 8 slots: the first 8 fit, each of the last 4 pushes out the oldest, so
+        // messages 4..12 remain.
+        let offered: Vec<Offered> = (0..12)
+            .map(|i| dest.offer(framed(format!("m{i}").as_bytes())))
+            .collect();
+        assert_eq!(offered.get(..8), Some(&[Offered::Queued; 8][..]));
+        assert_eq!(
+            offered.get(8..),
+            Some(&[Offered::QueuedDroppingOldest; 4][..])
+        );
+        assert_eq!(dest.queue_depth(), 8);
+        assert_eq!(dest.stats().dropped_queue_full, 4);
+        assert_eq!(rec.dropped_queue_full.load(Ordering::Relaxed), 4);
+        assert_eq!(Recorded::gauge(&rec.queue_depth), 8.0);
+
+        let listener = TcpListener::bind(addr).await.unwrap();
+        let mut conn = accept(&listener).await;
+        let expected: Vec<u8> = (4..12)
+            .flat_map(|i| framed(format!("m{i}").as_bytes()).to_vec())
+            .collect();
+        assert_eq!(read_exactly(&mut conn, expected.len()).await, expected);
+        assert!(eventually(|| dest.stats().sent == 8).await);
+        let s = dest.stats();
+        assert_eq!((s.connects, s.queue_depth, s.dropped_send_error), (1, 0, 0));
+    }
+
+    #[tokio::test]
+    async fn tcp_reconnects_after_the_server_closes() {
+        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let dest = Destination::start(
+            quick_tcp(listener.local_addr().unwrap()),
+            DestinationMetrics::noop(),
+        )
+        .unwrap();
+        let mut first = accept(&listener).await;
+        dest.offer(Bytes::from_static(b"before\n"));
+        assert_eq!(read_exactly(&mut first, 7).await, b"before\n");
+        drop(first);
+
+        let mut second = accept(&listener).await;
+        assert!(eventually(|| dest.stats().connects == 2 && dest.is_connected()).await);
+        dest.offer(Bytes::from_static(b"after\n"));
+        assert_eq!(read_exactly(&mut second, 6).await, b"after\n");
+        let s = dest.stats();
+        // The close was seen while idle, so no message was written into the dead connection.
+        assert_eq!((s.sent, s.dropped_send_error), (2, 0));
+    }
+
+    /// Polls `done` from a plain thread, as the radio thread would, until it holds or
+    /// `PATIENCE` runs out.
+    fn eventually_blocking(mut done: impl FnMut() -> bool) -> bool {
+        let deadline = std::time::Instant::now() + PATIENCE;
+        while std::time::Instant::now() < deadline {
+            if done() {
+                return true;
+            }
+            std::thread::sleep(Duration::from_millis(2));
+        }
+        done()
+    }
+
+    #[test]
+    fn stuck_server_never_blocks_offer_and_the_write_timeout_reconnects() {
+        // As in the service: the destination's task runs on a current_thread runtime of its own
+        // thread while a plain thread (the radio path) offers synchronously.
+        let queue_len = 64;
+        let (handle_tx, handle_rx) = std::sync::mpsc::channel();
+        let (stop_tx, stop_rx) = tokio::sync::oneshot::channel::<()>();
+        let runtime = std::thread::spawn(move || {
+            let rt = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .unwrap();
+            rt.block_on(async move {
+                // A server that accepts and never reads, with a small receive buffer so the
+                // stream stalls soon.
+                let socket = TcpSocket::new_v4().unwrap();
+                socket.set_recv_buffer_size(4096).unwrap();
+                socket.bind("127.0.0.1:0".parse().unwrap()).unwrap();
+                let listener = socket.listen(16).unwrap();
+                let addr = listener.local_addr().unwrap();
+                tokio::spawn(async move {
+                    let mut held = Vec::new();
+                    while let Ok((conn, _)) = listener.accept().await {
+                        held.push(conn);
+                    }
+                });
+                let config = DestinationConfig {
+                    queue_len,
+                    write_timeout: Duration::from_millis(200),
+                    ..quick_tcp(addr)
+                };
+                let dest = Destination::start(config, DestinationMetrics::noop()).unwrap();
+                handle_tx.send(dest).unwrap();
+                let _ = stop_rx.await;
+            });
+        });
+        let dest: Destination = handle_rx.recv_timeout(PATIENCE).unwrap();
+        assert!(eventually_blocking(|| dest.is_connected()));
+
+        let kib = Bytes::from(vec![0x55u8; 1024]);
+        for _ in 0..100_000 {
+            assert_ne!(dest.offer(kib.clone()), Offered::Dropped);
+            assert!(dest.queue_depth() <= queue_len);
+        }
+        assert!(dest.stats().dropped_queue_full > 0);
+
+        // Keep offering until the writer gives up on the stalled connection.
+        assert!(eventually_blocking(|| {
+            for _ in 0..queue_len {
+                dest.offer(kib.clone());
+            }
+            dest.stats().dropped_send_error >= 1
+        }));
+        assert!(dest.queue_depth() <= queue_len);
+        // The server still accepts, so the writer connects again.
+        assert!(eventually_blocking(|| dest.stats().connects >= 2));
+        let s = dest.stats();
+        assert!(s.sent > 0 && s.dropped_queue_full > 0, "{s:?}");
+        drop(dest);
+        stop_tx.send(()).unwrap();
+        runtime.join().unwrap();
+    }
+
+    #[tokio::test]
+    async fn tcp_drops_stale_messages_instead_of_sending_them() {
+        let addr = free_addr();
+        let max_age = Duration::from_secs(1);
+        let dest = Destination::start(
+            DestinationConfig {
+                max_age,
+                ..quick_tcp(addr)
+            },
+            DestinationMetrics::noop(),
+        )
+        .unwrap();
+        for i in 0..3 {
+            dest.offer(Bytes::from(format!("old {i}\n")));
+        }
+        // Wait well past max_age with no server, so the three are stale when the writer sees them.
+        tokio::time::sleep(max_age * 2).await;
+        let listener = TcpListener::bind(addr).await.unwrap();
+        let mut conn = accept(&listener).await;
+        assert!(eventually(|| dest.is_connected() && dest.queue_depth() == 0).await);
+        assert_eq!(dest.stats().dropped_stale, 3);
+
+        dest.offer(Bytes::from_static(b"new 0\n"));
+        dest.offer(Bytes::from_static(b"new 1\n"));
+        // The stream starts with the fresh messages: none of the stale ones was written.
+        assert_eq!(read_exactly(&mut conn, 12).await, b"new 0\nnew 1\n");
+        let s = dest.stats();
+        assert_eq!((s.dropped_stale, s.dropped_send_error), (3, 0));
+        assert!(eventually(|| dest.stats().sent == 2).await);
+    }
+
+    #[tokio::test]
+    async fn dropping_the_last_handle_stops_the_task() {
+        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let dest = Destination::start(
+            quick_tcp(listener.local_addr().unwrap()),
+            DestinationMetrics::noop(),
+        )
+        .unwrap();
+        let mut conn = accept(&listener).await;
+        let clone = dest.clone();
+        drop(dest);
+        clone.offer(Bytes::from_static(b"still here\n"));
+        assert_eq!(read_exactly(&mut conn, 11).await, b"still here\n");
+        drop(clone);
+        // The task closes its connection: the server reads end-of-file.
+        let mut buf = [0u8; 16];
+        let n = tokio::time::timeout(PATIENCE, conn.read(&mut buf))
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(n, 0);
+    }
+
+    #[tokio::test]
+    async fn close_stops_the_task_and_later_offers_are_dropped() {
+        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let dest = Destination::start(
+            quick_tcp(listener.local_addr().unwrap()),
+            DestinationMetrics::noop(),
+        )
+        .unwrap();
+        let mut conn = accept(&listener).await;
+        assert!(eventually(|| dest.is_connected()).await);
+        dest.close();
+        let mut buf = [0u8; 16];
+        let n = tokio::time::timeout(PATIENCE, conn.read(&mut buf))
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(n, 0);
+        assert!(eventually(|| !dest.is_connected()).await);
+        assert_eq!(dest.offer(Bytes::from_static(b"late")), Offered::Dropped);
+        assert_eq!(dest.queue_depth(), 0);
+    }
+}
