@@ -19,6 +19,9 @@ pub enum TxError {
     /// The WSMP header could not be written.
     #[error("framing: {0}")]
     Frame(#[from] WireError),
+    /// Signing was asked for, but the transmitter has no signer.
+    #[error("signing asked for, but signing is off")]
+    NoSigner,
 }
 
 impl TxError {
@@ -28,6 +31,7 @@ impl TxError {
             TxError::Encode(_) => "encode",
             TxError::Sign(_) => "sign",
             TxError::Frame(_) => "frame",
+            TxError::NoSigner => "no_signer",
         }
     }
 }
@@ -127,6 +131,23 @@ impl Transmitter {
             out,
             now_unix_us,
         )
+    }
+
+    /// Frames a payload as given, signing it first when `sign` is true (messages from the
+    /// traffic management centre: each says whether it is to be signed).
+    pub fn prepare_payload(
+        &mut self,
+        payload: &[u8],
+        out: &Outbound,
+        sign: bool,
+        now_unix_us: i64,
+    ) -> Result<TxFrame, TxError> {
+        let signer = match (sign, self.signer.as_mut()) {
+            (false, _) => None,
+            (true, Some(s)) => Some(s),
+            (true, None) => return Err(TxError::NoSigner),
+        };
+        Self::seal(signer, &mut self.frames, payload, out, now_unix_us)
     }
 
     fn seal(

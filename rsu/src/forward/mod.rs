@@ -10,6 +10,7 @@ pub mod backhaul;
 pub mod message_file;
 pub mod repeat;
 pub mod rules;
+pub mod tmc;
 
 use rsu_codecs::j2735::MessageFrame;
 

@@ -1,0 +1,186 @@
+//! What the RSU accepts to send for the traffic management centre: a message file whose PSID
+//! is registered (`rsuIFMStatusTable`), whose payload is what the registration says, and
+//! whose channel the radio is on. Shared by Immediate Forward and Store-and-Repeat.
+
+use rsu_codecs::j2735::MessageFrame;
+use rsu_hw::{Psid, TxMeta};
+use rsu_security::HashAlg;
+
+use crate::config::{RadioConfig, SignPolicy, TmcMessage};
+use crate::forward::MessageKind;
+use crate::forward::message_file::{FileError, MessageFile, TxChannel};
+
+/// Why a message from the TMC is not sent.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum Refusal {
+    /// The text is not a valid message file.
+    #[error(transparent)]
+    File(#[from] FileError),
+    /// The PSID is not registered in `[[tmc_message]]`.
+    #[error("PSID {0} is not registered for Immediate Forward or Store-and-Repeat")]
+    Unregistered(String),
+    #[error("Encryption=True is not supported: the RSU does not encrypt broadcasts")]
+    Encryption,
+    /// Signing was asked for (or the registration says always) but the RSU has no certificate.
+    #[error("the message is to be signed, but signing is off in [security]")]
+    SigningUnavailable,
+    /// The payload is not one decodable MessageFrame.
+    #[error("payload: {0}")]
+    Payload(String),
+    /// The payload is another message type than `Type=` or the registration names.
+    #[error("payload is a {found} MessageFrame, but {expected} was expected")]
+    TypeMismatch {
+        expected: &'static str,
+        found: String,
+    },
+    /// The channel is not one the radio transmits on.
+    #[error("TxChannel: {0}")]
+    Channel(String),
+}
+
+impl Refusal {
+    /// A stable label for the rejection counters.
+    pub fn code(&self) -> &'static str {
+        match self {
+            Refusal::File(e) => e.code(),
+            Refusal::Unregistered(_) => "unregistered_psid",
+            Refusal::Encryption => "encryption_unsupported",
+            Refusal::SigningUnavailable => "signing_unavailable",
+            Refusal::Payload(_) => "bad_payload",
+            Refusal::TypeMismatch { .. } => "type_mismatch",
+            Refusal::Channel(_) => "channel",
+        }
+    }
+}
+
+/// A message ready to be signed (or not) and sent.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Accepted {
+    pub psid: Psid,
+    /// The payload's type; `None` for an opaque registration.
+    pub kind: Option<MessageKind>,
+    pub sign: bool,
+    /// Channel, rate, power and user priority for the radio.
+    pub meta: TxMeta,
+    pub payload: Vec<u8>,
+    /// SHA-256 of the payload when accepted, checked again before each signing.
+    pub digest: [u8; 32],
+}
+
+impl Accepted {
+    /// Whether the payload is still the one that was checked (RSU 4.1 Req_607/609: the
+    /// integrity of a stored message is checked before it is signed).
+    pub fn intact(&self) -> bool {
+        digest(&self.payload) == self.digest
+    }
+}
+
+fn digest(payload: &[u8]) -> [u8; 32] {
+    let mut out = [0u8; 32];
+    let d = HashAlg::Sha256.digest(payload);
+    for (o, b) in out.iter_mut().zip(d.as_bytes()) {
+        *o = *b;
+    }
+    out
+}
+
+/// Checks a parsed message file against the registrations and the radio.
+pub fn accept(
+    file: MessageFile,
+    registry: &[TmcMessage],
+    radio: &RadioConfig,
+    can_sign: bool,
+) -> Result<Accepted, Refusal> {
+    let Some(reg) = registry.iter().find(|r| r.psid == file.psid) else {
+        return Err(Refusal::Unregistered(crate::forward::rules::psid_text(
+            file.psid,
+        )));
+    };
+    if file.encryption {
+        return Err(Refusal::Encryption);
+    }
+    let sign = match reg.sign {
+        SignPolicy::Request => file.signature,
+        SignPolicy::Always => true,
+        SignPolicy::Never => false,
+    };
+    if sign && !can_sign {
+        return Err(Refusal::SigningUnavailable);
+    }
+    let kind = if reg.opaque {
+        None
+    } else {
+        Some(check_payload(&file, reg)?)
+    };
+    let channel = channel(file.tx_channel, radio)?;
+    let meta = TxMeta {
+        channel: Some(channel),
+        rate: Some(radio.rate),
+        power_dbm: Some(radio.power_dbm),
+        user_priority: file.priority.min(7),
+        ..TxMeta::default()
+    };
+    let digest = digest(&file.payload);
+    Ok(Accepted {
+        psid: file.psid,
+        kind,
+        sign,
+        meta,
+        payload: file.payload,
+        digest,
+    })
+}
+
+/// The payload must be exactly one MessageFrame of a type the codecs know, matching the
+/// registration's type and the file's `Type=` line when that names a known type.
+fn check_payload(file: &MessageFile, reg: &TmcMessage) -> Result<MessageKind, Refusal> {
+    let (frame, used) =
+        MessageFrame::decode(&file.payload).map_err(|e| Refusal::Payload(e.to_string()))?;
+    if used != file.payload.len() {
+        return Err(Refusal::Payload(format!(
+            "{} bytes follow the {}-byte MessageFrame",
+            file.payload.len() - used,
+            used
+        )));
+    }
+    let Some(found) = MessageKind::of(&frame) else {
+        return Err(Refusal::Payload(format!(
+            "message id {} is not a type the RSU decodes; register the PSID with opaque = true to send it unchecked",
+            frame.id().0
+        )));
+    };
+    let expected = reg.kind.or_else(|| MessageKind::from_name(&file.msg_type));
+    match expected {
+        Some(e) if e != found => Err(Refusal::TypeMismatch {
+            expected: e.name(),
+            found: found.name().to_owned(),
+        }),
+        _ => Ok(found),
+    }
+}
+
+/// The channel number a `TxChannel=` names, if the radio transmits on it.
+pub fn channel(requested: TxChannel, radio: &RadioConfig) -> Result<u8, Refusal> {
+    let plan = radio.channels.plan();
+    let number = match requested {
+        TxChannel::Number(n) => n,
+        TxChannel::Sch => radio.channel,
+        TxChannel::Cch => plan.control_channel().ok_or_else(|| {
+            Refusal::Channel(format!("CCH: the {plan} plan has no control channel"))
+        })?,
+        TxChannel::SchN(n) => usize::from(n)
+            .checked_sub(1)
+            .and_then(|i| radio.service_channels.get(i))
+            .copied()
+            .ok_or_else(|| {
+                Refusal::Channel(format!(
+                    "SCH{n}: only {} service channels are configured (radio.service_channels)",
+                    radio.service_channels.len()
+                ))
+            })?,
+    };
+    radio
+        .channels
+        .check_tx(Some(number))
+        .map_err(|e| Refusal::Channel(e.to_string()))
+}
