@@ -47,6 +47,42 @@ const HTTP_REQUESTS: &str = "rsu_http_requests_total";
 /// Scrape endpoint connections closed without a response, by reason.
 const HTTP_DROPPED: &str = "rsu_http_connections_dropped_total";
 
+/// Messages from the traffic management centre accepted, by source.
+const TMC_ACCEPTED: &str = "rsu_tmc_messages_accepted_total";
+/// Messages from the traffic management centre rejected, by source and reason.
+const TMC_REJECTED: &str = "rsu_tmc_messages_rejected_total";
+/// Messages from the traffic management centre handed to the radio, by source.
+const TMC_SENT: &str = "rsu_tmc_messages_sent_total";
+/// Messages from the traffic management centre not sent after acceptance, by reason.
+const TMC_SEND_FAILURES: &str = "rsu_tmc_send_failures_total";
+/// Immediate Forward: datagram arrival to radio hand-over.
+const IFM_LATENCY: &str = "rsu_immediate_forward_latency_seconds";
+/// Store-and-Repeat messages stored, and inside their delivery window.
+const SRM_STORED: &str = "rsu_store_and_repeat_messages";
+/// Store-and-Repeat slots skipped because the service was late.
+const SRM_SKIPPED: &str = "rsu_store_and_repeat_skipped_total";
+/// Frames received from the radio, by network layer.
+const RX_FRAMES: &str = "rsu_received_frames_total";
+/// Received frames dropped before the forwarding rules, by reason.
+const RX_DROPPED: &str = "rsu_received_dropped_total";
+/// Received messages a rule wanted, by verification outcome.
+const RX_VERIFIED: &str = "rsu_received_verification_total";
+/// Received messages forwarded, by rule.
+const FORWARDED: &str = "rsu_forwarded_total";
+/// Received messages a rule with their PSID did not forward, by rule and reason.
+const FORWARD_SKIPPED: &str = "rsu_forward_skipped_total";
+/// Backhaul: messages written, by destination.
+const BACKHAUL_SENT: &str = "rsu_backhaul_sent_total";
+/// Backhaul: messages dropped, by destination and reason.
+const BACKHAUL_DROPPED: &str = "rsu_backhaul_dropped_total";
+/// Backhaul: TCP connections made and failed, by destination.
+const BACKHAUL_CONNECTS: &str = "rsu_backhaul_connects_total";
+const BACKHAUL_CONNECT_FAILURES: &str = "rsu_backhaul_connect_failures_total";
+/// Backhaul: messages queued, by destination.
+const BACKHAUL_QUEUE: &str = "rsu_backhaul_queue_depth";
+/// Backhaul: whether the destination is connected.
+const BACKHAUL_CONNECTED: &str = "rsu_backhaul_connected";
+
 /// Every metric with its kind, unit and `# HELP` text, so each is described exactly once.
 const DESCRIPTIONS: &[(&str, Kind, Option<Unit>, &str)] = &[
     (
@@ -134,6 +170,114 @@ const DESCRIPTIONS: &[(&str, Kind, Option<Unit>, &str)] = &[
         "Requests to the metrics endpoint, by HTTP status code.",
     ),
     (
+        TMC_ACCEPTED,
+        Kind::Counter,
+        Some(Unit::Count),
+        "Immediate Forward and Store-and-Repeat messages accepted, by source.",
+    ),
+    (
+        TMC_REJECTED,
+        Kind::Counter,
+        Some(Unit::Count),
+        "Immediate Forward and Store-and-Repeat messages rejected, by source and reason.",
+    ),
+    (
+        TMC_SENT,
+        Kind::Counter,
+        Some(Unit::Count),
+        "Immediate Forward and Store-and-Repeat messages handed to the radio, by source.",
+    ),
+    (
+        TMC_SEND_FAILURES,
+        Kind::Counter,
+        Some(Unit::Count),
+        "Accepted Immediate Forward and Store-and-Repeat messages not sent, by source and reason.",
+    ),
+    (
+        IFM_LATENCY,
+        Kind::Histogram,
+        Some(Unit::Seconds),
+        "Immediate Forward: from the datagram's arrival to the frame's hand-over to the radio.",
+    ),
+    (
+        SRM_STORED,
+        Kind::Gauge,
+        None,
+        "Store-and-Repeat messages stored (state=stored) and inside their window (state=active).",
+    ),
+    (
+        SRM_SKIPPED,
+        Kind::Counter,
+        Some(Unit::Count),
+        "Store-and-Repeat transmissions skipped because the service fell behind.",
+    ),
+    (
+        RX_FRAMES,
+        Kind::Counter,
+        Some(Unit::Count),
+        "Frames received from the radio, by network layer.",
+    ),
+    (
+        RX_DROPPED,
+        Kind::Counter,
+        Some(Unit::Count),
+        "Received frames dropped before the forwarding rules, by reason.",
+    ),
+    (
+        RX_VERIFIED,
+        Kind::Counter,
+        Some(Unit::Count),
+        "Received messages wanted by a forwarding rule, by verification outcome.",
+    ),
+    (
+        FORWARDED,
+        Kind::Counter,
+        Some(Unit::Count),
+        "Received messages forwarded, by rule.",
+    ),
+    (
+        FORWARD_SKIPPED,
+        Kind::Counter,
+        Some(Unit::Count),
+        "Received messages a rule for their PSID did not forward, by rule and reason.",
+    ),
+    (
+        BACKHAUL_SENT,
+        Kind::Counter,
+        Some(Unit::Count),
+        "Messages sent to a backhaul destination.",
+    ),
+    (
+        BACKHAUL_DROPPED,
+        Kind::Counter,
+        Some(Unit::Count),
+        "Messages for a backhaul destination dropped, by reason.",
+    ),
+    (
+        BACKHAUL_CONNECTS,
+        Kind::Counter,
+        Some(Unit::Count),
+        "TCP connections made to a backhaul destination.",
+    ),
+    (
+        BACKHAUL_CONNECT_FAILURES,
+        Kind::Counter,
+        Some(Unit::Count),
+        "Failed TCP connection attempts to a backhaul destination.",
+    ),
+    (
+        BACKHAUL_QUEUE,
+        Kind::Gauge,
+        None,
+        "Messages waiting for a backhaul destination.",
+    ),
+    (
+        BACKHAUL_CONNECTED,
+        Kind::Gauge,
+        None,
+        "1 while the backhaul destination is connected (UDP: always), else 0.",
+    ),
+    (
         HTTP_DROPPED,
         Kind::Counter,
         Some(Unit::Count),
@@ -207,7 +351,9 @@ impl Metrics {
         // ever change, a summary in place of a histogram beats failing to start.
         let builder = match builder
             .set_buckets_for_metric(Matcher::Full(TX_LATENCY.to_owned()), &TX_LATENCY_BUCKETS)
-        {
+            .and_then(|b| {
+                b.set_buckets_for_metric(Matcher::Full(IFM_LATENCY.to_owned()), &TX_LATENCY_BUCKETS)
+            }) {
             Ok(builder) => builder,
             Err(_) => PrometheusBuilder::new(),
         };
@@ -308,6 +454,66 @@ impl Metrics {
         self.inner.http_dropped.get(&self.inner.recorder, reason)
     }
 
+    /// The handles for messages from the TMC through one `source` (`immediate_forward` or
+    /// `store_and_repeat`).
+    pub fn tmc(&self, source: &'static str) -> TmcMetrics {
+        let l = vec![Label::new("source", source)];
+        TmcMetrics {
+            accepted: self.counter(TMC_ACCEPTED, l.clone()),
+            sent: self.counter(TMC_SENT, l.clone()),
+            latency: self.histogram(IFM_LATENCY, Vec::new()),
+            stored: self.gauge(SRM_STORED, vec![Label::new("state", "stored")]),
+            active: self.gauge(SRM_STORED, vec![Label::new("state", "active")]),
+            skipped: self.counter(SRM_SKIPPED, Vec::new()),
+            rejected: Arc::new(LabelCache::new(TMC_REJECTED, l.clone(), "reason")),
+            send_failures: Arc::new(LabelCache::new(TMC_SEND_FAILURES, l, "reason")),
+            metrics: self.clone(),
+        }
+    }
+
+    /// The handles of the receive path.
+    pub fn receive(&self) -> ReceiveMetrics {
+        ReceiveMetrics {
+            frames: Arc::new(LabelCache::new(RX_FRAMES, Vec::new(), "network")),
+            dropped: Arc::new(LabelCache::new(RX_DROPPED, Vec::new(), "reason")),
+            verification: Arc::new(LabelCache::new(RX_VERIFIED, Vec::new(), "outcome")),
+            metrics: self.clone(),
+        }
+    }
+
+    /// The handles of one forwarding rule, labelled `rule="<index>"` and `psid`.
+    pub fn forward_rule(&self, index: usize, psid: &str) -> RuleMetrics {
+        let l = vec![
+            Label::new("rule", index.to_string()),
+            Label::new("psid", psid.to_owned()),
+        ];
+        RuleMetrics {
+            forwarded: self.counter(FORWARDED, l.clone()),
+            skipped: Arc::new(LabelCache::new(FORWARD_SKIPPED, l, "reason")),
+            metrics: self.clone(),
+        }
+    }
+
+    /// The handles of one backhaul destination, labelled `destination="udp://host:port"`.
+    pub fn destination(&self, destination: &str) -> crate::forward::backhaul::DestinationMetrics {
+        let l = || vec![Label::new("destination", destination.to_owned())];
+        let dropped = |reason: &'static str| {
+            let mut labels = l();
+            labels.push(Label::new("reason", reason));
+            self.counter(BACKHAUL_DROPPED, labels)
+        };
+        crate::forward::backhaul::DestinationMetrics {
+            sent: self.counter(BACKHAUL_SENT, l()),
+            dropped_queue_full: dropped("queue_full"),
+            dropped_stale: dropped("stale"),
+            dropped_send_error: dropped("send_error"),
+            connects: self.counter(BACKHAUL_CONNECTS, l()),
+            connect_failures: self.counter(BACKHAUL_CONNECT_FAILURES, l()),
+            queue_depth: self.gauge(BACKHAUL_QUEUE, l()),
+            connected: self.gauge(BACKHAUL_CONNECTED, l()),
+        }
+    }
+
     fn counter(&self, name: &'static str, labels: Vec<Label>) -> Counter {
         self.inner
             .recorder
@@ -377,6 +583,98 @@ impl IntersectionMetrics {
     /// cached, so keep the returned handle where packets are rejected often.
     pub fn controller_rejected(&self, reason: &'static str) -> Counter {
         self.rejected.get(&self.metrics.inner.recorder, reason)
+    }
+}
+
+/// The handles for messages from the TMC through one source.
+#[derive(Clone)]
+pub struct TmcMetrics {
+    /// `rsu_tmc_messages_accepted_total`.
+    pub accepted: Counter,
+    /// `rsu_tmc_messages_sent_total`.
+    pub sent: Counter,
+    /// `rsu_immediate_forward_latency_seconds`: arrival to radio hand-over.
+    pub latency: Histogram,
+    /// `rsu_store_and_repeat_messages{state="stored"}`.
+    pub stored: Gauge,
+    /// `rsu_store_and_repeat_messages{state="active"}`.
+    pub active: Gauge,
+    /// `rsu_store_and_repeat_skipped_total`.
+    pub skipped: Counter,
+    rejected: Arc<LabelCache<&'static str>>,
+    send_failures: Arc<LabelCache<&'static str>>,
+    metrics: Metrics,
+}
+
+impl TmcMetrics {
+    /// `rsu_tmc_messages_rejected_total{reason}`.
+    pub fn rejected(&self, reason: &'static str) -> Counter {
+        self.rejected.get(&self.metrics.inner.recorder, reason)
+    }
+
+    /// `rsu_tmc_send_failures_total{reason}`.
+    pub fn send_failure(&self, reason: &'static str) -> Counter {
+        self.send_failures.get(&self.metrics.inner.recorder, reason)
+    }
+}
+
+impl fmt::Debug for TmcMetrics {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("TmcMetrics").finish_non_exhaustive()
+    }
+}
+
+/// The handles of the receive path.
+#[derive(Clone)]
+pub struct ReceiveMetrics {
+    frames: Arc<LabelCache<&'static str>>,
+    dropped: Arc<LabelCache<&'static str>>,
+    verification: Arc<LabelCache<&'static str>>,
+    metrics: Metrics,
+}
+
+impl ReceiveMetrics {
+    /// `rsu_received_frames_total{network}`.
+    pub fn frames(&self, network: &'static str) -> Counter {
+        self.frames.get(&self.metrics.inner.recorder, network)
+    }
+
+    /// `rsu_received_dropped_total{reason}`.
+    pub fn dropped(&self, reason: &'static str) -> Counter {
+        self.dropped.get(&self.metrics.inner.recorder, reason)
+    }
+
+    /// `rsu_received_verification_total{outcome}`.
+    pub fn verification(&self, outcome: &'static str) -> Counter {
+        self.verification.get(&self.metrics.inner.recorder, outcome)
+    }
+}
+
+impl fmt::Debug for ReceiveMetrics {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ReceiveMetrics").finish_non_exhaustive()
+    }
+}
+
+/// The handles of one forwarding rule.
+#[derive(Clone)]
+pub struct RuleMetrics {
+    /// `rsu_forwarded_total`.
+    pub forwarded: Counter,
+    skipped: Arc<LabelCache<&'static str>>,
+    metrics: Metrics,
+}
+
+impl RuleMetrics {
+    /// `rsu_forward_skipped_total{reason}`.
+    pub fn skipped(&self, reason: &'static str) -> Counter {
+        self.skipped.get(&self.metrics.inner.recorder, reason)
+    }
+}
+
+impl fmt::Debug for RuleMetrics {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("RuleMetrics").finish_non_exhaustive()
     }
 }
 
@@ -494,6 +792,16 @@ mod tests {
         metrics.config_rejected("bad").increment(1);
         metrics.http_requests(200).increment(1);
         metrics.http_connections_dropped("limit").increment(1);
+        let tmc = metrics.tmc("immediate_forward");
+        tmc.rejected("bad_hex").increment(1);
+        tmc.send_failure("radio").increment(1);
+        tmc.latency.record(0.0001);
+        let rx = metrics.receive();
+        rx.frames("wsmp").increment(1);
+        rx.dropped("no_rule").increment(1);
+        rx.verification("verified").increment(1);
+        metrics.forward_rule(0, "0x20").skipped("rssi").increment(1);
+        let _d = metrics.destination("udp://127.0.0.1:9");
         let text = metrics.render();
         for &(name, _, _, help) in DESCRIPTIONS {
             assert!(
