@@ -1593,6 +1593,7 @@ mod tests {
 
     fn unsigned(text: &str) -> String {
         text.replace("signing = true", "signing = false")
+            .replace("sign = \"always\"", "sign = \"request\"")
     }
 
     fn problems(text: &str) -> Vec<Problem> {

@@ -37,6 +37,9 @@ use crate::scheduler::{Scheduler, Stream};
 use crate::telemetry::metrics::{IntersectionMetrics, MessageMetrics, Metrics};
 use crate::tx::{Outbound, Transmitter};
 
+mod receive;
+mod tmc;
+
 /// Why the service could not start.
 #[derive(Debug, thiserror::Error)]
 pub enum StartError {
@@ -93,6 +96,8 @@ pub struct Status {
     /// Messages sent since the last [`Status::take_window`].
     pub spat_sent: u64,
     pub map_sent: u64,
+    /// Immediate Forward and Store-and-Repeat messages sent.
+    pub tmc_sent: u64,
     /// Encode-sign-frame-send latencies in µs since the last take.
     pub latencies_us: Vec<u32>,
 }
@@ -103,6 +108,7 @@ impl Status {
         let out = self.clone();
         self.spat_sent = 0;
         self.map_sent = 0;
+        self.tmc_sent = 0;
         self.latencies_us.clear();
         out
     }
@@ -120,6 +126,16 @@ pub struct ServiceHandle {
     pub silence: Vec<watch::Sender<bool>>,
     /// The addresses the TSCBM inputs are bound to (config order; None for simulated ones).
     pub tscbm_addrs: Vec<Option<SocketAddr>>,
+    /// The address the Immediate Forward listener is bound to.
+    pub immediate_forward_addr: Option<SocketAddr>,
+}
+
+/// The RSU's signers: one for the SPaT/MAP broadcast loop, one shared by Immediate Forward
+/// and Store-and-Repeat, so neither path ever waits for the other's signing.
+#[derive(Debug)]
+pub struct Signers {
+    pub broadcast: Signer,
+    pub tmc: Signer,
 }
 
 /// Builds the signer from the configuration and proves it works: one SPDU per PSID is
@@ -127,8 +143,9 @@ pub struct ServiceHandle {
 pub fn load_signer(
     security: &SecurityConfig,
     messages: &MessagesConfig,
+    tmc_messages: &[crate::config::TmcMessage],
     now_us: i64,
-) -> Result<Option<Signer>, StartError> {
+) -> Result<Option<Signers>, StartError> {
     let SecurityConfig::Sign {
         certificate,
         key,
@@ -162,7 +179,14 @@ pub fn load_signer(
     // A throw-away signer for the self-test, so the first message on the air still carries
     // the certificate.
     let mut probe = make()?;
-    for psid in [messages.spat_psid, messages.map_psid] {
+    let tmc_psids = tmc_messages
+        .iter()
+        .filter(|m| m.sign != crate::config::SignPolicy::Never)
+        .map(|m| m.psid);
+    for psid in [messages.spat_psid, messages.map_psid]
+        .into_iter()
+        .chain(tmc_psids)
+    {
         let spdu = probe
             .sign(u64::from(psid.value()), b"self-test", now_us)
             .map_err(|e| fail(certificate, &format!("cannot sign PSID {psid}: {e}")))?;
@@ -180,8 +204,10 @@ pub fn load_signer(
             }
         }
     }
-    let signer = make()?;
-    Ok(Some(signer))
+    Ok(Some(Signers {
+        broadcast: make()?,
+        tmc: make()?,
+    }))
 }
 
 /// Per-intersection state of the broadcast loop.
@@ -288,7 +314,7 @@ impl Station {
 
 /// Everything the broadcast loop needs, built by [`prepare`].
 pub struct Service<R: Radio> {
-    radio: R,
+    radio: Arc<R>,
     clock: Arc<dyn Clock>,
     tx: Transmitter,
     spat_out: Outbound,
@@ -301,13 +327,18 @@ pub struct Service<R: Radio> {
 
 /// Binds the inputs, builds the MAPs and the signer: everything that can fail at start.
 /// Needs a tokio runtime (it spawns the controller input tasks).
-pub async fn prepare<R: Radio>(
+pub async fn prepare<R: Radio + 'static>(
     config: &ServiceConfig,
     radio: R,
     clock: Arc<dyn Clock>,
     metrics: Metrics,
-    signer: Option<Signer>,
+    signers: Option<Signers>,
 ) -> Result<Service<R>, StartError> {
+    let radio = Arc::new(radio);
+    let (signer, tmc_signer) = match signers {
+        Some(s) => (Some(s.broadcast), Some(s.tmc)),
+        None => (None, None),
+    };
     let mut revisions = match &config.state_dir {
         Some(dir) => {
             std::fs::create_dir_all(dir)
@@ -389,7 +420,7 @@ pub async fn prepare<R: Radio>(
     )?;
     let spat_out = outbound(&config.radio, config.messages.spat_psid)?;
     let map_out = outbound(&config.radio, config.messages.map_psid)?;
-    let status = Status {
+    let status = Arc::new(Mutex::new(Status {
         intersections: stations
             .iter()
             .map(|s| IntersectionStatus {
@@ -398,7 +429,14 @@ pub async fn prepare<R: Radio>(
             })
             .collect(),
         ..Status::default()
-    };
+    }));
+    let immediate_forward_addr = start_tmc(
+        config, &radio, &clock, &metrics, tmc_signer, &status, &mut tasks,
+    )
+    .await?;
+    if !config.forward.is_empty() {
+        tasks.push(start_receive(config, &radio, &clock, &metrics)?);
+    }
     Ok(Service {
         radio,
         clock,
@@ -409,12 +447,136 @@ pub async fn prepare<R: Radio>(
         scheduler,
         handle: ServiceHandle {
             metrics,
-            status: Arc::new(Mutex::new(status)),
+            status,
             silence,
             tscbm_addrs,
+            immediate_forward_addr,
         },
         tasks,
     })
+}
+
+/// Binds the Immediate Forward listener and starts it and the Store-and-Repeat task.
+async fn start_tmc<R: Radio + 'static>(
+    config: &ServiceConfig,
+    radio: &Arc<R>,
+    clock: &Arc<dyn Clock>,
+    metrics: &Metrics,
+    signer: Option<Signer>,
+    status: &Arc<Mutex<Status>>,
+    tasks: &mut Vec<tokio::task::JoinHandle<()>>,
+) -> Result<Option<SocketAddr>, StartError> {
+    if config.immediate_forward.is_none() && config.store_and_repeat.is_none() {
+        return Ok(None);
+    }
+    let path = tmc::TmcPath {
+        radio: radio.clone(),
+        can_sign: signer.is_some(),
+        tx: Arc::new(Mutex::new(Transmitter::new(signer))),
+        clock: clock.clone(),
+        registry: config.tmc_messages.clone().into(),
+        radio_config: config.radio.clone(),
+        status: status.clone(),
+    };
+    let mut bound = None;
+    if let Some(ifm) = &config.immediate_forward {
+        let socket = UdpSocket::bind(ifm.listen)
+            .await
+            .map_err(|source| StartError::Bind {
+                what: "Immediate Forward",
+                addr: ifm.listen,
+                source,
+            })?;
+        bound = socket.local_addr().ok();
+        info!(addr = ?bound, allowed = ?ifm.allowed_sources, "listening for Immediate Forward");
+        let task = tmc::ImmediateForward {
+            socket,
+            allowed: ifm.allowed_sources.clone(),
+            path: path.clone(),
+            metrics: metrics.tmc("immediate_forward"),
+        };
+        tasks.push(tokio::spawn(task.run()));
+    }
+    if let Some(srm) = &config.store_and_repeat {
+        let task = tmc::StoreAndRepeat {
+            directory: srm.directory.clone(),
+            scan_interval: srm.scan_interval,
+            repeater: crate::forward::repeat::Repeater::new(srm.max_messages),
+            path,
+            metrics: metrics.tmc("store_and_repeat"),
+        };
+        tasks.push(tokio::spawn(task.run()));
+    }
+    Ok(bound)
+}
+
+/// Starts the backhaul destinations and the receive task.
+fn start_receive<R: Radio + 'static>(
+    config: &ServiceConfig,
+    radio: &Arc<R>,
+    clock: &Arc<dyn Clock>,
+    metrics: &Metrics,
+) -> Result<tokio::task::JoinHandle<()>, StartError> {
+    use crate::forward::backhaul::{Destination, DestinationConfig, Protocol};
+    use crate::forward::rules::{Rules, Transport, psid_text};
+    let verifier = match &config.verify_trust_store {
+        Some(dir) => {
+            let mut store = TrustStore::new(TrustConfig::default());
+            store
+                .load_dir(dir)
+                .map_err(|e| StartError::Security(format!("{}: {e}", dir.display())))?;
+            Some(Verifier::new(store, VerifierConfig::default()))
+        }
+        None => None,
+    };
+    // Rules to the same server and protocol share one destination (one socket, one queue).
+    let mut shared: Vec<((SocketAddr, Transport), Arc<Destination>)> = Vec::new();
+    let mut destinations = Vec::new();
+    let mut rule_metrics = Vec::new();
+    for (i, rule) in config.forward.iter().enumerate() {
+        let key = (rule.destination, rule.transport);
+        let dest = match shared.iter().find(|(k, _)| *k == key) {
+            Some((_, d)) => d.clone(),
+            None => {
+                let (protocol, scheme) = match rule.transport {
+                    Transport::Udp => (Protocol::Udp, "udp"),
+                    Transport::Tcp => (Protocol::Tcp, "tcp"),
+                };
+                let mut dc = DestinationConfig::new(rule.destination, protocol);
+                dc.queue_len = config
+                    .forward
+                    .iter()
+                    .filter(|r| (r.destination, r.transport) == key)
+                    .map(|r| r.queue_len)
+                    .max()
+                    .unwrap_or(rule.queue_len);
+                let label = format!("{scheme}://{}", rule.destination);
+                let d = Destination::start(dc, metrics.destination(&label)).map_err(|source| {
+                    StartError::Bind {
+                        what: "backhaul destination",
+                        addr: rule.destination,
+                        source,
+                    }
+                })?;
+                info!(destination = %label, "forwarding to backhaul");
+                let d = Arc::new(d);
+                shared.push((key, d.clone()));
+                d
+            }
+        };
+        destinations.push(dest);
+        rule_metrics.push(metrics.forward_rule(i, &psid_text(rule.psid)));
+    }
+    let receiver = receive::Receiver {
+        radio: radio.clone(),
+        rules: Rules::new(config.forward.clone()),
+        rule_metrics,
+        destinations,
+        verifier,
+        clock: clock.clone(),
+        metrics: metrics.receive(),
+    };
+    Ok(tokio::spawn(receiver.run()))
 }
 
 fn outbound(radio: &RadioConfig, psid: rsu_hw::Psid) -> Result<Outbound, StartError> {
@@ -570,7 +732,7 @@ impl<R: Radio> Service<R> {
 
 /// Sends a prepared frame and accounts for it; true if it went out.
 async fn send<R: Radio>(
-    radio: &R,
+    radio: &Arc<R>,
     prepared: Result<rsu_hw::TxFrame, crate::tx::TxError>,
     m: &MessageMetrics,
     intersection: u16,
@@ -586,7 +748,9 @@ async fn send<R: Radio>(
         Ok(f) => f,
         Err(e) => {
             match e {
-                crate::tx::TxError::Sign(_) => m.sign_failures.increment(1),
+                crate::tx::TxError::Sign(_) | crate::tx::TxError::NoSigner => {
+                    m.sign_failures.increment(1)
+                }
                 _ => m.encode_failures.increment(1),
             }
             warn!(intersection, kind, error = %e, "message not sent");

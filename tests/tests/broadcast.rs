@@ -145,7 +145,7 @@ where
     let (stop_tx, stop_rx) = oneshot::channel();
     let listener = obu(&medium, config, dir, clock.clone(), stop_rx);
     let signer =
-        runtime::load_signer(&config.security, &config.messages, clock.now_micros()).unwrap();
+        runtime::load_signer(&config.security, &config.messages, &[], clock.now_micros()).unwrap();
     let service = runtime::prepare(config, radio, clock, Metrics::new(), signer)
         .await
         .unwrap();
@@ -498,7 +498,7 @@ where
     let (stop_tx, stop_rx) = oneshot::channel();
     let listener = obu(&medium, &config, &dir, clock.clone(), stop_rx);
     let signer =
-        runtime::load_signer(&config.security, &config.messages, clock.now_micros()).unwrap();
+        runtime::load_signer(&config.security, &config.messages, &[], clock.now_micros()).unwrap();
     let service = runtime::prepare(&config, radio, clock, Metrics::new(), signer)
         .await
         .unwrap();

@@ -296,10 +296,7 @@ pub(super) fn check_forward(
             c.at(
                 field("destination"),
                 &s.destination,
-                format!(
-                    "`{}` is not a server address:port",
-                    s.destination.get_ref()
-                ),
+                format!("`{}` is not a server address:port", s.destination.get_ref()),
             );
             None
         }
@@ -324,10 +321,7 @@ pub(super) fn check_forward(
             "forward every n-th message (NTCIP 1218 rsuReceivedMsgInterval)",
         ),
     };
-    let start = s
-        .start
-        .as_ref()
-        .map(|t| utc_instant(c, &field("start"), t));
+    let start = s.start.as_ref().map(|t| utc_instant(c, &field("start"), t));
     let stop = s.stop.as_ref().map(|t| utc_instant(c, &field("stop"), t));
     if let (Some(Some(a)), Some(Some(b)), Some(t)) = (start, stop, &s.stop)
         && b <= a

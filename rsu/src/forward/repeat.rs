@@ -200,7 +200,11 @@ mod tests {
         // 10, 13, 16, 19; 22 is past the stop at 20.
         assert_eq!(sent, [10, 13, 16, 19]);
         assert_eq!(r.next_deadline(), None);
-        assert_eq!(r.len(), 1, "an expired message stays stored until its file goes");
+        assert_eq!(
+            r.len(),
+            1,
+            "an expired message stays stored until its file goes"
+        );
         assert_eq!(r.active(T0.plus_ms(15_000)), 1);
         assert_eq!(r.active(T0.plus_ms(20_000)), 0);
     }
