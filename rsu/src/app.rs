@@ -146,13 +146,13 @@ struct Launch {
     opts: RunOptions,
     clock: Arc<dyn Clock>,
     metrics: Metrics,
-    signer: Option<rsu_security::sign::Signer>,
+    signer: Option<runtime::Signers>,
     status_line: bool,
     obu: Option<Arc<Mutex<ObuCount>>>,
 }
 
 async fn serve(
-    config: ServiceConfig,
+    mut config: ServiceConfig,
     opts: RunOptions,
     clock: Arc<dyn Clock>,
     demo: bool,
@@ -172,7 +172,20 @@ async fn serve(
             std::future::pending(),
         ));
     }
-    let signer = runtime::load_signer(&config.security, &config.messages, clock.now_micros())?;
+    if demo
+        && let Some(ifm) = &config.immediate_forward
+        && let Err(e) = std::net::UdpSocket::bind(ifm.listen)
+    {
+        // Another demo (or an RSU) has the port: the demo still broadcasts.
+        warn!(addr = %ifm.listen, error = %e, "demo: Immediate Forward disabled, its port is taken");
+        config.immediate_forward = None;
+    }
+    let signer = runtime::load_signer(
+        &config.security,
+        &config.messages,
+        &config.tmc_messages,
+        clock.now_micros(),
+    )?;
     let radio = config.radio.clone();
     let mut launch = Launch {
         config,
@@ -390,6 +403,9 @@ pub fn status_line(window: &Status, obu: Option<&ObuCount>) -> String {
     match (pct(0.5), pct(0.99)) {
         (Some(p50), Some(p99)) => line.push_str(&format!(" | latency p50 {p50} µs p99 {p99} µs")),
         _ => line.push_str(" | latency -"),
+    }
+    if window.tmc_sent > 0 {
+        line.push_str(&format!(" | IFM/S&R {}", window.tmc_sent));
     }
     if let Some(o) = obu {
         line.push_str(&format!(" | OBU verified {}", o.verified));
