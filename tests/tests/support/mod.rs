@@ -1,0 +1,114 @@
+//! What the forwarding tests share: scratch folders, a configuration over a fresh test PKI,
+//! random valid J2735 messages, metric lookups and an OBU that collects frames.
+#![allow(dead_code, clippy::unwrap_used, clippy::expect_used)]
+
+use std::path::{Path, PathBuf};
+
+use rsu::config::{self, ServiceConfig};
+use rsu_codecs::j2735::{BasicSafetyMessage, MessageFrame, TravelerInformation};
+use rsu_codecs::random::{RandomOptions, random_value};
+use rsu_hw::MacAddr;
+
+pub const RSU: MacAddr = MacAddr::local([0x02, 0, 0, 0x52, 0x53, 0x55]);
+pub const OBU: MacAddr = MacAddr::local([0x02, 0, 0, 0, 0, 0xa0]);
+
+/// A unique, empty scratch folder under the target directory.
+pub fn scratch(name: &str) -> PathBuf {
+    let dir =
+        PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join(format!("{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+/// A configuration with no intersection over a fresh test PKI in `dir` (signing on, trust
+/// store = the PKI folder); `rest` is more TOML (forwarding sections).
+pub fn config(dir: &Path, rest: &str, now_unix: i64) -> ServiceConfig {
+    rsu_security::pki::init(dir, now_unix, &Default::default()).unwrap();
+    let text = format!(
+        r#"
+[rsu]
+name = "hil"
+region = "us"
+[radio]
+backend = "loopback"
+channel = 172
+[security]
+certificate = "rsu.oer"
+key = "rsu-key.pem"
+trust_store = "."
+{rest}
+"#
+    );
+    let loaded = config::parse(&text, "test config", dir).unwrap_or_else(|e| panic!("{e}"));
+    loaded.config
+}
+
+fn options() -> RandomOptions {
+    RandomOptions {
+        presence: 30,
+        extra_items: 0,
+        regional: false,
+        extensions: false,
+        max_depth: 8,
+    }
+}
+
+/// A random valid TIM as UPER MessageFrame bytes; the same seed gives the same bytes.
+pub fn tim(seed: u64) -> Vec<u8> {
+    let t: TravelerInformation = random_value(seed, options()).unwrap();
+    MessageFrame::TravelerInformation(Box::new(t))
+        .encode()
+        .unwrap()
+}
+
+/// A random valid BSM as UPER MessageFrame bytes.
+pub fn bsm(seed: u64) -> Vec<u8> {
+    let b: BasicSafetyMessage = random_value(seed, options()).unwrap();
+    MessageFrame::BasicSafetyMessage(Box::new(b))
+        .encode()
+        .unwrap()
+}
+
+/// An RSU 4.1 message file (v0.7) as a TMC writes it.
+pub fn message_file(
+    psid: &str,
+    kind: &str,
+    channel: &str,
+    interval_s: u32,
+    window: (&str, &str),
+    sign: bool,
+    payload: &[u8],
+) -> String {
+    format!(
+        "# Message File Format v0.7\r\nVersion=0.7\r\nType={kind}\r\nPSID={psid}\r\nPriority=5\r\nTxMode=CONT\r\nTxChannel={channel}\r\nTxInterval={interval_s}\r\nDeliveryStart={}\r\nDeliveryStop={}\r\nSignature={}\r\nEncryption=False\r\nPayload={}\r\n",
+        window.0,
+        window.1,
+        if sign { "True" } else { "False" },
+        hex::encode_upper(payload)
+    )
+}
+
+/// The value of the sample of `name` whose labels include `labels`.
+pub fn metric(text: &str, name: &str, labels: &[(&str, &str)]) -> Option<f64> {
+    text.lines()
+        .filter(|l| !l.starts_with('#'))
+        .find(|l| {
+            l.strip_prefix(name).is_some_and(|rest| {
+                (rest.starts_with('{') || rest.starts_with(' '))
+                    && labels
+                        .iter()
+                        .all(|(k, v)| rest.contains(&format!("{k}=\"{v}\"")))
+            })
+        })
+        .and_then(|l| l.rsplit(' ').next())
+        .and_then(|v| v.parse().ok())
+}
+
+/// The embedded demo's intersection (config/demo.toml, from `[[intersection]]` on): a
+/// four-leg intersection on the simulated fixed-time controller.
+pub fn demo_intersection() -> String {
+    let demo = include_str!("../../../config/demo.toml");
+    let at = demo.find("[[intersection]]").unwrap();
+    demo[at..].to_owned()
+}
