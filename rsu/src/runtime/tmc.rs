@@ -184,6 +184,15 @@ struct Seen {
     digest: Vec<u8>,
 }
 
+/// What the scanner remembers between scans.
+#[derive(Default)]
+struct ScanState {
+    seen: HashMap<String, Seen>,
+    /// Files refused only because the store was full: read again once a message leaves.
+    waiting_for_room: HashSet<String>,
+    dir_failing: bool,
+}
+
 /// The Store-and-Repeat directory.
 pub(super) struct StoreAndRepeat<R> {
     pub directory: PathBuf,
@@ -195,14 +204,13 @@ pub(super) struct StoreAndRepeat<R> {
 
 impl<R: Radio> StoreAndRepeat<R> {
     pub async fn run(mut self) {
-        let mut seen: HashMap<String, Seen> = HashMap::new();
-        let mut dir_failing = false;
+        let mut state = ScanState::default();
         let mut next_scan = Instant::now();
         info!(directory = %self.directory.display(), "Store-and-Repeat watching");
         loop {
             let now = self.path.clock.now();
             if Instant::now() >= next_scan {
-                self.scan(&mut seen, &mut dir_failing, now);
+                self.scan(&mut state, now);
                 next_scan = Instant::now() + self.scan_interval;
             }
             while let Some(due) = self.repeater.poll(now) {
@@ -240,7 +248,14 @@ impl<R: Radio> StoreAndRepeat<R> {
 
     /// Reads the directory: new and changed files are checked and stored, removed ones
     /// withdrawn. A bad file is logged and counted; the others carry on.
-    fn scan(&mut self, seen: &mut HashMap<String, Seen>, dir_failing: &mut bool, now: UnixMillis) {
+    fn scan(&mut self, state: &mut ScanState, now: UnixMillis) {
+        let ScanState {
+            seen,
+            waiting_for_room,
+            dir_failing,
+        } = state;
+        let before = self.repeater.len();
+        let mut freed = false;
         let entries = match std::fs::read_dir(&self.directory) {
             Ok(e) => {
                 if *dir_failing {
@@ -316,6 +331,7 @@ impl<R: Radio> StoreAndRepeat<R> {
             });
             match verdict {
                 Ok(w) => {
+                    waiting_for_room.remove(&name);
                     self.metrics.accepted.increment(1);
                     info!(file = %name, start = %crate::forward::rules::iso8601(w.start),
                           stop = %crate::forward::rules::iso8601(w.stop),
@@ -323,7 +339,11 @@ impl<R: Radio> StoreAndRepeat<R> {
                 }
                 Err((code, message)) => {
                     self.metrics.rejected(code).increment(1);
+                    if code == "too_many_messages" {
+                        waiting_for_room.insert(name.clone());
+                    }
                     let withdrawn = self.repeater.remove(&name);
+                    freed |= withdrawn;
                     warn!(file = %name, reason = code, %message, withdrawn,
                           "Store-and-Repeat file rejected");
                 }
@@ -336,10 +356,20 @@ impl<R: Radio> StoreAndRepeat<R> {
             .collect();
         for name in gone {
             seen.remove(&name);
+            waiting_for_room.remove(&name);
             if self.repeater.remove(&name) {
+                freed = true;
                 info!(file = %name, "Store-and-Repeat file removed; message withdrawn");
             }
         }
         self.metrics.stored.set(self.repeater.len() as f64);
+        if (freed || self.repeater.len() < before) && !waiting_for_room.is_empty() {
+            // Room was made: files refused for lack of it are read again, now. Each round
+            // needs a message to have left, so this ends.
+            for name in waiting_for_room.drain() {
+                seen.remove(&name);
+            }
+            self.scan(state, now);
+        }
     }
 }
