@@ -776,6 +776,22 @@ pub fn check(file: &ConfigFile, text: &str, base: &Path) -> Result<Loaded, Vec<P
         .enumerate()
         .filter_map(|(i, s)| forwarding::check_forward(&mut c, i, s, can_verify))
         .collect();
+    // Rules to one TCP server share its stream, so they must frame messages alike.
+    for (i, r) in forward.iter().enumerate() {
+        if r.transport == crate::forward::rules::Transport::Tcp
+            && let Some(first) = forward[..i].iter().find(|o| {
+                o.transport == r.transport && o.destination == r.destination && o.format != r.format
+            })
+        {
+            c.nowhere(
+                format!("forward[{i}].format"),
+                format!(
+                    "rules for tcp://{} share one stream but mix formats {:?} and {:?}; a server could not split it",
+                    r.destination, first.format, r.format
+                ),
+            );
+        }
+    }
 
     if !c.problems.is_empty() {
         return Err(c.problems);
@@ -1699,6 +1715,105 @@ mod tests {
         assert!(
             found.iter().any(|p| p.field == "intersection[1].name"),
             "{found:?}"
+        );
+    }
+
+    #[test]
+    fn forwarding_sections() {
+        let base = unsigned(DEMO);
+        let rules = r#"
+[[forward]]
+psid = "0x20"
+destination = "127.0.0.1:46800"
+protocol = "udp"
+min_rssi_dbm = -80
+every = 2
+start = 2026-12-01T06:00:00Z
+stop = 2026-12-01T08:00:00+01:00
+unverified = "forward"
+format = "json"
+
+[[forward]]
+psid = "0x20"
+destination = "127.0.0.1:46801"
+protocol = "tcp"
+content = "spdu"
+unverified = "forward"
+"#;
+        let loaded = parse(&format!("{base}{rules}"), "t.toml", Path::new(".")).unwrap();
+        let r = &loaded.config.forward[0];
+        assert_eq!((r.every, r.min_rssi_dbm), (2, Some(-80)));
+        // 2026-12-01T06:00Z: 20788 days after 1970-01-01 (56 years, 14 leap days, then 334
+        // days of 2026); the stop, 08:00 at +01:00, is an hour later.
+        assert_eq!(
+            r.start,
+            Some(crate::clock::UnixMillis(
+                20_788 * 86_400_000 + 6 * 3_600_000
+            ))
+        );
+        assert_eq!(r.stop, r.start.map(|t| t.plus_ms(3_600_000)));
+        let err = problems(&format!("{base}{rules}"));
+        assert!(err.is_empty(), "{err:?}");
+        let bad = rules
+            .replacen(
+                "stop = 2026-12-01T08:00:00+01:00",
+                "stop = 2026-12-01T05:00:00Z",
+                1,
+            )
+            .replacen("psid = \"0x20\"", "psid = \"32\"", 1)
+            .replacen(
+                "content = \"spdu\"",
+                "content = \"spdu\"\nformat = \"json\"",
+                1,
+            )
+            .replace("unverified = \"forward\"\n", "");
+        let no_trust = base.replace("trust_store = \".\"\n", "");
+        let found = problems(&format!("{no_trust}{bad}"));
+        let fields: Vec<_> = found.iter().map(|p| p.field.as_str()).collect();
+        // psid in decimal; window reversed; rules that drop unverified messages without a
+        // trust store.
+        assert!(fields.contains(&"forward[0].psid"), "{found:?}");
+        assert!(fields.contains(&"forward[0].stop"), "{found:?}");
+        assert!(fields.contains(&"forward[1].psid"), "{found:?}");
+        assert!(found.iter().all(|p| p.line.is_some()), "{found:?}");
+        let mixed = format!(
+            "{base}{rules}\n[[forward]]\npsid = \"0x20\"\ndestination = \"127.0.0.1:46801\"\nprotocol = \"tcp\"\nformat = \"json\"\nunverified = \"forward\"\n"
+        );
+        assert_eq!(problems(&mixed)[0].field, "forward[2].format");
+        // The raw format cannot carry the verification outcome: a warning, not an error.
+        let loaded = parse(&format!("{base}{rules}"), "t.toml", Path::new(".")).unwrap();
+        assert!(
+            loaded
+                .warnings
+                .iter()
+                .any(|w| w.field == "forward[1].unverified"),
+            "{:?}",
+            loaded.warnings
+        );
+    }
+
+    #[test]
+    fn tmc_registrations() {
+        let text = unsigned(DEMO).replace("sign = \"request\"", "sign = \"always\"");
+        let found = problems(&text);
+        assert_eq!(found[0].field, "tmc_message[0].sign");
+        let text = unsigned(DEMO).replace("type = \"TIM\"", "type = \"SDSM\"");
+        assert_eq!(problems(&text)[0].field, "tmc_message[0].type");
+        let text = unsigned(DEMO).replace(
+            "[[tmc_message]]",
+            "[[tmc_message]]\npsid = \"0x8003\"\n[[tmc_message]]",
+        );
+        assert!(
+            problems(&text)
+                .iter()
+                .any(|p| p.message.contains("registered twice"))
+        );
+        let loaded = parse(&unsigned(DEMO), "demo", Path::new(".")).unwrap();
+        let ifm = loaded.config.immediate_forward.unwrap();
+        assert_eq!(ifm.listen, "127.0.0.1:1516".parse().unwrap());
+        assert_eq!(
+            loaded.config.radio.service_channels,
+            [172, 174, 176, 180, 182, 184]
         );
     }
 

@@ -113,10 +113,12 @@ impl<R: Radio> Receiver<R> {
                         .map_or_else(|| data.clone(), Bytes::copy_from_slice),
                 ),
                 Ok(Spdu::Unsecured(p)) => (Outcome::Unsigned, Bytes::from(p)),
+                Err(_) if looks_like_spdu(data) => (Outcome::Failed("malformed"), data.clone()),
                 Err(_) => (Outcome::Unsigned, data.clone()),
             };
         };
         match verifier.verify(data, now_us) {
+            Err(_) if looks_like_spdu(data) => (Outcome::Failed("malformed"), data.clone()),
             // Not an SPDU: a bare MessageFrame, as stations without 1609.2 send it.
             Err(_) => (Outcome::Unsigned, data.clone()),
             Ok(v) => {
@@ -139,4 +141,11 @@ impl<R: Radio> Receiver<R> {
             }
         }
     }
+}
+
+/// Whether bytes that did not parse were meant as a 1609.2 SPDU (protocolVersion 3 first)
+/// rather than a bare J2735 MessageFrame (whose first octet is 0x00 for every message id
+/// below 512), so a damaged signed message is not passed off as an unsigned one.
+fn looks_like_spdu(data: &[u8]) -> bool {
+    data.first() == Some(&3)
 }
