@@ -1397,13 +1397,36 @@ fn check_tscbm(
     t: &Spanned<TscbmSection>,
 ) -> Option<ControllerInput> {
     let s = t.get_ref();
-    let listen = match &s.listen {
-        None => SocketAddr::from(([0, 0, 0, 0], TSCBM_PORT)),
+    let (listen, allowed) = listener(
+        c,
+        &format!("intersection[{i}].tscbm"),
+        s.listen.as_ref(),
+        TSCBM_PORT,
+        &s.allowed_sources,
+    )?;
+    Some(ControllerInput::Tscbm {
+        listen,
+        allowed_sources: allowed,
+        profile: s.profile,
+        bit_order: s.status_bit_order,
+    })
+}
+
+/// A UDP input's `listen` address (default: any address, `port`) and `allowed_sources`.
+fn listener(
+    c: &mut Checker<'_>,
+    section: &str,
+    listen: Option<&Spanned<String>>,
+    port: u16,
+    sources: &[Spanned<String>],
+) -> Option<(SocketAddr, Vec<IpAddr>)> {
+    let listen = match listen {
+        None => SocketAddr::from(([0, 0, 0, 0], port)),
         Some(l) => match l.get_ref().parse::<SocketAddr>() {
             Ok(a) => a,
             Err(_) => {
                 c.at(
-                    format!("intersection[{i}].tscbm.listen"),
+                    format!("{section}.listen"),
                     l,
                     format!("`{}` is not an address:port", l.get_ref()),
                 );
@@ -1412,22 +1435,17 @@ fn check_tscbm(
         },
     };
     let mut allowed = Vec::new();
-    for (k, a) in s.allowed_sources.iter().enumerate() {
+    for (k, a) in sources.iter().enumerate() {
         match a.get_ref().parse::<IpAddr>() {
             Ok(ip) => allowed.push(ip),
             Err(_) => c.at(
-                format!("intersection[{i}].tscbm.allowed_sources[{k}]"),
+                format!("{section}.allowed_sources[{k}]"),
                 a,
                 format!("`{}` is not an IP address", a.get_ref()),
             ),
         }
     }
-    Some(ControllerInput::Tscbm {
-        listen,
-        allowed_sources: allowed,
-        profile: s.profile,
-        bit_order: s.status_bit_order,
-    })
+    Some((listen, allowed))
 }
 
 fn check_geometry(c: &mut Checker<'_>, i: usize, g: &GeometrySection) -> Option<Geometry> {

@@ -11,7 +11,7 @@ use serde::Deserialize;
 use toml::Spanned;
 use toml::value::{Datetime, Offset};
 
-use super::{Checker, check_psid};
+use super::{Checker, check_psid, listener};
 use crate::clock::UnixMillis;
 use crate::forward::MessageKind;
 use crate::forward::rules::{Content, Format, Rule, Transport, Unverified};
@@ -204,31 +204,13 @@ pub(super) fn check_immediate_forward(
     c: &mut Checker<'_>,
     s: &ImmediateForwardSection,
 ) -> Option<ImmediateForwardConfig> {
-    let listen = match &s.listen {
-        None => SocketAddr::from(([0, 0, 0, 0], IMMEDIATE_FORWARD_PORT)),
-        Some(l) => match l.get_ref().parse::<SocketAddr>() {
-            Ok(a) => a,
-            Err(_) => {
-                c.at(
-                    "immediate_forward.listen",
-                    l,
-                    format!("`{}` is not an address:port", l.get_ref()),
-                );
-                return None;
-            }
-        },
-    };
-    let mut allowed = Vec::new();
-    for (k, a) in s.allowed_sources.iter().enumerate() {
-        match a.get_ref().parse::<IpAddr>() {
-            Ok(ip) => allowed.push(ip),
-            Err(_) => c.at(
-                format!("immediate_forward.allowed_sources[{k}]"),
-                a,
-                format!("`{}` is not an IP address", a.get_ref()),
-            ),
-        }
-    }
+    let (listen, allowed) = listener(
+        c,
+        "immediate_forward",
+        s.listen.as_ref(),
+        IMMEDIATE_FORWARD_PORT,
+        &s.allowed_sources,
+    )?;
     if allowed.is_empty()
         && !listen.ip().is_loopback()
         && let Some(l) = &s.listen
