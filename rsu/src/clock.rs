@@ -50,6 +50,61 @@ impl UnixMillis {
     }
 }
 
+/// A UTC instant as a calendar date and time of day, as people and file formats write it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Civil {
+    pub date: Date,
+    pub hour: u8,
+    pub minute: u8,
+    pub second: u8,
+    pub millisecond: u16,
+}
+
+impl Civil {
+    /// The instant, if the fields are in range and it is not before 1970.
+    pub fn to_unix(self) -> Option<UnixMillis> {
+        if self.hour > 23 || self.minute > 59 || self.second > 59 || self.millisecond > 999 {
+            return None;
+        }
+        let days = u64::try_from(self.date.days_since_unix_epoch()).ok()?;
+        Some(UnixMillis(
+            days * MS_PER_DAY
+                + u64::from(self.hour) * MS_PER_HOUR
+                + u64::from(self.minute) * MS_PER_MINUTE
+                + u64::from(self.second) * 1000
+                + u64::from(self.millisecond),
+        ))
+    }
+}
+
+impl UnixMillis {
+    /// The calendar date and time of day; `None` past the year 65535.
+    pub fn civil(self) -> Option<Civil> {
+        let date = i64::try_from(self.0 / MS_PER_DAY)
+            .ok()
+            .and_then(Date::from_days_since_unix_epoch)?;
+        let ms = self.0 % MS_PER_DAY;
+        Some(Civil {
+            date,
+            hour: (ms / MS_PER_HOUR) as u8,
+            minute: (ms % MS_PER_HOUR / MS_PER_MINUTE) as u8,
+            second: (ms % MS_PER_MINUTE / 1000) as u8,
+            millisecond: (ms % 1000) as u16,
+        })
+    }
+
+    /// ISO 8601 with milliseconds, `2026-11-23T10:15:30.123Z`.
+    pub fn iso8601(self) -> String {
+        match self.civil() {
+            Some(c) => format!(
+                "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}.{:03}Z",
+                c.date.year, c.date.month, c.date.day, c.hour, c.minute, c.second, c.millisecond
+            ),
+            None => format!("beyond the year 65535 (Unix ms {})", self.0),
+        }
+    }
+}
+
 /// Where the service gets UTC from.
 pub trait Clock: Send + Sync {
     /// Now, in UTC microseconds since 1970.
@@ -103,6 +158,7 @@ impl Clock for TokioClock {
 
 #[cfg(test)]
 mod tests {
+    #![allow(clippy::unwrap_used)]
     use super::*;
 
     // 2026-11-22T20:50:00.000Z
@@ -118,5 +174,23 @@ mod tests {
         assert_eq!(UnixMillis(1_735_689_599_000).minute_of_year(), 527_039);
         assert_eq!(UnixMillis(1_735_689_600_000).minute_of_year(), 0);
         assert_eq!(NOW.as_micros(), 1_795_380_600_000_000);
+    }
+
+    #[test]
+    fn civil_round_trip() {
+        let c = NOW.plus_ms(59_123).civil().unwrap();
+        assert_eq!((c.date.year, c.date.month, c.date.day), (2026, 11, 22));
+        assert_eq!(
+            (c.hour, c.minute, c.second, c.millisecond),
+            (20, 50, 59, 123)
+        );
+        assert_eq!(c.to_unix(), Some(NOW.plus_ms(59_123)));
+        assert_eq!(NOW.iso8601(), "2026-11-22T20:50:00.000Z");
+        let before_1970 = Civil {
+            date: Date::new(1969, 12, 31).unwrap(),
+            ..c
+        };
+        assert_eq!(before_1970.to_unix(), None);
+        assert_eq!(Civil { hour: 24, ..c }.to_unix(), None);
     }
 }

@@ -12,7 +12,7 @@ use toml::Spanned;
 use toml::value::{Datetime, Offset};
 
 use super::{Checker, check_psid, listener};
-use crate::clock::UnixMillis;
+use crate::clock::{Civil, UnixMillis};
 use crate::forward::MessageKind;
 use crate::forward::rules::{Content, Format, Rule, Transport, Unverified};
 
@@ -388,19 +388,28 @@ fn utc_instant(c: &mut Checker<'_>, field: &str, t: &Spanned<Datetime>) -> Optio
         c.at(field, t, "not a calendar date");
         return None;
     };
-    let offset_min = match offset {
+    let offset_ms = match offset {
         Offset::Z => 0,
-        Offset::Custom { minutes } => i64::from(minutes),
+        Offset::Custom { minutes } => i64::from(minutes) * 60_000,
     };
-    let ms = day.days_since_unix_epoch() * 86_400_000
-        + i64::from(time.hour) * 3_600_000
-        + (i64::from(time.minute) - offset_min) * 60_000
-        + i64::from(time.second.unwrap_or(0)) * 1000
-        + i64::from(time.nanosecond.unwrap_or(0) / 1_000_000);
+    let local = Civil {
+        date: day,
+        hour: time.hour,
+        minute: time.minute,
+        second: time.second.unwrap_or(0),
+        millisecond: (time.nanosecond.unwrap_or(0) / 1_000_000) as u16,
+    }
+    .to_unix()
+    .and_then(|t| i64::try_from(t.0).ok());
+    let ms = local.map_or(-1, |t| t - offset_ms);
     match u64::try_from(ms) {
         Ok(ms) => Some(UnixMillis(ms)),
         Err(_) => {
-            c.at(field, t, "before 1970");
+            c.at(
+                field,
+                t,
+                "not a time of day after 1970 (leap second 60 is not accepted)",
+            );
             None
         }
     }

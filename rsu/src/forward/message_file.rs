@@ -6,7 +6,7 @@ use std::fmt;
 use rsu_hw::gnss::Date;
 use rsu_hw::{Psid, PsidError};
 
-use crate::clock::{MS_PER_DAY, MS_PER_HOUR, MS_PER_MINUTE, UnixMillis};
+use crate::clock::{Civil, UnixMillis};
 
 /// Largest datagram or file accepted, in bytes. A 2302-byte payload (NTCIP 1218's
 /// `rsuIFMPayload` limit) is 4604 hex digits; the other lines and comments fit in the rest.
@@ -557,28 +557,24 @@ fn parse_time(value: &str) -> Result<UnixMillis, &'static str> {
         return Err("minute above 59");
     }
     let date = Date::new(year as u16, month as u8, day as u8).ok_or("no such date")?;
-    let days = u64::try_from(date.days_since_unix_epoch()).map_err(|_| "before 1970")?;
-    Ok(UnixMillis(
-        days * MS_PER_DAY + u64::from(hour) * MS_PER_HOUR + u64::from(minute) * MS_PER_MINUTE,
-    ))
+    Civil {
+        date,
+        hour: hour as u8,
+        minute: minute as u8,
+        second: 0,
+        millisecond: 0,
+    }
+    .to_unix()
+    .ok_or("before 1970")
 }
 
 /// A time as `mm/dd/yyyy, hh:mm`, cut to the minute. Past the year 65535 it writes text that
 /// [`parse`] refuses, rather than a different time.
 fn format_time(t: UnixMillis) -> String {
-    let days = t.0 / MS_PER_DAY;
-    let ms_of_day = t.0 % MS_PER_DAY;
-    let date = i64::try_from(days)
-        .ok()
-        .and_then(Date::from_days_since_unix_epoch);
-    match date {
-        Some(d) => format!(
+    match t.civil() {
+        Some(c) => format!(
             "{:02}/{:02}/{:04}, {:02}:{:02}",
-            d.month,
-            d.day,
-            d.year,
-            ms_of_day / MS_PER_HOUR,
-            ms_of_day % MS_PER_HOUR / MS_PER_MINUTE
+            c.date.month, c.date.day, c.date.year, c.hour, c.minute
         ),
         None => format!("beyond the year 65535 (Unix ms {})", t.0),
     }

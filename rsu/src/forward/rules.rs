@@ -229,7 +229,7 @@ fn json(rule: &Rule, msg: &Received, data: &[u8]) -> String {
         s,
         "{{\"psid\":\"{}\",\"received\":\"{}\",",
         psid_text(msg.psid),
-        iso8601(msg.at)
+        msg.at.iso8601()
     );
     match msg.rssi_dbm {
         Some(r) => {
@@ -263,21 +263,6 @@ fn json(rule: &Rule, msg: &Received, data: &[u8]) -> String {
 /// A PSID the way RSU configurations write it: p-encoded hex (`0x20`, `0x8002`).
 pub fn psid_text(psid: Psid) -> String {
     format!("0x{:X}", psid.p_encoded())
-}
-
-/// `2026-11-23T10:15:30.123Z`.
-pub fn iso8601(t: UnixMillis) -> String {
-    let days = i64::try_from(t.0 / 86_400_000).unwrap_or(0);
-    let ms = t.0 % 86_400_000;
-    let date = rsu_hw::gnss::Date::from_days_since_unix_epoch(days);
-    let (y, mo, d) = date.map_or((1970, 1, 1), |d| (d.year, d.month, d.day));
-    format!(
-        "{y:04}-{mo:02}-{d:02}T{:02}:{:02}:{:02}.{:03}Z",
-        ms / 3_600_000,
-        ms / 60_000 % 60,
-        ms / 1000 % 60,
-        ms % 1000
-    )
 }
 
 #[cfg(test)]

@@ -333,8 +333,8 @@ impl<R: Radio> StoreAndRepeat<R> {
                 Ok(w) => {
                     waiting_for_room.remove(&name);
                     self.metrics.accepted.increment(1);
-                    info!(file = %name, start = %crate::forward::rules::iso8601(w.start),
-                          stop = %crate::forward::rules::iso8601(w.stop),
+                    info!(file = %name, start = %w.start.iso8601(),
+                          stop = %w.stop.iso8601(),
                           interval_s = w.interval_ms / 1000, "Store-and-Repeat message stored");
                 }
                 Err((code, message)) => {
