@@ -49,24 +49,22 @@ impl<R> Clone for TmcPath<R> {
 }
 
 impl<R: Radio> TmcPath<R> {
-    /// Checks a message file's text against the registrations and the radio; a
-    /// Store-and-Repeat file also gives its window.
-    fn accept(&self, text: &[u8], immediate: bool) -> Result<(Accepted, Window), Refusal> {
+    /// Checks an Immediate Forward message file against the registrations and the radio.
+    fn accept_immediate(&self, text: &[u8]) -> Result<Accepted, Refusal> {
         let file = message_file::parse(text)?;
-        let window = if immediate {
-            file.check_immediate()?;
-            Window {
-                start: UnixMillis(0),
-                stop: UnixMillis(0),
-                interval_ms: 0,
-            }
-        } else {
-            file.check_repeat()?;
-            Window {
-                start: file.delivery_start.unwrap_or_default(),
-                stop: file.delivery_stop.unwrap_or_default(),
-                interval_ms: u64::from(file.tx_interval_s) * 1000,
-            }
+        file.check_immediate()?;
+        tmc::accept(file, &self.registry, &self.radio_config, self.can_sign)
+    }
+
+    /// Checks a Store-and-Repeat file the same way, and gives its window.
+    fn accept_repeat(&self, text: &[u8]) -> Result<(Accepted, Window), Refusal> {
+        let file = message_file::parse(text)?;
+        file.check_repeat()?;
+        // check_repeat guarantees both times.
+        let window = Window {
+            start: file.delivery_start.unwrap_or_default(),
+            stop: file.delivery_stop.unwrap_or_default(),
+            interval_ms: u64::from(file.tx_interval_s) * 1000,
         };
         let msg = tmc::accept(file, &self.registry, &self.radio_config, self.can_sign)?;
         Ok((msg, window))
@@ -170,8 +168,7 @@ impl<R: Radio> ImmediateForward<R> {
             return Err(("oversized", format!("datagram over {MAX_FILE_LEN} bytes")));
         }
         self.path
-            .accept(data, true)
-            .map(|(msg, _)| msg)
+            .accept_immediate(data)
             .map_err(|e| (e.code(), e.to_string()))
     }
 }
@@ -322,7 +319,7 @@ impl<R: Radio> StoreAndRepeat<R> {
             let verdict = bytes.and_then(|b| {
                 let (msg, window) = self
                     .path
-                    .accept(&b, false)
+                    .accept_repeat(&b)
                     .map_err(|e| (e.code(), e.to_string()))?;
                 self.repeater
                     .upsert(&name, window, msg, now)
