@@ -7,6 +7,8 @@
 //! exactly from the signal plan.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod support;
+
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -15,8 +17,7 @@ use std::time::Duration;
 use rsu::clock::{Clock, TokioClock, UnixMillis};
 use rsu::config::{self, ControllerInput, ServiceConfig};
 use rsu::controller::{EndTime, Light};
-use rsu::runtime::{self, ServiceHandle};
-use rsu::telemetry::metrics::Metrics;
+use rsu::runtime::ServiceHandle;
 use rsu_codecs::j2735::{MapData, MessageFrame, MovementPhaseState, SPAT};
 use rsu_hw::demux::{Network, demux};
 use rsu_hw::{LoopbackMedium, LoopbackRadio, MacAddr, Psid, Radio};
@@ -30,15 +31,6 @@ use tokio::time::Instant;
 const START_UNIX_S: i64 = 1_780_311_570;
 const RSU: MacAddr = MacAddr::local([0x02, 0, 0, 0x52, 0x53, 0x55]);
 const OBU: MacAddr = MacAddr::local([0x02, 0, 0, 0, 0, 0xa0]);
-
-/// A unique scratch folder under the target directory.
-fn scratch(name: &str) -> PathBuf {
-    let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR"))
-        .join(format!("broadcast-{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
-}
 
 /// A configuration over a fresh test PKI in `dir`; `intersections` is TOML for
 /// `[[intersection]]` tables.
@@ -144,11 +136,7 @@ where
     let radio = medium.node(RSU, config.radio.channels);
     let (stop_tx, stop_rx) = oneshot::channel();
     let listener = obu(&medium, config, dir, clock.clone(), stop_rx);
-    let signer =
-        runtime::load_signer(&config.security, &config.messages, &[], clock.now_micros()).unwrap();
-    let service = runtime::prepare(config, radio, clock, Metrics::new(), signer)
-        .await
-        .unwrap();
+    let service = support::service(config, radio, clock).await;
     let handle = service.handle();
     let started = Instant::now();
     tokio::spawn(during(handle.clone()));
@@ -224,7 +212,7 @@ fn check_spat(spat: &SPAT, config: &ServiceConfig) -> (u16, UnixMillis) {
 
 #[tokio::test(start_paused = true)]
 async fn two_intersections_for_a_minute_across_the_hour() {
-    let dir = scratch("minute");
+    let dir = support::scratch("minute");
     let text = format!(
         "{}\n{}",
         demo_intersection(1001, 0.0),
@@ -298,7 +286,7 @@ async fn two_intersections_for_a_minute_across_the_hour() {
     let text = handle.metrics.render();
     for id in [1001, 1002] {
         for (kind, n) in [("spat", 600), ("map", 60)] {
-            let line = metric_line(
+            let line = support::metric(
                 &text,
                 "rsu_messages_sent_total",
                 &[("intersection", &id.to_string()), ("type", kind)],
@@ -310,7 +298,7 @@ async fn two_intersections_for_a_minute_across_the_hour() {
 
 #[tokio::test(start_paused = true)]
 async fn controller_silence_stops_spat_and_it_resumes() {
-    let dir = scratch("silence");
+    let dir = support::scratch("silence");
     let text = format!(
         "{}\n{}",
         demo_intersection(1001, 0.0),
@@ -360,23 +348,23 @@ async fn controller_silence_stops_spat_and_it_resumes() {
     let text = handle.metrics.render();
     let id = [("intersection", "1001")];
     assert_eq!(
-        metric_line(&text, "rsu_controller_timeouts_total", &id),
+        support::metric(&text, "rsu_controller_timeouts_total", &id),
         Some(1.0),
         "{text}"
     );
     // Slots 10.4 … 15.0 s: 47 SPaTs not sent.
     assert_eq!(
-        metric_line(&text, "rsu_spat_suppressed_total", &id),
+        support::metric(&text, "rsu_spat_suppressed_total", &id),
         Some(47.0),
         "{text}"
     );
     assert_eq!(
-        metric_line(&text, "rsu_controller_silent", &id),
+        support::metric(&text, "rsu_controller_silent", &id),
         Some(0.0),
         "{text}"
     );
     assert_eq!(
-        metric_line(
+        support::metric(
             &text,
             "rsu_controller_timeouts_total",
             &[("intersection", "1002")]
@@ -387,7 +375,7 @@ async fn controller_silence_stops_spat_and_it_resumes() {
 
 #[tokio::test(start_paused = true)]
 async fn mark_invalid_keeps_sending_with_nothing_claimed() {
-    let dir = scratch("invalid");
+    let dir = support::scratch("invalid");
     let text = demo_intersection(1001, 0.0).replacen(
         "on_silence = \"stop\"",
         "on_silence = \"mark-invalid\"",
@@ -429,29 +417,13 @@ async fn mark_invalid_keeps_sending_with_nothing_claimed() {
     let text = handle.metrics.render();
     let id = [("intersection", "1001")];
     assert_eq!(
-        metric_line(&text, "rsu_controller_timeouts_total", &id),
+        support::metric(&text, "rsu_controller_timeouts_total", &id),
         Some(1.0)
     );
     assert_eq!(
-        metric_line(&text, "rsu_spat_suppressed_total", &id),
+        support::metric(&text, "rsu_spat_suppressed_total", &id),
         Some(0.0)
     );
-}
-
-/// The value of the sample of `name` whose labels include `labels`.
-fn metric_line(text: &str, name: &str, labels: &[(&str, &str)]) -> Option<f64> {
-    text.lines()
-        .filter(|l| !l.starts_with('#'))
-        .find(|l| {
-            l.strip_prefix(name).is_some_and(|rest| {
-                (rest.starts_with('{') || rest.starts_with(' '))
-                    && labels
-                        .iter()
-                        .all(|(k, v)| rest.contains(&format!("{k}=\"{v}\"")))
-            })
-        })
-        .and_then(|l| l.rsplit(' ').next())
-        .and_then(|v| v.parse().ok())
 }
 
 /// The vectors folder, or None (printing why) when absent and not required.
@@ -489,7 +461,7 @@ where
     F: FnOnce(std::net::SocketAddr) -> Fut,
     Fut: std::future::Future<Output = ()>,
 {
-    let dir = scratch(&format!("tscbm-{}", allowed.len()));
+    let dir = support::scratch(&format!("tscbm-{}", allowed.len()));
     let now_s = rsu::clock::SystemClock.now_micros() / 1_000_000;
     let config = service_config(&dir, &tscbm_intersection(2001, allowed), now_s);
     let clock: Arc<dyn Clock> = Arc::new(rsu::clock::SystemClock);
@@ -497,11 +469,7 @@ where
     let radio = medium.node(RSU, config.radio.channels);
     let (stop_tx, stop_rx) = oneshot::channel();
     let listener = obu(&medium, &config, &dir, clock.clone(), stop_rx);
-    let signer =
-        runtime::load_signer(&config.security, &config.messages, &[], clock.now_micros()).unwrap();
-    let service = runtime::prepare(&config, radio, clock, Metrics::new(), signer)
-        .await
-        .unwrap();
+    let service = support::service(&config, radio, clock).await;
     let handle = service.handle();
     let addr = handle.tscbm_addrs[0].unwrap();
     let (done_tx, done_rx) = oneshot::channel::<()>();
@@ -596,7 +564,7 @@ async fn replayed_v2xhub_capture_gives_main_street_green() {
         }
     }
     assert!(
-        metric_line(
+        support::metric(
             &metrics,
             "rsu_controller_packets_total",
             &[("intersection", "2001")]
@@ -643,7 +611,7 @@ async fn malformed_controller_packets_are_counted_and_the_service_keeps_going() 
         ("source_not_allowed", 1.0),
     ] {
         assert_eq!(
-            metric_line(
+            support::metric(
                 &metrics,
                 "rsu_controller_rejected_total",
                 &[("intersection", id), ("reason", reason)]
@@ -653,7 +621,7 @@ async fn malformed_controller_packets_are_counted_and_the_service_keeps_going() 
         );
     }
     assert_eq!(
-        metric_line(
+        support::metric(
             &metrics,
             "rsu_controller_packets_total",
             &[("intersection", id)]

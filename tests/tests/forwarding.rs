@@ -19,8 +19,7 @@ use bytes::Bytes;
 use rasn_its::ieee1609dot2::base_types::Duration as CertDuration;
 use rsu::clock::{Clock, SystemClock};
 use rsu::config::ServiceConfig;
-use rsu::runtime::{self, ServiceHandle};
-use rsu::telemetry::metrics::Metrics;
+use rsu::runtime::ServiceHandle;
 use rsu_hw::demux::{Network, demux};
 use rsu_hw::radio::loopback::Link;
 use rsu_hw::wire::WsmpRepr;
@@ -110,16 +109,7 @@ impl Running {
     async fn start(config: &ServiceConfig, medium: &LoopbackMedium) -> Running {
         let clock: Arc<dyn Clock> = Arc::new(SystemClock);
         let radio = medium.node(support::RSU, config.radio.channels);
-        let signers = runtime::load_signer(
-            &config.security,
-            &config.messages,
-            &config.tmc_messages,
-            clock.now_micros(),
-        )
-        .unwrap();
-        let service = runtime::prepare(config, radio, clock, Metrics::new(), signers)
-            .await
-            .unwrap();
+        let service = support::service(config, radio, clock).await;
         let handle = service.handle();
         let (stop, stopped) = oneshot::channel();
         let task = tokio::spawn(service.run(async {

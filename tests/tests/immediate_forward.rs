@@ -14,8 +14,7 @@ use std::time::Duration;
 
 use rsu::clock::{Clock, SystemClock};
 use rsu::config::ServiceConfig;
-use rsu::runtime::{self, ServiceHandle};
-use rsu::telemetry::metrics::Metrics;
+use rsu::runtime::ServiceHandle;
 use rsu_hw::demux::{Network, demux};
 use rsu_hw::{LoopbackMedium, Psid, Radio, RxFrame};
 use rsu_security::cert::Certificate;
@@ -67,16 +66,7 @@ impl Rig {
                 }
             }
         });
-        let signers = runtime::load_signer(
-            &config.security,
-            &config.messages,
-            &config.tmc_messages,
-            clock.now_micros(),
-        )
-        .unwrap();
-        let service = runtime::prepare(&config, radio, clock, Metrics::new(), signers)
-            .await
-            .unwrap();
+        let service = support::service(&config, radio, clock).await;
         let handle = service.handle();
         let ifm = handle.immediate_forward_addr.unwrap();
         let (stop, stopped) = oneshot::channel::<()>();

@@ -17,8 +17,7 @@ use std::time::Duration;
 use bytes::Bytes;
 use rsu::clock::{Clock, TokioClock};
 use rsu::config::ServiceConfig;
-use rsu::runtime::{self, ServiceHandle};
-use rsu::telemetry::metrics::Metrics;
+use rsu::runtime::ServiceHandle;
 use rsu_hw::demux::{Network, demux};
 use rsu_hw::wire::WsmpRepr;
 use rsu_hw::{LoopbackMedium, LoopbackRadio, Psid, Radio};
@@ -166,16 +165,7 @@ where
     let radio = medium.node(RSU, config.radio.channels);
     let (stop_tx, stop_rx) = oneshot::channel();
     let listener = obu(&medium, config, t0, stop_rx);
-    let signers = runtime::load_signer(
-        &config.security,
-        &config.messages,
-        &config.tmc_messages,
-        clock.now_micros(),
-    )
-    .unwrap();
-    let service = runtime::prepare(config, radio, clock, Metrics::new(), signers)
-        .await
-        .unwrap();
+    let service = support::service(config, radio, clock).await;
     // Nothing above sleeps: the service starts at 10:59:30 exactly.
     assert_eq!(Instant::now(), t0);
     let handle = service.handle();

@@ -4,10 +4,15 @@
 
 use std::path::{Path, PathBuf};
 
+use std::sync::Arc;
+
+use rsu::clock::Clock;
 use rsu::config::{self, ServiceConfig};
+use rsu::runtime::{self, Service};
+use rsu::telemetry::metrics::Metrics;
 use rsu_codecs::j2735::{BasicSafetyMessage, MessageFrame, TravelerInformation};
 use rsu_codecs::random::{RandomOptions, random_value};
-use rsu_hw::MacAddr;
+use rsu_hw::{MacAddr, Radio};
 
 pub const RSU: MacAddr = MacAddr::local([0x02, 0, 0, 0x52, 0x53, 0x55]);
 pub const OBU: MacAddr = MacAddr::local([0x02, 0, 0, 0, 0, 0xa0]);
@@ -111,4 +116,23 @@ pub fn demo_intersection() -> String {
     let demo = include_str!("../../../config/demo.toml");
     let at = demo.find("[[intersection]]").unwrap();
     demo[at..].to_owned()
+}
+
+/// The service as `rsu run` builds it: signers loaded (and self-tested) from the
+/// configuration, then everything bound and ready to run.
+pub async fn service<R: Radio + 'static>(
+    config: &ServiceConfig,
+    radio: R,
+    clock: Arc<dyn Clock>,
+) -> Service<R> {
+    let signers = runtime::load_signer(
+        &config.security,
+        &config.messages,
+        &config.tmc_messages,
+        clock.now_micros(),
+    )
+    .unwrap();
+    runtime::prepare(config, radio, clock, Metrics::new(), signers)
+        .await
+        .unwrap()
 }
