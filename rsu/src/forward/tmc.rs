@@ -5,6 +5,7 @@
 use rsu_codecs::j2735::MessageFrame;
 use rsu_hw::{Psid, TxMeta};
 use rsu_security::HashAlg;
+use rsu_security::hash::Digest;
 
 use crate::config::{RadioConfig, SignPolicy, TmcMessage};
 use crate::forward::MessageKind;
@@ -64,24 +65,15 @@ pub struct Accepted {
     pub meta: TxMeta,
     pub payload: Vec<u8>,
     /// SHA-256 of the payload when accepted, checked again before each signing.
-    pub digest: [u8; 32],
+    pub digest: Digest,
 }
 
 impl Accepted {
     /// Whether the payload is still the one that was checked (RSU 4.1 Req_607/609: the
     /// integrity of a stored message is checked before it is signed).
     pub fn intact(&self) -> bool {
-        digest(&self.payload) == self.digest
+        HashAlg::Sha256.digest(&self.payload) == self.digest
     }
-}
-
-fn digest(payload: &[u8]) -> [u8; 32] {
-    let mut out = [0u8; 32];
-    let d = HashAlg::Sha256.digest(payload);
-    for (o, b) in out.iter_mut().zip(d.as_bytes()) {
-        *o = *b;
-    }
-    out
 }
 
 /// Checks a parsed message file against the registrations and the radio.
@@ -120,7 +112,7 @@ pub fn accept(
         user_priority: file.priority.min(7),
         ..TxMeta::default()
     };
-    let digest = digest(&file.payload);
+    let digest = HashAlg::Sha256.digest(&file.payload);
     Ok(Accepted {
         psid: file.psid,
         kind,

@@ -9,6 +9,7 @@ use std::time::{Duration, SystemTime};
 
 use rsu_hw::Radio;
 use rsu_security::HashAlg;
+use rsu_security::hash::Digest;
 use tokio::net::UdpSocket;
 use tokio::time::Instant;
 use tracing::{debug, error, info, warn};
@@ -178,7 +179,8 @@ impl<R: Radio> ImmediateForward<R> {
 struct Seen {
     len: u64,
     modified: Option<SystemTime>,
-    digest: Vec<u8>,
+    /// Of the file's bytes; `None` when it could not be read.
+    digest: Option<Digest>,
 }
 
 /// What the scanner remembers between scans.
@@ -302,10 +304,7 @@ impl<R: Radio> StoreAndRepeat<R> {
             } else {
                 std::fs::read(entry.path()).map_err(|e| ("unreadable", e.to_string()))
             };
-            let digest = match &bytes {
-                Ok(b) => HashAlg::Sha256.digest(b).as_bytes().to_vec(),
-                Err(_) => Vec::new(),
-            };
+            let digest = bytes.as_ref().ok().map(|b| HashAlg::Sha256.digest(b));
             let stamp = Seen {
                 len: meta.len(),
                 modified,
