@@ -1,11 +1,17 @@
 #!/usr/bin/env bash
 # Writes the seed corpora from the shared vectors (read at run time, never copied into the
-# repository): fuzz/corpus/uper_frame/ gets the bytes of every J2735 `.hex` vector that is
-# a MessageFrame (first byte 00; the 03 81 ... ones are 1609.2 SPDUs), and
-# fuzz/corpus/jer_frame/ gets every `.jer.json`. Also writes fuzz/corpus/jer_frame.dict, a
-# libFuzzer dictionary of the JSON member names and enumerated values seen in those files.
+# repository), one folder per target under fuzz/corpus/:
+# - uper_frame: the bytes of every J2735 `.hex` vector that is a MessageFrame (first byte 00;
+#   the 03 81 ... ones are 1609.2 SPDUs); jer_frame: every `.jer.json`, plus
+#   fuzz/corpus/jer_frame.dict, a libFuzzer dictionary of the JSON member names and
+#   enumerated values seen in those files;
+# - tscbm: the controller capture; message_file: message files whose payloads are the TIM,
+#   SPaT and MAP vectors;
+# - nmea_line: a few sentences and gpsd lines of our own (there is no GNSS vector);
+# - with an `rsu` binary as second argument, rx_frame (EtherType + payload) and pcap_file: the
+#   1609.2 SPDU vectors framed as WSMP, GeoNetworking + BTP-B and DSMP by `rsu frame`.
 #
-# Usage: fuzz/seed.sh [VECTORS_DIR]   (default: $RSU_VECTORS, else ../shared/vectors)
+# Usage: fuzz/seed.sh [VECTORS_DIR [RSU_BINARY]]   (default: $RSU_VECTORS, else ../shared/vectors)
 set -euo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -45,5 +51,69 @@ dict="$here/corpus/jer_frame.dict"
     printf '%s\n' true false null '{"messageId":' '"value":'
 } | sort -u | sed 's/\\/\\\\/g; s/"/\\"/g; s/.*/"&"/' >"$dict"
 
+n_tscbm=0
+for f in "$vectors"/tscbm/*.bin; do
+    mkdir -p "$here/corpus/tscbm"
+    cp "$f" "$here/corpus/tscbm/$(basename "$f")"
+    n_tscbm=$((n_tscbm + 1))
+done
+
+# Message files: RSU 4.1 Appendix C v0.7, one Immediate Forward and one Store-and-Repeat
+# flavour per payload.
+mf="$here/corpus/message_file"
+mkdir -p "$mf"
+n_mf=0
+for pair in TIM:0x8003:ode_tim.mf.hex SPAT:0x8002:ode_spat.mf.hex MAP:0xE0000017:ode_map_0.mf.hex; do
+    IFS=: read -r type psid file <<<"$pair"
+    [[ -f $src/$file ]] || continue
+    payload=$(tr -d '[:space:]' <"$src/$file")
+    printf 'Version=0.7\nType=%s\nPSID=%s\nPriority=5\nTxMode=CONT\nTxChannel=172\nTxInterval=0\nDeliveryStart=\nDeliveryStop=\nSignature=True\nEncryption=False\nPayload=%s\n' \
+        "$type" "$psid" "$payload" >"$mf/ifm_$type"
+    printf '# store and repeat\r\nVersion=0.7\r\nType=%s\r\nPSID=%s\r\nPriority=7\r\nTxMode=ALT\r\nTxChannel=SCH\r\nTxInterval=5\r\nDeliveryStart=01/02/2026, 11:00\r\nDeliveryStop=12/31/2026, 23:59\r\nSignature=False\r\nEncryption=False\r\nPayload=%s\r\n' \
+        "$type" "$psid" "$payload" >"$mf/sar_$type"
+    n_mf=$((n_mf + 2))
+done
+
+nmea="$here/corpus/nmea_line"
+mkdir -p "$nmea"
+printf '$GPGGA,120000.00,4807.0380,N,01131.0000,E,1,08,0.9,545.4,M,46.9,M,,*4E\r\n' >"$nmea/gga"
+printf '$GNRMC,120000.00,A,4807.0380,N,01131.0000,E,0.02,31.66,071226,,,A*6B\r\n' >"$nmea/rmc"
+printf '$BDGSA,A,3,01,02,03,,,,,,,,,,1.8,0.9,1.5*1C\r\n' >"$nmea/bdgsa"
+printf '{"class":"TPV","device":"/dev/ttyS0","mode":3,"time":"2026-12-07T12:00:00.000Z","lat":48.1173,"lon":11.5167,"altHAE":545.4}\n' >"$nmea/gpsd_tpv"
+
+n_rx=0
+rsu=${2:-}
+if [[ -n $rsu ]]; then
+    rx="$here/corpus/rx_frame"
+    pcaps="$here/corpus/pcap_file"
+    mkdir -p "$rx" "$pcaps"
+    for f in "$src"/ode_*.hex; do
+        hex=$(tr -d '[:space:]' <"$f")
+        [[ $hex == 03* ]] || continue
+        name=$(basename "$f" .hex)
+        "$rsu" frame --net wsmp --psid 0x20 --channel 172 --rate 6 --power 20 --hex "$hex" --pcap "$pcaps/${name}_wsmp.pcap" >/dev/null
+        "$rsu" frame --net gn-shb --btp-port 2001 --position 48.1,11.5 --hex "$hex" --pcap "$pcaps/${name}_gn.pcap" >/dev/null
+        "$rsu" frame --net dsmp --aid 17 --hex "$hex" --pcap "$pcaps/${name}_dsmp.pcap" >/dev/null
+    done
+    # rx_frame's input is the frame's EtherType and payload: the Ethernet frame of each
+    # capture's records without the two MAC addresses.
+    python3 - "$pcaps" "$rx" <<'PY'
+import pathlib, struct, sys
+src, dst = pathlib.Path(sys.argv[1]), pathlib.Path(sys.argv[2])
+for pcap in sorted(src.glob("*.pcap")):
+    data = pcap.read_bytes()
+    off, n = 24, 0
+    while off + 16 <= len(data):
+        incl = struct.unpack_from("<I", data, off + 8)[0]
+        frame = data[off + 16 : off + 16 + incl]
+        off += 16 + incl
+        if len(frame) > 14:
+            (dst / f"{pcap.stem}_{n}").write_bytes(frame[12:])
+            n += 1
+PY
+    n_rx=$(find "$rx" -type f | wc -l)
+fi
+
 echo "seeded $n_uper UPER frames into $uper, $n_jer JER files into $jer"
+echo "seeded $n_tscbm TSCBM, $n_mf message files, 4 GNSS lines, $n_rx received frames${rsu:+ and their pcap files}"
 echo "dictionary: $(wc -l <"$dict") entries in $dict"

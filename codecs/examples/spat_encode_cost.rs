@@ -3,16 +3,18 @@
 //!
 //! ```text
 //! cargo build --release -p rsu-codecs --example spat_encode_cost
-//! valgrind --tool=callgrind --callgrind-out-file=/dev/null target/release/examples/spat_encode_cost 0
-//! valgrind --tool=callgrind --callgrind-out-file=/dev/null target/release/examples/spat_encode_cost 1000
+//! for m in setup fast rasn service_fast service_rasn; do
+//!   valgrind --tool=callgrind --callgrind-out-file=/dev/null target/release/examples/spat_encode_cost $m 1000
+//! done   # cost of one encode = (count(m) - count(setup)) / 1000
 //! ```
 //!
-//! The difference of the two totals over N is the cost of one encode. Options:
-//! `--rasn` encodes as `MessageFrame::encode_into` did before the hand-written SPAT encoder
-//! (rasn's UPER encoder for the value, then the frame header spliced in front);
-//! `--service` uses a SPaT shaped like the RSU's (13 movements, one event each with
-//! minEndTime, maxEndTime and likelyTime; name, moy, timeStamp, status) instead of the real
-//! vector `j2735/spat_asn1codec.hex` from `$RSU_VECTORS` (default `../shared/vectors`).
+//! Modes: `fast` encodes with `MessageFrame::encode_into` (the hand-written SPAT encoder);
+//! `rasn` as `encode_into` did before it (rasn's UPER encoder for the value, then the frame
+//! header spliced in front); the `service_` modes use a SPaT shaped like the RSU's (13
+//! movements, one event each with minEndTime, maxEndTime and likelyTime; name, moy,
+//! timeStamp, status) instead of the real vector `j2735/spat_asn1codec.hex` from
+//! `$RSU_VECTORS` (default `../shared/vectors`); `setup` prepares the vector's frame and
+//! encodes nothing.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use std::hint::black_box;
@@ -91,17 +93,27 @@ fn encode_rasn(frame: &MessageFrame, buf: &mut Vec<u8>) {
 }
 
 fn main() {
+    const USAGE: &str = "usage: spat_encode_cost setup|fast|rasn|service_fast|service_rasn N";
     let args: Vec<String> = std::env::args().skip(1).collect();
-    let n: usize = args
-        .iter()
-        .find_map(|a| a.parse().ok())
-        .expect("usage: spat_encode_cost N [--rasn] [--service]");
-    let rasn_path = args.iter().any(|a| a == "--rasn");
-    let frame = if args.iter().any(|a| a == "--service") {
+    let mode = args.first().expect(USAGE).as_str();
+    let n: usize = args.get(1).map_or(1000, |a| a.parse().expect(USAGE));
+    let (service, rasn_path, n) = match mode {
+        "setup" => (false, false, 0),
+        "fast" => (false, false, n),
+        "rasn" => (false, true, n),
+        "service_fast" => (true, false, n),
+        "service_rasn" => (true, true, n),
+        _ => panic!("{USAGE}"),
+    };
+    let frame = if service {
         service_spat()
     } else {
         vector_spat()
     };
+    if mode == "setup" {
+        // Both frames' preparation, so setup is the baseline of every mode.
+        black_box(service_spat());
+    }
     let mut buf = Vec::with_capacity(2048);
     // Both paths give the same frame; check once, outside the counted loop's cost difference.
     let mut check = Vec::new();
