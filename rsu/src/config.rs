@@ -30,11 +30,13 @@ use crate::intersection::{
 use crate::telemetry::logging::LogFormat;
 
 mod forwarding;
+mod sources;
 
 pub use forwarding::{
     ForwardSection, IMMEDIATE_FORWARD_PORT, ImmediateForwardConfig, ImmediateForwardSection,
     SignPolicy, StoreAndRepeatConfig, StoreAndRepeatSection, TmcMessage, TmcMessageSection,
 };
+pub use sources::AllowedSources;
 
 /// The default UDP port of the controller's TSCBM broadcast (V2X Hub's `Local_UDP_Port`).
 pub const TSCBM_PORT: u16 = 6053;
@@ -406,7 +408,7 @@ pub enum ControllerInput {
     /// TSCBM over UDP.
     Tscbm {
         listen: SocketAddr,
-        allowed_sources: Vec<IpAddr>,
+        allowed_sources: AllowedSources,
         profile: Profile,
         bit_order: StatusBitOrder,
     },
@@ -1419,7 +1421,7 @@ fn listener(
     listen: Option<&Spanned<String>>,
     port: u16,
     sources: &[Spanned<String>],
-) -> Option<(SocketAddr, Vec<IpAddr>)> {
+) -> Option<(SocketAddr, AllowedSources)> {
     let listen = match listen {
         None => SocketAddr::from(([0, 0, 0, 0], port)),
         Some(l) => match l.get_ref().parse::<SocketAddr>() {
@@ -1437,7 +1439,16 @@ fn listener(
     let mut allowed = Vec::new();
     for (k, a) in sources.iter().enumerate() {
         match a.get_ref().parse::<IpAddr>() {
-            Ok(ip) => allowed.push(ip),
+            // A source the socket can never report would silently refuse the sender the
+            // operator meant: an error, so neither check-config nor run accepts it.
+            Ok(ip) => match sources::unreachable_source(listen, ip) {
+                Some(why) => c.at(
+                    format!("{section}.allowed_sources[{k}]"),
+                    a,
+                    format!("`{}` {why} ({listen})", a.get_ref()),
+                ),
+                None => allowed.push(ip),
+            },
             Err(_) => c.at(
                 format!("{section}.allowed_sources[{k}]"),
                 a,
@@ -1445,7 +1456,7 @@ fn listener(
             ),
         }
     }
-    Some((listen, allowed))
+    Some((listen, AllowedSources::new(allowed)))
 }
 
 fn check_geometry(c: &mut Checker<'_>, i: usize, g: &GeometrySection) -> Option<Geometry> {
@@ -1833,6 +1844,22 @@ unverified = "forward"
             loaded.config.radio.service_channels,
             [172, 174, 176, 180, 182, 184]
         );
+    }
+
+    #[test]
+    fn an_allowed_source_the_listener_can_never_hear_is_refused() {
+        let text = unsigned(DEMO).replace(
+            "allowed_sources = [\"127.0.0.1\"]",
+            "allowed_sources = [\"127.0.0.1\", \"::1\"]",
+        );
+        let found = problems(&text);
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert_eq!(found[0].field, "immediate_forward.allowed_sources[1]");
+        assert!(found[0].message.contains("IPv6"), "{}", found[0]);
+        assert!(found[0].line.is_some());
+        // On a dual-stack listener both families are heard: accepted.
+        let text = text.replace("listen = \"127.0.0.1:1516\"", "listen = \"[::]:1516\"");
+        assert_eq!(problems(&text), []);
     }
 
     #[test]

@@ -488,7 +488,7 @@ async fn start_tmc<R: Radio + 'static>(
                 source,
             })?;
         bound = socket.local_addr().ok();
-        info!(addr = ?bound, allowed = ?ifm.allowed_sources, "listening for Immediate Forward");
+        info!(addr = ?bound, allowed = %ifm.allowed_sources, "listening for Immediate Forward");
         let task = tmc::ImmediateForward {
             socket,
             allowed: ifm.allowed_sources.clone(),
@@ -779,7 +779,7 @@ async fn send<R: Radio>(
 /// A TSCBM UDP input.
 struct TscbmInput {
     socket: UdpSocket,
-    allowed: Vec<std::net::IpAddr>,
+    allowed: crate::config::AllowedSources,
     profile: tscbm::Profile,
     order: tscbm::StatusBitOrder,
     clock: Arc<dyn Clock>,
@@ -804,7 +804,7 @@ impl TscbmInput {
             };
             let received = Instant::now();
             let now = self.clock.now();
-            let reason = if !self.allowed.is_empty() && !self.allowed.contains(&from.ip()) {
+            let reason = if !self.allowed.permits(from.ip()) {
                 Some((
                     "source_not_allowed",
                     format!("sender {from} is not an allowed source"),
