@@ -687,6 +687,33 @@ fn field_at(text: &str, at: usize) -> Option<String> {
     line_path(text, at)
 }
 
+/// The 1-based line of the field at `path` (`security.key`, `intersection[0].map_file`) in
+/// configuration `text`, when the file writes it: how checks made after [`parse`] (the
+/// preflight's certificate, key and state checks) name the line of what they refuse.
+pub fn line_of_field(text: &str, path: &str) -> Option<usize> {
+    let (root, _) = toml::de::DeTable::parse_recoverable(text);
+    let mut table = root.get_ref();
+    let mut span = None;
+    let mut segments = path.split('.').peekable();
+    while let Some(segment) = segments.next() {
+        let (name, index) = match segment.split_once('[') {
+            Some((name, rest)) => (name, rest.trim_end_matches(']').parse::<usize>().ok()),
+            None => (segment, None),
+        };
+        let (key, mut value) = table.iter().find(|(k, _)| k.get_ref() == name)?;
+        span = Some(key.span());
+        if let Some(i) = index {
+            let item = value.get_ref().as_array()?.get(i)?;
+            span = Some(item.span());
+            value = item;
+        }
+        if segments.peek().is_some() {
+            table = value.get_ref().as_table()?;
+        }
+    }
+    span.map(|s| Lines(text).of(s))
+}
+
 fn contains(span: &Range<usize>, at: usize) -> bool {
     span.start <= at && (at < span.end || span.is_empty() && at == span.start)
 }

@@ -43,9 +43,13 @@ mod tmc;
 /// Why the service could not start.
 #[derive(Debug, thiserror::Error)]
 pub enum StartError {
-    /// The certificate, key or trust store is unusable.
-    #[error("security: {0}")]
-    Security(String),
+    /// The certificate, key or trust store is unusable; `field` is the configuration field
+    /// to fix (`security.key`).
+    #[error("`{field}`: {message}")]
+    Security {
+        field: &'static str,
+        message: String,
+    },
     /// A socket could not be bound.
     #[error("{what} {addr}: {source}")]
     Bind {
@@ -155,14 +159,26 @@ pub fn load_signer(
     else {
         return Ok(None);
     };
-    let fail = |what: &Path, e: &dyn std::fmt::Display| {
-        StartError::Security(format!("{}: {e}", what.display()))
+    let fail = |field: &'static str, what: &Path, e: &dyn std::fmt::Display| {
+        let (shown, message) = (what.display().to_string(), e.to_string());
+        StartError::Security {
+            field,
+            // Some errors name the file already.
+            message: if message.starts_with(&shown) {
+                message
+            } else {
+                format!("{shown}: {message}")
+            },
+        }
     };
-    let bytes = std::fs::read(certificate).map_err(|e| fail(certificate, &e))?;
-    let cert = Arc::new(Certificate::from_coer(&bytes).map_err(|e| fail(certificate, &e))?);
+    const CERT: &str = "security.certificate";
+    const KEY: &str = "security.key";
+    let bytes = std::fs::read(certificate).map_err(|e| fail(CERT, certificate, &e))?;
+    let cert = Arc::new(Certificate::from_coer(&bytes).map_err(|e| fail(CERT, certificate, &e))?);
     let make = || -> Result<Signer, StartError> {
-        let backend = sign::load_key_file(key).map_err(|e| fail(key, &e))?;
-        let mut signer = Signer::new(backend, cert.clone()).map_err(|e| fail(key, &e))?;
+        // Unreadable, readable by every user, not a key, or not the certificate's key.
+        let backend = sign::load_key_file(key).map_err(|e| fail(KEY, key, &e))?;
+        let mut signer = Signer::new(backend, cert.clone()).map_err(|e| fail(KEY, key, &e))?;
         signer.policy = InclusionPolicy {
             interval_us: i64::try_from(certificate_interval.as_micros()).unwrap_or(i64::MAX),
         };
@@ -171,7 +187,9 @@ pub fn load_signer(
     let mut verifier = match trust_store {
         Some(dir) => {
             let mut store = TrustStore::new(TrustConfig::default());
-            store.load_dir(dir).map_err(|e| fail(dir, &e))?;
+            store
+                .load_dir(dir)
+                .map_err(|e| fail("security.trust_store", dir, &e))?;
             Some(Verifier::new(store, VerifierConfig::default()))
         }
         None => None,
@@ -179,26 +197,47 @@ pub fn load_signer(
     // A throw-away signer for the self-test, so the first message on the air still carries
     // the certificate.
     let mut probe = make()?;
-    let tmc_psids = tmc_messages
-        .iter()
-        .filter(|m| m.sign != crate::config::SignPolicy::Never)
-        .map(|m| m.psid);
-    for psid in [messages.spat_psid, messages.map_psid]
-        .into_iter()
-        .chain(tmc_psids)
-    {
+    // Each PSID the RSU signs, with the field that asks for it.
+    let mut psids = vec![
+        (messages.spat_psid, "messages.spat_psid".to_owned()),
+        (messages.map_psid, "messages.map_psid".to_owned()),
+    ];
+    psids.extend(
+        tmc_messages
+            .iter()
+            .enumerate()
+            .filter(|(_, m)| m.sign != crate::config::SignPolicy::Never)
+            .map(|(i, m)| (m.psid, format!("tmc_message[{i}].psid"))),
+    );
+    for (psid, asked_by) in psids {
         let spdu = probe
             .sign(u64::from(psid.value()), b"self-test", now_us)
-            .map_err(|e| fail(certificate, &format!("cannot sign PSID {psid}: {e}")))?;
+            .map_err(|e| match e {
+                sign::SignError::PsidNotPermitted(_) => fail(
+                    CERT,
+                    certificate,
+                    &format!("does not permit PSID {psid}, which `{asked_by}` signs"),
+                ),
+                other => fail(
+                    CERT,
+                    certificate,
+                    &format!("cannot sign PSID {psid}: {other}"),
+                ),
+            })?;
         if let Some(v) = verifier.as_mut() {
-            let out = v
-                .verify(&spdu, now_us)
-                .map_err(|e| fail(certificate, &format!("self-test SPDU unreadable: {e}")))?;
+            let out = v.verify(&spdu, now_us).map_err(|e| {
+                fail(
+                    CERT,
+                    certificate,
+                    &format!("self-test SPDU unreadable: {e}"),
+                )
+            })?;
             if let Some(reason) = &out.reason {
                 return Err(fail(
+                    CERT,
                     certificate,
                     &format!(
-                        "a message signed with it does not verify against the trust store: {reason}"
+                        "a message signed with it does not verify against the trust store (`security.trust_store`): {reason}"
                     ),
                 ));
             }
@@ -522,9 +561,10 @@ fn start_receive<R: Radio + 'static>(
     let verifier = match &config.verify_trust_store {
         Some(dir) => {
             let mut store = TrustStore::new(TrustConfig::default());
-            store
-                .load_dir(dir)
-                .map_err(|e| StartError::Security(format!("{}: {e}", dir.display())))?;
+            store.load_dir(dir).map_err(|e| StartError::Security {
+                field: "security.trust_store",
+                message: format!("{}: {e}", dir.display()),
+            })?;
             Some(Verifier::new(store, VerifierConfig::default()))
         }
         None => None,
