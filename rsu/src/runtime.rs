@@ -61,9 +61,6 @@ pub enum StartError {
     /// The MAP of an intersection cannot be built or encoded.
     #[error("intersection {id}: MAP: {message}")]
     Map { id: u16, message: String },
-    /// The MAP revision state file is unusable.
-    #[error("MAP revision state: {0}")]
-    State(String),
     /// A WSMP header cannot be built for a configured PSID and channel.
     #[error("WSMP header for PSID {psid}: {message}")]
     Header { psid: rsu_hw::Psid, message: String },
@@ -378,12 +375,21 @@ pub async fn prepare<R: Radio + 'static>(
         Some(s) => (Some(s.broadcast), Some(s.tmc)),
         None => (None, None),
     };
+    // A state_dir that is full, read-only or damaged never keeps the RSU off the air: the
+    // revisions live in memory and are saved when the folder recovers.
+    let mut state_log = StateLog::default();
     let mut revisions = match &config.state_dir {
         Some(dir) => {
-            std::fs::create_dir_all(dir)
-                .map_err(|e| StartError::State(format!("{}: {e}", dir.display())))?;
+            if let Err(e) = std::fs::create_dir_all(dir) {
+                state_log.report(
+                    &metrics,
+                    &[map::StateFault {
+                        reason: "write",
+                        detail: format!("{}: creating the folder: {e}", dir.display()),
+                    }],
+                );
+            }
             RevisionStore::open(&dir.join("map-revisions.json"))
-                .map_err(|e| StartError::State(e.to_string()))?
         }
         None => RevisionStore::in_memory(),
     };
@@ -451,6 +457,19 @@ pub async fn prepare<R: Radio + 'static>(
             map_uper,
             metrics: m,
         });
+    }
+    let faults = revisions.take_faults();
+    state_log.report(&metrics, &faults);
+    let persisted = revisions.persisted();
+    metrics
+        .state_persisted()
+        .set(if persisted { 1.0 } else { 0.0 });
+    if !persisted {
+        tasks.push(tokio::spawn(persist_later(
+            revisions,
+            metrics.clone(),
+            state_log,
+        )));
     }
     let scheduler = Scheduler::new(
         stations.len(),
@@ -631,6 +650,53 @@ fn outbound(radio: &RadioConfig, psid: rsu_hw::Psid) -> Result<Outbound, StartEr
         psid,
         message: e.to_string(),
     })
+}
+
+/// How often unsaved MAP revisions are written again.
+const STATE_RETRY: Duration = Duration::from_secs(30);
+
+/// Counts state faults by reason and logs the first of each reason as an error; the rest,
+/// a retry every 30 s on a read-only disk, go to debug.
+#[derive(Default)]
+struct StateLog(std::collections::HashSet<&'static str>);
+
+impl StateLog {
+    fn report(&mut self, metrics: &Metrics, faults: &[map::StateFault]) {
+        for f in faults {
+            metrics.state_errors(f.reason).increment(1);
+            if self.0.insert(f.reason) {
+                tracing::error!(reason = f.reason, detail = %f.detail,
+                    "MAP revision state not persisted; broadcasting with revisions in memory (further faults of this kind are logged at debug)");
+            } else {
+                debug!(reason = f.reason, detail = %f.detail, "MAP revision state fault");
+            }
+        }
+    }
+}
+
+/// Saves the revisions in use until the state folder takes them, off the runtime thread.
+async fn persist_later(store: RevisionStore, metrics: Metrics, mut log: StateLog) {
+    let mut store = Some(store);
+    loop {
+        tokio::time::sleep(STATE_RETRY).await;
+        let Some(mut s) = store.take() else { return };
+        let Ok((saved, s)) = tokio::task::spawn_blocking(move || {
+            let saved = s.persist();
+            (saved, s)
+        })
+        .await
+        else {
+            return;
+        };
+        let mut s = s;
+        log.report(&metrics, &s.take_faults());
+        if saved {
+            metrics.state_persisted().set(1.0);
+            info!("MAP revision state saved");
+            return;
+        }
+        store = Some(s);
+    }
 }
 
 /// The intersection's MAP as UPER, with its revision from the store.
