@@ -458,6 +458,8 @@ pub async fn prepare<R: Radio + 'static>(
             metrics: m,
         });
     }
+    // Replaces a damaged file even when no intersection needed a new revision.
+    revisions.persist();
     let faults = revisions.take_faults();
     state_log.report(&metrics, &faults);
     let persisted = revisions.persisted();

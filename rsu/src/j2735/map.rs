@@ -966,7 +966,6 @@ impl RevisionStore {
                 // A damaged file moved aside by an earlier start whose new file never got
                 // written: the history is still unknown.
                 store.history_lost = std::fs::symlink_metadata(damaged_path(path)).is_ok();
-                store.dirty = true;
             }
             Err(e) => {
                 store.history_lost = true;
