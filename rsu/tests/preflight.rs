@@ -106,6 +106,24 @@ fn a_certificate_without_the_spat_psid() {
 }
 
 #[test]
+fn a_certificate_without_a_tmc_psid() {
+    let dir = scratch("tmc-psid");
+    pki(&dir, 0);
+    // A signed registration for PSID 0x8007, which the test RSU certificate lacks.
+    let text = DEMO.replacen(
+        "psid = \"0x8003\"        # TIM\ntype = \"TIM\"",
+        "psid = \"0x8007\"",
+        1,
+    );
+    assert_ne!(text, DEMO);
+    let line = line_of(&text, "certificate = ");
+    refused_by_both(&dir, &text, "security.certificate", Some(line));
+    let file = dir.join("rsu.toml");
+    let err = stderr(&rsu(&["check-config", file.to_str().unwrap()]));
+    assert!(err.contains("`tmc_message[0].psid`"), "{err}");
+}
+
+#[test]
 fn a_key_readable_by_others() {
     use std::os::unix::fs::PermissionsExt as _;
     let dir = scratch("world-readable");
