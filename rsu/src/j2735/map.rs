@@ -1074,12 +1074,16 @@ impl RevisionStore {
 
 /// Creates `temp` afresh, writes `bytes` and fsyncs them.
 fn write_synced(temp: &Path, bytes: &[u8]) -> Result<(), (&'static str, std::io::Error)> {
-    let mut out = std::fs::OpenOptions::new()
-        .write(true)
-        .create(true)
-        .truncate(true)
-        .open(temp)
-        .map_err(|e| ("creating", e))?;
+    // A new file, never whatever (or wherever a link) is in its place.
+    match std::fs::remove_file(temp) {
+        Err(e) if e.kind() != std::io::ErrorKind::NotFound => return Err(("removing", e)),
+        _ => {}
+    }
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::custom_flags(&mut options, libc::O_NOFOLLOW);
+    let mut out = options.open(temp).map_err(|e| ("creating", e))?;
     out.write_all(bytes).map_err(|e| ("writing", e))?;
     out.sync_all().map_err(|e| ("syncing", e))
 }
@@ -1099,7 +1103,16 @@ fn damaged_path(path: &Path) -> PathBuf {
 /// Reads at most [`MAX_STATE_FILE`] bytes (one more, to see that it is longer).
 fn read_bounded(path: &Path) -> std::io::Result<Vec<u8>> {
     use std::io::Read as _;
-    let file = std::fs::File::open(path)?;
+    let mut options = std::fs::OpenOptions::new();
+    options.read(true);
+    // Not through a link, and never waiting on a FIFO put in the file's place: the start
+    // must not hang on the state folder.
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::custom_flags(
+        &mut options,
+        libc::O_NOFOLLOW | libc::O_NONBLOCK,
+    );
+    let file = options.open(path)?;
     if !file.metadata()?.is_file() {
         return Err(std::io::Error::other("not a regular file"));
     }
@@ -1951,6 +1964,39 @@ mod tests {
                 .unwrap(),
             1
         );
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn a_fifo_or_link_in_place_of_the_state_file_neither_blocks_nor_is_followed() {
+        let dir = temp_dir("fifo");
+        let path = dir.join("state.json");
+        let made = std::process::Command::new("mkfifo")
+            .arg(&path)
+            .status()
+            .unwrap();
+        assert!(made.success());
+        // In a thread, so a regression fails the test instead of hanging it.
+        let (tx, rx) = std::sync::mpsc::channel();
+        let p = path.clone();
+        std::thread::spawn(move || {
+            let mut store = RevisionStore::open(&p);
+            let _ = tx.send(store.take_faults());
+        });
+        let faults = rx
+            .recv_timeout(std::time::Duration::from_secs(20))
+            .expect("opening the state file blocked on a FIFO");
+        assert_eq!(faults.len(), 1, "{faults:?}");
+        assert_eq!(faults[0].reason, "read");
+        std::fs::remove_file(&path).unwrap();
+        // A link to a valid state file elsewhere is not followed.
+        let elsewhere = dir.join("elsewhere.json");
+        std::fs::write(&elsewhere, r#"{"intersections": {}}"#).unwrap();
+        std::os::unix::fs::symlink(&elsewhere, &path).unwrap();
+        let mut store = RevisionStore::open(&path);
+        let faults = store.take_faults();
+        assert_eq!(faults.len(), 1, "{faults:?}");
+        assert_eq!(faults[0].reason, "read");
         std::fs::remove_dir_all(&dir).unwrap();
     }
 
