@@ -16,6 +16,7 @@ use tracing::{error, info, warn};
 use crate::clock::{Clock, SystemClock};
 use crate::config::{self, RadioBackend, ServiceConfig};
 use crate::controller::Light;
+use crate::preflight;
 use crate::runtime::{self, Status};
 use crate::telemetry::{http, logging, metrics::Metrics};
 
@@ -105,11 +106,10 @@ pub fn run(opts: RunOptions) -> Result<(), RunError> {
     let now_unix = clock.now_micros() / 1_000_000;
     let demo = opts.config.is_none();
     let mut _temp = None;
-    let (config, warnings) = match &opts.config {
-        Some(path) => {
-            let loaded = config::load(path)?;
-            (loaded.config, loaded.warnings)
-        }
+    // The same preflight as check-config: everything that can refuse the configuration is
+    // checked before anything starts.
+    let ready = match &opts.config {
+        Some(path) => preflight::preflight(path, clock.now_micros())?,
         None => {
             let dir = match &opts.pki {
                 Some(d) => d.clone(),
@@ -120,9 +120,20 @@ pub fn run(opts: RunOptions) -> Result<(), RunError> {
                     d
                 }
             };
-            (demo_config(&dir, now_unix)?, Vec::new())
+            demo_config(&dir, now_unix)?;
+            preflight::preflight_text(
+                DEMO_CONFIG,
+                "embedded demo configuration",
+                &dir,
+                clock.now_micros(),
+            )?
         }
     };
+    let preflight::Ready {
+        config,
+        warnings,
+        signers,
+    } = ready;
     let format = if opts.json_logs {
         logging::LogFormat::Json
     } else {
@@ -137,7 +148,7 @@ pub fn run(opts: RunOptions) -> Result<(), RunError> {
         .build()
         .map_err(RunError::Runtime)?;
     let status = opts.status.unwrap_or(demo);
-    runtime.block_on(serve(config, opts, clock, demo, status))
+    runtime.block_on(serve(config, signers, opts, clock, demo, status))
 }
 
 /// Everything a radio backend needs to start broadcasting, whichever it is.
@@ -153,6 +164,7 @@ struct Launch {
 
 async fn serve(
     mut config: ServiceConfig,
+    signer: Option<runtime::Signers>,
     opts: RunOptions,
     clock: Arc<dyn Clock>,
     demo: bool,
@@ -180,12 +192,6 @@ async fn serve(
         warn!(addr = %ifm.listen, error = %e, "demo: Immediate Forward disabled, its port is taken");
         config.immediate_forward = None;
     }
-    let signer = runtime::load_signer(
-        &config.security,
-        &config.messages,
-        &config.tmc_messages,
-        clock.now_micros(),
-    )?;
     let radio = config.radio.clone();
     let mut launch = Launch {
         config,
@@ -416,9 +422,10 @@ pub fn status_line(window: &Status, obu: Option<&ObuCount>) -> String {
     line
 }
 
-/// `rsu check-config FILE`: the report, and whether the file is usable.
+/// `rsu check-config FILE`: the report, and whether the file is usable. Runs the same
+/// [`preflight`] as `rsu run`, so it refuses whatever the start would.
 pub fn check_config(path: &Path) -> (String, bool) {
-    match config::load(path) {
+    match preflight::preflight(path, SystemClock.now_micros()) {
         Ok(loaded) => {
             let c = &loaded.config;
             let mut out = format!(

@@ -30,11 +30,13 @@ use crate::intersection::{
 use crate::telemetry::logging::LogFormat;
 
 mod forwarding;
+mod sources;
 
 pub use forwarding::{
     ForwardSection, IMMEDIATE_FORWARD_PORT, ImmediateForwardConfig, ImmediateForwardSection,
     SignPolicy, StoreAndRepeatConfig, StoreAndRepeatSection, TmcMessage, TmcMessageSection,
 };
+pub use sources::AllowedSources;
 
 /// The default UDP port of the controller's TSCBM broadcast (V2X Hub's `Local_UDP_Port`).
 pub const TSCBM_PORT: u16 = 6053;
@@ -406,7 +408,7 @@ pub enum ControllerInput {
     /// TSCBM over UDP.
     Tscbm {
         listen: SocketAddr,
-        allowed_sources: Vec<IpAddr>,
+        allowed_sources: AllowedSources,
         profile: Profile,
         bit_order: StatusBitOrder,
     },
@@ -627,23 +629,182 @@ pub fn parse(text: &str, shown: &str, base: &Path) -> Result<Loaded, ConfigError
 }
 
 fn syntax_problem(text: &str, e: &toml::de::Error) -> Problem {
-    let line = e.span().map(|s| Lines(text).of(s));
-    // toml's message names the field for unknown/missing fields and wrong types; its
-    // Display adds a snippet we do not need on one line.
+    // toml's Display adds a snippet we do not need on one line.
     let message = e.message().trim().to_owned();
-    let field = field_of_message(&message).unwrap_or_else(|| "(file)".to_owned());
+    let span = e.span();
+    let mut field = span
+        .as_ref()
+        .and_then(|s| field_at(text, s.start))
+        .unwrap_or_default();
+    // A missing field's span is its table: name the field inside it.
+    if let Some(missing) = message
+        .strip_prefix("missing field `")
+        .and_then(|m| m.split('`').next())
+    {
+        if !field.is_empty() {
+            field.push('.');
+        }
+        field.push_str(missing);
+    }
+    if field.is_empty() {
+        // Nothing in the document encloses the error (an empty file, a stray character
+        // before any key): say where it is.
+        field = "(top level)".to_owned();
+    }
     Problem {
         field,
-        line,
+        line: span.map(|s| Lines(text).of(s)),
         message,
     }
 }
 
-/// The field a toml message names (`unknown field \`x\``, `missing field \`y\``).
-fn field_of_message(message: &str) -> Option<String> {
-    let start = message.find('`')? + 1;
-    let len = message[start..].find('`')?;
-    Some(message[start..start + len].to_owned())
+/// The field path (`intersection[0].tscbm.listen`) of the key or value at byte `at`, or of
+/// the innermost table enclosing it; `None` when nothing does.
+///
+/// The text is parsed again with toml's spanned document parser, recovering from syntax
+/// errors, so the path is found for type errors and for most syntax errors alike.
+fn field_at(text: &str, at: usize) -> Option<String> {
+    // An error in a table header (`[radio`) is about that table; the recovering parser
+    // may attach what follows to the table before it.
+    let line_start = text
+        .get(..at.min(text.len()))
+        .and_then(|b| b.rfind('\n'))
+        .map_or(0, |i| i + 1);
+    if text
+        .get(line_start..)
+        .is_some_and(|l| l.trim_start().starts_with('['))
+    {
+        return line_path(text, at);
+    }
+    let (root, _) = toml::de::DeTable::parse_recoverable(text);
+    let mut path = Vec::new();
+    if table_path(root.get_ref(), at, &mut path) {
+        return Some(path.concat());
+    }
+    // A syntax error can stop the parse before the key it is in (a broken `[header`, a
+    // value the parser gave up on): the table header in force at that line, and the key
+    // written there.
+    line_path(text, at)
+}
+
+/// The 1-based line of the field at `path` (`security.key`, `intersection[0].map_file`) in
+/// configuration `text`, when the file writes it: how checks made after [`parse`] (the
+/// preflight's certificate, key and state checks) name the line of what they refuse.
+pub fn line_of_field(text: &str, path: &str) -> Option<usize> {
+    let (root, _) = toml::de::DeTable::parse_recoverable(text);
+    let mut table = root.get_ref();
+    let mut span = None;
+    let mut segments = path.split('.').peekable();
+    while let Some(segment) = segments.next() {
+        let (name, index) = match segment.split_once('[') {
+            Some((name, rest)) => (name, rest.trim_end_matches(']').parse::<usize>().ok()),
+            None => (segment, None),
+        };
+        let (key, mut value) = table.iter().find(|(k, _)| k.get_ref() == name)?;
+        span = Some(key.span());
+        if let Some(i) = index {
+            let item = value.get_ref().as_array()?.get(i)?;
+            span = Some(item.span());
+            value = item;
+        }
+        if segments.peek().is_some() {
+            table = value.get_ref().as_table()?;
+        }
+    }
+    span.map(|s| Lines(text).of(s))
+}
+
+fn contains(span: &Range<usize>, at: usize) -> bool {
+    span.start <= at && (at < span.end || span.is_empty() && at == span.start)
+}
+
+/// Pushes the path segments to `at` within `table`; whether anything there encloses it.
+fn table_path(table: &toml::de::DeTable<'_>, at: usize, path: &mut Vec<String>) -> bool {
+    for (key, value) in table {
+        let segment = if path.is_empty() {
+            key.get_ref().to_string()
+        } else {
+            format!(".{}", key.get_ref())
+        };
+        path.push(segment);
+        if value_path(value.get_ref(), at, path)
+            || contains(&key.span(), at)
+            || contains(&value.span(), at)
+        {
+            return true;
+        }
+        path.pop();
+    }
+    false
+}
+
+/// Like [`table_path`] for what a key holds: a table, an array (`[i]`) or a scalar.
+fn value_path(value: &toml::de::DeValue<'_>, at: usize, path: &mut Vec<String>) -> bool {
+    match value {
+        toml::de::DeValue::Table(t) => table_path(t, at, path),
+        toml::de::DeValue::Array(items) => {
+            for (i, item) in items.iter().enumerate() {
+                path.push(format!("[{i}]"));
+                if value_path(item.get_ref(), at, path) || contains(&item.span(), at) {
+                    return true;
+                }
+                path.pop();
+            }
+            false
+        }
+        _ => false,
+    }
+}
+
+/// The path from the text alone: the last `[table]` or `[[array]]` header before `at`
+/// (arrays numbered by how many headers of that name came before) and the key of the line
+/// `at` is on.
+fn line_path(text: &str, at: usize) -> Option<String> {
+    let before = text.get(..at.min(text.len()))?;
+    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+    let line = text
+        .get(line_start..)?
+        .lines()
+        .next()
+        .unwrap_or_default()
+        .trim();
+    let mut header: Option<String> = None;
+    let mut counts: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
+    for l in before.get(..line_start).unwrap_or_default().lines() {
+        let l = l.trim();
+        if let Some(name) = l.strip_prefix("[[").and_then(|r| r.split("]]").next()) {
+            let name = name.trim().to_owned();
+            let n = counts.entry(name.clone()).or_insert(0);
+            header = Some(format!("{name}[{n}]"));
+            *n += 1;
+        } else if let Some(name) = l.strip_prefix('[').and_then(|r| r.split(']').next()) {
+            header = Some(name.trim().to_owned());
+        }
+    }
+    if let Some(name) = line.strip_prefix('[') {
+        // The error is in a header itself (or is about the table it opens).
+        let array = name.starts_with('[');
+        let name = name.trim_start_matches('[');
+        let name = name.split(']').next().unwrap_or(name).trim();
+        if name.is_empty() {
+            return None;
+        }
+        return Some(match (array, counts.get(name)) {
+            (true, n) => format!("{name}[{}]", n.copied().unwrap_or(0)),
+            (false, _) => name.to_owned(),
+        });
+    }
+    let key = line
+        .split('=')
+        .next()
+        .map(str::trim)
+        .filter(|k| !k.is_empty() && !k.starts_with('#') && line.contains('='));
+    match (header, key) {
+        (Some(h), Some(k)) => Some(format!("{h}.{k}")),
+        (Some(h), None) => Some(h),
+        (None, Some(k)) => Some(k.to_owned()),
+        (None, None) => None,
+    }
 }
 
 /// Turns the file's sections into a [`ServiceConfig`], or every problem found.
@@ -1419,7 +1580,7 @@ fn listener(
     listen: Option<&Spanned<String>>,
     port: u16,
     sources: &[Spanned<String>],
-) -> Option<(SocketAddr, Vec<IpAddr>)> {
+) -> Option<(SocketAddr, AllowedSources)> {
     let listen = match listen {
         None => SocketAddr::from(([0, 0, 0, 0], port)),
         Some(l) => match l.get_ref().parse::<SocketAddr>() {
@@ -1437,7 +1598,16 @@ fn listener(
     let mut allowed = Vec::new();
     for (k, a) in sources.iter().enumerate() {
         match a.get_ref().parse::<IpAddr>() {
-            Ok(ip) => allowed.push(ip),
+            // A source the socket can never report would silently refuse the sender the
+            // operator meant: an error, so neither check-config nor run accepts it.
+            Ok(ip) => match sources::unreachable_source(listen, ip) {
+                Some(why) => c.at(
+                    format!("{section}.allowed_sources[{k}]"),
+                    a,
+                    format!("`{}` {why} ({listen})", a.get_ref()),
+                ),
+                None => allowed.push(ip),
+            },
             Err(_) => c.at(
                 format!("{section}.allowed_sources[{k}]"),
                 a,
@@ -1445,7 +1615,7 @@ fn listener(
             ),
         }
     }
-    Some((listen, allowed))
+    Some((listen, AllowedSources::new(allowed)))
 }
 
 fn check_geometry(c: &mut Checker<'_>, i: usize, g: &GeometrySection) -> Option<Geometry> {
@@ -1689,7 +1859,7 @@ mod tests {
         let text = unsigned(DEMO).replacen("[radio]\n", "[radio]\nantenna = 2\n", 1);
         let err = parse(&text, "t.toml", Path::new(".")).unwrap_err();
         let p = &err.problems()[0];
-        assert_eq!(p.field, "antenna");
+        assert_eq!(p.field, "radio.antenna");
         assert_eq!(
             p.line,
             Some(
@@ -1703,6 +1873,85 @@ mod tests {
             .unwrap_err()
             .problems()[0];
         assert!(p.message.contains("invalid type"), "{p}");
+    }
+
+    /// The problem a TOML or type error in `text` gives, and the 1-based line of `needle`.
+    fn syntax(text: &str, needle: &str) -> (Problem, usize) {
+        let p = parse(text, "t.toml", Path::new("."))
+            .unwrap_err()
+            .problems()
+            .remove(0);
+        let line = text[..text.find(needle).unwrap()].matches('\n').count() + 1;
+        (p, line)
+    }
+
+    #[test]
+    fn type_errors_name_the_field_path_and_line() {
+        // A string where a number is expected.
+        let text = unsigned(DEMO).replacen("channel = 172", "channel = \"172\"", 1);
+        let (p, line) = syntax(&text, "channel = \"172\"");
+        assert_eq!(
+            (p.field.as_str(), p.line),
+            ("radio.channel", Some(line)),
+            "{p}"
+        );
+        // A number out of its type's range, deep in an array of tables.
+        let text = unsigned(DEMO).replacen("id = 1001", "id = -4", 1);
+        let (p, line) = syntax(&text, "id = -4");
+        assert_eq!(
+            (p.field.as_str(), p.line),
+            ("intersection[0].id", Some(line)),
+            "{p}"
+        );
+        // A bad enum variant names the field, not the value.
+        let text = unsigned(DEMO).replacen("format = \"text\"", "format = \"xml\"", 1);
+        let (p, line) = syntax(&text, "format = \"xml\"");
+        assert_eq!(
+            (p.field.as_str(), p.line),
+            ("log.format", Some(line)),
+            "{p}"
+        );
+        assert!(p.message.contains("xml"), "{p}");
+        // An unknown field in a nested table.
+        let text = unsigned(DEMO).replacen("offset_s = 0.0", "offset_s = 0.0\nphase_s = 1", 1);
+        let (p, line) = syntax(&text, "phase_s = 1");
+        assert_eq!(
+            (p.field.as_str(), p.line),
+            ("intersection[0].simulated.phase_s", Some(line)),
+            "{p}"
+        );
+        // A missing field: its table's path and the field's name.
+        let text = unsigned(DEMO).replacen("name = \"Demo Ave & Main St\"\n", "", 1);
+        let (p, line) = syntax(&text, "[[intersection]]");
+        assert_eq!(
+            (p.field.as_str(), p.line),
+            ("intersection[0].name", Some(line)),
+            "{p}"
+        );
+    }
+
+    #[test]
+    fn toml_syntax_errors_name_the_field_and_line() {
+        // A value that is not TOML.
+        let text = unsigned(DEMO).replacen("channel = 172", "channel = 17 2", 1);
+        let (p, line) = syntax(&text, "channel = 17 2");
+        assert_eq!(
+            (p.field.as_str(), p.line),
+            ("radio.channel", Some(line)),
+            "{p}"
+        );
+        // An unclosed string inside an array of tables.
+        let text = unsigned(DEMO).replacen("on_silence = \"stop\"", "on_silence = \"stop", 1);
+        let (p, line) = syntax(&text, "on_silence = \"stop");
+        assert_eq!(
+            (p.field.as_str(), p.line),
+            ("intersection[0].on_silence", Some(line)),
+            "{p}"
+        );
+        // A broken table header.
+        let text = unsigned(DEMO).replacen("[radio]", "[radio", 1);
+        let (p, line) = syntax(&text, "[radio");
+        assert_eq!((p.field.as_str(), p.line), ("radio", Some(line)), "{p}");
     }
 
     #[test]
@@ -1833,6 +2082,22 @@ unverified = "forward"
             loaded.config.radio.service_channels,
             [172, 174, 176, 180, 182, 184]
         );
+    }
+
+    #[test]
+    fn an_allowed_source_the_listener_can_never_hear_is_refused() {
+        let text = unsigned(DEMO).replace(
+            "allowed_sources = [\"127.0.0.1\"]",
+            "allowed_sources = [\"127.0.0.1\", \"::1\"]",
+        );
+        let found = problems(&text);
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert_eq!(found[0].field, "immediate_forward.allowed_sources[1]");
+        assert!(found[0].message.contains("IPv6"), "{}", found[0]);
+        assert!(found[0].line.is_some());
+        // On a dual-stack listener both families are heard: accepted.
+        let text = text.replace("listen = \"127.0.0.1:1516\"", "listen = \"[::]:1516\"");
+        assert_eq!(problems(&text), []);
     }
 
     #[test]

@@ -21,6 +21,7 @@ pub mod frame_cli;
 pub mod input;
 pub mod intersection;
 pub mod j2735;
+pub mod preflight;
 pub mod runtime;
 pub mod scheduler;
 pub mod security_cli;

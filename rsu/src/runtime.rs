@@ -43,9 +43,13 @@ mod tmc;
 /// Why the service could not start.
 #[derive(Debug, thiserror::Error)]
 pub enum StartError {
-    /// The certificate, key or trust store is unusable.
-    #[error("security: {0}")]
-    Security(String),
+    /// The certificate, key or trust store is unusable; `field` is the configuration field
+    /// to fix (`security.key`).
+    #[error("`{field}`: {message}")]
+    Security {
+        field: &'static str,
+        message: String,
+    },
     /// A socket could not be bound.
     #[error("{what} {addr}: {source}")]
     Bind {
@@ -57,9 +61,6 @@ pub enum StartError {
     /// The MAP of an intersection cannot be built or encoded.
     #[error("intersection {id}: MAP: {message}")]
     Map { id: u16, message: String },
-    /// The MAP revision state file is unusable.
-    #[error("MAP revision state: {0}")]
-    State(String),
     /// A WSMP header cannot be built for a configured PSID and channel.
     #[error("WSMP header for PSID {psid}: {message}")]
     Header { psid: rsu_hw::Psid, message: String },
@@ -155,14 +156,26 @@ pub fn load_signer(
     else {
         return Ok(None);
     };
-    let fail = |what: &Path, e: &dyn std::fmt::Display| {
-        StartError::Security(format!("{}: {e}", what.display()))
+    let fail = |field: &'static str, what: &Path, e: &dyn std::fmt::Display| {
+        let (shown, message) = (what.display().to_string(), e.to_string());
+        StartError::Security {
+            field,
+            // Some errors name the file already.
+            message: if message.starts_with(&shown) {
+                message
+            } else {
+                format!("{shown}: {message}")
+            },
+        }
     };
-    let bytes = std::fs::read(certificate).map_err(|e| fail(certificate, &e))?;
-    let cert = Arc::new(Certificate::from_coer(&bytes).map_err(|e| fail(certificate, &e))?);
+    const CERT: &str = "security.certificate";
+    const KEY: &str = "security.key";
+    let bytes = std::fs::read(certificate).map_err(|e| fail(CERT, certificate, &e))?;
+    let cert = Arc::new(Certificate::from_coer(&bytes).map_err(|e| fail(CERT, certificate, &e))?);
     let make = || -> Result<Signer, StartError> {
-        let backend = sign::load_key_file(key).map_err(|e| fail(key, &e))?;
-        let mut signer = Signer::new(backend, cert.clone()).map_err(|e| fail(key, &e))?;
+        // Unreadable, readable by every user, not a key, or not the certificate's key.
+        let backend = sign::load_key_file(key).map_err(|e| fail(KEY, key, &e))?;
+        let mut signer = Signer::new(backend, cert.clone()).map_err(|e| fail(KEY, key, &e))?;
         signer.policy = InclusionPolicy {
             interval_us: i64::try_from(certificate_interval.as_micros()).unwrap_or(i64::MAX),
         };
@@ -171,7 +184,9 @@ pub fn load_signer(
     let mut verifier = match trust_store {
         Some(dir) => {
             let mut store = TrustStore::new(TrustConfig::default());
-            store.load_dir(dir).map_err(|e| fail(dir, &e))?;
+            store
+                .load_dir(dir)
+                .map_err(|e| fail("security.trust_store", dir, &e))?;
             Some(Verifier::new(store, VerifierConfig::default()))
         }
         None => None,
@@ -179,26 +194,47 @@ pub fn load_signer(
     // A throw-away signer for the self-test, so the first message on the air still carries
     // the certificate.
     let mut probe = make()?;
-    let tmc_psids = tmc_messages
-        .iter()
-        .filter(|m| m.sign != crate::config::SignPolicy::Never)
-        .map(|m| m.psid);
-    for psid in [messages.spat_psid, messages.map_psid]
-        .into_iter()
-        .chain(tmc_psids)
-    {
+    // Each PSID the RSU signs, with the field that asks for it.
+    let mut psids = vec![
+        (messages.spat_psid, "messages.spat_psid".to_owned()),
+        (messages.map_psid, "messages.map_psid".to_owned()),
+    ];
+    psids.extend(
+        tmc_messages
+            .iter()
+            .enumerate()
+            .filter(|(_, m)| m.sign != crate::config::SignPolicy::Never)
+            .map(|(i, m)| (m.psid, format!("tmc_message[{i}].psid"))),
+    );
+    for (psid, asked_by) in psids {
         let spdu = probe
             .sign(u64::from(psid.value()), b"self-test", now_us)
-            .map_err(|e| fail(certificate, &format!("cannot sign PSID {psid}: {e}")))?;
+            .map_err(|e| match e {
+                sign::SignError::PsidNotPermitted(_) => fail(
+                    CERT,
+                    certificate,
+                    &format!("does not permit PSID {psid}, which `{asked_by}` signs"),
+                ),
+                other => fail(
+                    CERT,
+                    certificate,
+                    &format!("cannot sign PSID {psid}: {other}"),
+                ),
+            })?;
         if let Some(v) = verifier.as_mut() {
-            let out = v
-                .verify(&spdu, now_us)
-                .map_err(|e| fail(certificate, &format!("self-test SPDU unreadable: {e}")))?;
+            let out = v.verify(&spdu, now_us).map_err(|e| {
+                fail(
+                    CERT,
+                    certificate,
+                    &format!("self-test SPDU unreadable: {e}"),
+                )
+            })?;
             if let Some(reason) = &out.reason {
                 return Err(fail(
+                    CERT,
                     certificate,
                     &format!(
-                        "a message signed with it does not verify against the trust store: {reason}"
+                        "a message signed with it does not verify against the trust store (`security.trust_store`): {reason}"
                     ),
                 ));
             }
@@ -339,12 +375,21 @@ pub async fn prepare<R: Radio + 'static>(
         Some(s) => (Some(s.broadcast), Some(s.tmc)),
         None => (None, None),
     };
+    // A state_dir that is full, read-only or damaged never keeps the RSU off the air: the
+    // revisions live in memory and are saved when the folder recovers.
+    let mut state_log = StateLog::default();
     let mut revisions = match &config.state_dir {
         Some(dir) => {
-            std::fs::create_dir_all(dir)
-                .map_err(|e| StartError::State(format!("{}: {e}", dir.display())))?;
+            if let Err(e) = std::fs::create_dir_all(dir) {
+                state_log.report(
+                    &metrics,
+                    &[map::StateFault {
+                        reason: "write",
+                        detail: format!("{}: creating the folder: {e}", dir.display()),
+                    }],
+                );
+            }
             RevisionStore::open(&dir.join("map-revisions.json"))
-                .map_err(|e| StartError::State(e.to_string()))?
         }
         None => RevisionStore::in_memory(),
     };
@@ -412,6 +457,21 @@ pub async fn prepare<R: Radio + 'static>(
             map_uper,
             metrics: m,
         });
+    }
+    // Replaces a damaged file even when no intersection needed a new revision.
+    revisions.persist();
+    let faults = revisions.take_faults();
+    state_log.report(&metrics, &faults);
+    let persisted = revisions.persisted();
+    metrics
+        .state_persisted()
+        .set(if persisted { 1.0 } else { 0.0 });
+    if !persisted {
+        tasks.push(tokio::spawn(persist_later(
+            revisions,
+            metrics.clone(),
+            state_log,
+        )));
     }
     let scheduler = Scheduler::new(
         stations.len(),
@@ -488,7 +548,7 @@ async fn start_tmc<R: Radio + 'static>(
                 source,
             })?;
         bound = socket.local_addr().ok();
-        info!(addr = ?bound, allowed = ?ifm.allowed_sources, "listening for Immediate Forward");
+        info!(addr = ?bound, allowed = %ifm.allowed_sources, "listening for Immediate Forward");
         let task = tmc::ImmediateForward {
             socket,
             allowed: ifm.allowed_sources.clone(),
@@ -522,9 +582,10 @@ fn start_receive<R: Radio + 'static>(
     let verifier = match &config.verify_trust_store {
         Some(dir) => {
             let mut store = TrustStore::new(TrustConfig::default());
-            store
-                .load_dir(dir)
-                .map_err(|e| StartError::Security(format!("{}: {e}", dir.display())))?;
+            store.load_dir(dir).map_err(|e| StartError::Security {
+                field: "security.trust_store",
+                message: format!("{}: {e}", dir.display()),
+            })?;
             Some(Verifier::new(store, VerifierConfig::default()))
         }
         None => None,
@@ -591,6 +652,53 @@ fn outbound(radio: &RadioConfig, psid: rsu_hw::Psid) -> Result<Outbound, StartEr
         psid,
         message: e.to_string(),
     })
+}
+
+/// How often unsaved MAP revisions are written again.
+const STATE_RETRY: Duration = Duration::from_secs(30);
+
+/// Counts state faults by reason and logs the first of each reason as an error; the rest,
+/// a retry every 30 s on a read-only disk, go to debug.
+#[derive(Default)]
+struct StateLog(std::collections::HashSet<&'static str>);
+
+impl StateLog {
+    fn report(&mut self, metrics: &Metrics, faults: &[map::StateFault]) {
+        for f in faults {
+            metrics.state_errors(f.reason).increment(1);
+            if self.0.insert(f.reason) {
+                tracing::error!(reason = f.reason, detail = %f.detail,
+                    "MAP revision state not persisted; broadcasting with revisions in memory (further faults of this kind are logged at debug)");
+            } else {
+                debug!(reason = f.reason, detail = %f.detail, "MAP revision state fault");
+            }
+        }
+    }
+}
+
+/// Saves the revisions in use until the state folder takes them, off the runtime thread.
+async fn persist_later(store: RevisionStore, metrics: Metrics, mut log: StateLog) {
+    let mut store = Some(store);
+    loop {
+        tokio::time::sleep(STATE_RETRY).await;
+        let Some(mut s) = store.take() else { return };
+        let Ok((saved, s)) = tokio::task::spawn_blocking(move || {
+            let saved = s.persist();
+            (saved, s)
+        })
+        .await
+        else {
+            return;
+        };
+        let mut s = s;
+        log.report(&metrics, &s.take_faults());
+        if saved {
+            metrics.state_persisted().set(1.0);
+            info!("MAP revision state saved");
+            return;
+        }
+        store = Some(s);
+    }
 }
 
 /// The intersection's MAP as UPER, with its revision from the store.
@@ -779,7 +887,7 @@ async fn send<R: Radio>(
 /// A TSCBM UDP input.
 struct TscbmInput {
     socket: UdpSocket,
-    allowed: Vec<std::net::IpAddr>,
+    allowed: crate::config::AllowedSources,
     profile: tscbm::Profile,
     order: tscbm::StatusBitOrder,
     clock: Arc<dyn Clock>,
@@ -804,7 +912,7 @@ impl TscbmInput {
             };
             let received = Instant::now();
             let now = self.clock.now();
-            let reason = if !self.allowed.is_empty() && !self.allowed.contains(&from.ip()) {
+            let reason = if !self.allowed.permits(from.ip()) {
                 Some((
                     "source_not_allowed",
                     format!("sender {from} is not an allowed source"),

@@ -2,7 +2,7 @@
 //! Forward, Store-and-Repeat, and the PSIDs registered for them) and of what it passes on
 //! from vehicles (the `[[forward]]` rules).
 
-use std::net::{IpAddr, SocketAddr};
+use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::time::Duration;
 
@@ -110,8 +110,8 @@ pub struct TmcMessage {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ImmediateForwardConfig {
     pub listen: SocketAddr,
-    /// Empty: any source.
-    pub allowed_sources: Vec<IpAddr>,
+    /// Who may send; compared in canonical form (dual-stack listeners).
+    pub allowed_sources: super::AllowedSources,
 }
 
 /// The Store-and-Repeat directory.
@@ -211,7 +211,7 @@ pub(super) fn check_immediate_forward(
         IMMEDIATE_FORWARD_PORT,
         &s.allowed_sources,
     )?;
-    if allowed.is_empty()
+    if allowed.is_any()
         && !listen.ip().is_loopback()
         && let Some(l) = &s.listen
     {

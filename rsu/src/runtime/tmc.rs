@@ -2,7 +2,7 @@
 //! the Store-and-Repeat directory.
 
 use std::collections::{HashMap, HashSet};
-use std::net::{IpAddr, SocketAddr};
+use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, SystemTime};
@@ -109,7 +109,7 @@ impl RejectLog {
 /// The Immediate Forward listener (RSU 4.1 Appendix C over UDP).
 pub(super) struct ImmediateForward<R> {
     pub socket: UdpSocket,
-    pub allowed: Vec<IpAddr>,
+    pub allowed: crate::config::AllowedSources,
     pub path: TmcPath<R>,
     pub metrics: TmcMetrics,
 }
@@ -159,7 +159,7 @@ impl<R: Radio> ImmediateForward<R> {
         len: usize,
         from: SocketAddr,
     ) -> Result<Accepted, (&'static str, String)> {
-        if !self.allowed.is_empty() && !self.allowed.contains(&from.ip()) {
+        if !self.allowed.permits(from.ip()) {
             return Err((
                 "source_not_allowed",
                 format!("sender {} is not an allowed source", from.ip()),

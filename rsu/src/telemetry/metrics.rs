@@ -42,6 +42,10 @@ const MAP_REVISION: &str = "rsu_map_revision";
 const SCHEDULE_OVERRUNS: &str = "rsu_schedule_overruns_total";
 /// Configuration inputs rejected, by reason.
 const CONFIG_REJECTED: &str = "rsu_config_rejected_total";
+/// State file faults (MAP revisions), by reason.
+const STATE_ERRORS: &str = "rsu_state_errors_total";
+/// Whether every MAP revision handed out is on disk.
+const STATE_PERSISTED: &str = "rsu_state_persisted";
 /// Scrape endpoint requests, by HTTP status code.
 const HTTP_REQUESTS: &str = "rsu_http_requests_total";
 /// Scrape endpoint connections closed without a response, by reason.
@@ -162,6 +166,18 @@ const DESCRIPTIONS: &[(&str, Kind, Option<Unit>, &str)] = &[
         Kind::Counter,
         Some(Unit::Count),
         "Configuration inputs rejected, by reason.",
+    ),
+    (
+        STATE_ERRORS,
+        Kind::Counter,
+        Some(Unit::Count),
+        "MAP revision state file faults (read, damaged, write), by reason; the RSU keeps broadcasting with revisions in memory.",
+    ),
+    (
+        STATE_PERSISTED,
+        Kind::Gauge,
+        None,
+        "1 when every MAP revision in use is saved in state_dir, 0 while only in memory.",
     ),
     (
         HTTP_REQUESTS,
@@ -318,6 +334,7 @@ struct Inner {
     recorder: PrometheusRecorder,
     handle: PrometheusHandle,
     config_rejected: LabelCache<&'static str>,
+    state_errors: LabelCache<&'static str>,
     http_requests: LabelCache<u16>,
     http_dropped: LabelCache<&'static str>,
 }
@@ -373,6 +390,7 @@ impl Metrics {
                 recorder,
                 handle,
                 config_rejected: LabelCache::new(CONFIG_REJECTED, Vec::new(), "reason"),
+                state_errors: LabelCache::new(STATE_ERRORS, Vec::new(), "reason"),
                 http_requests: LabelCache::new(HTTP_REQUESTS, Vec::new(), "code"),
                 http_dropped: LabelCache::new(HTTP_DROPPED, Vec::new(), "reason"),
             }),
@@ -441,6 +459,16 @@ impl Metrics {
     /// `rsu_config_rejected_total{reason}`: the handle for one reason, registered on first use.
     pub fn config_rejected(&self, reason: &'static str) -> Counter {
         self.inner.config_rejected.get(&self.inner.recorder, reason)
+    }
+
+    /// `rsu_state_errors_total{reason}`: the handle for one reason, registered on first use.
+    pub fn state_errors(&self, reason: &'static str) -> Counter {
+        self.inner.state_errors.get(&self.inner.recorder, reason)
+    }
+
+    /// `rsu_state_persisted`: 1 when the MAP revisions in use are on disk, 0 otherwise.
+    pub fn state_persisted(&self) -> Gauge {
+        self.gauge(STATE_PERSISTED, Vec::new())
     }
 
     /// `rsu_http_requests_total{code}`: scrape endpoint requests answered with this status.
@@ -790,6 +818,8 @@ mod tests {
         let m = metrics.intersection(1);
         m.controller_rejected("short").increment(1);
         metrics.config_rejected("bad").increment(1);
+        metrics.state_errors("write").increment(1);
+        metrics.state_persisted().set(1.0);
         metrics.http_requests(200).increment(1);
         metrics.http_connections_dropped("limit").increment(1);
         let tmc = metrics.tmc("immediate_forward");
