@@ -808,6 +808,16 @@ impl TscbmInput {
         let mut buf = vec![0u8; 2048];
         // A controller sending the wrong profile at 10 Hz must not flood the log.
         let mut log = LogLimiter::<&'static str>::default();
+        // Datagrams the kernel drops never reach a counter of ours: sample its count.
+        let _drops = crate::telemetry::udp_drops::watch(
+            &self.socket,
+            self.metrics.tscbm_drops(self.intersection),
+            crate::telemetry::udp_drops::SAMPLE_PERIOD,
+        )
+        .map_err(|e| {
+            warn!(intersection = self.intersection, error = %e,
+                           "TSCBM: the kernel's drop count cannot be read")
+        });
         loop {
             let (len, from) = match self.socket.recv_from(&mut buf).await {
                 Ok(x) => x,

@@ -107,6 +107,15 @@ impl<R: Radio> ImmediateForward<R> {
         // instead of being silently cut to size.
         let mut buf = vec![0u8; MAX_FILE_LEN + 1];
         let mut log = LogLimiter::<&'static str>::default();
+        // Datagrams the kernel drops never reach a counter of ours: sample its count.
+        let _drops = crate::telemetry::udp_drops::watch(
+            &self.socket,
+            self.metrics.immediate_forward_drops(),
+            crate::telemetry::udp_drops::SAMPLE_PERIOD,
+        )
+        .map_err(
+            |e| warn!(error = %e, "Immediate Forward: the kernel's drop count cannot be read"),
+        );
         loop {
             let (len, from) = match self.socket.recv_from(&mut buf).await {
                 Ok(x) => x,

@@ -4,3 +4,4 @@ pub mod http;
 pub mod logging;
 pub mod metrics;
 pub mod throttle;
+pub mod udp_drops;
