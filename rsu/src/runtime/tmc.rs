@@ -259,6 +259,7 @@ impl<R: Radio> StoreAndRepeat<R> {
                             .map(|(n, s)| (n.clone(), s.stamp))
                             .collect();
                         let (dir, reader) = (self.directory.clone(), reader.clone());
+                        let started = Instant::now();
                         let mut handle = tokio::task::spawn_blocking(move || reader(&dir, &known));
                         match tokio::time::timeout(SCAN_GRACE, &mut handle).await {
                             Ok(done) => {
@@ -269,7 +270,7 @@ impl<R: Radio> StoreAndRepeat<R> {
                                     continue;
                                 }
                             }
-                            Err(_) => running = Some((handle, Instant::now())),
+                            Err(_) => running = Some((handle, started)),
                         }
                         break;
                     },
