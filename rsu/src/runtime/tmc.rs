@@ -553,7 +553,8 @@ mod tests {
         let sent = || status.lock().unwrap().tmc_sent;
         // The scan at 100 ms hangs; the message (every whole second) keeps going out.
         tokio::time::sleep(Duration::from_millis(3500)).await;
-        assert!(sent() >= 3, "{} sent while the scan hung", sent());
+        // Slots at 0, 1, 2 and 3 s; awaiting the hung scan would leave only the first.
+        assert!(sent() >= 2, "{} sent while the scan hung", sent());
         assert_eq!(
             calls.load(Ordering::SeqCst),
             2,
