@@ -832,6 +832,7 @@ mod tests {
         rx.verification("verified").increment(1);
         metrics.forward_rule(0, "0x20").skipped("rssi").increment(1);
         let _d = metrics.destination("udp://127.0.0.1:9");
+        let _drops = (m.tscbm_drops(1), tmc.immediate_forward_drops());
         let text = metrics.render();
         for &(name, _, _, help) in DESCRIPTIONS {
             assert!(
