@@ -767,10 +767,14 @@ async fn entries_that_are_not_regular_files_are_counted_once_and_never_read() {
 }
 
 /// An entry that keeps turning into a FIFO (between the scan's look at it and its open, in
-/// the old scanner) never blocks the service: the other file goes out at every slot.
+/// the old scanner) never blocks the service: the other file goes out at every slot, and
+/// the intersection's SPaT every 100 ms.
 #[tokio::test(start_paused = true)]
 async fn an_entry_swapped_for_a_fifo_does_not_freeze_the_service() {
-    let (_dir, srm, config) = setup("fifo-swap", TIM_NEVER_SIGNED);
+    let (_dir, srm, config) = setup(
+        "fifo-swap",
+        &format!("{TIM_NEVER_SIGNED}\n{}", support::demo_intersection()),
+    );
     let (good, other) = (support::tim(71), support::tim(72));
     put(&srm, "good.txt", &every_second(&good));
     let stop = Arc::new(std::sync::atomic::AtomicBool::new(false));
@@ -806,6 +810,22 @@ async fn an_entry_swapped_for_a_fifo_does_not_freeze_the_service() {
         .map(Heard::slot_s)
         .collect();
     assert_eq!(good_at, (0..=300).collect::<Vec<_>>(), "{swaps} swaps");
+    // SPaT (and MAP) on PSID 0x82: never a gap of more than a SPaT interval and airtime.
+    let spat_map: Vec<Duration> = heard
+        .iter()
+        .filter(|h| h.header.psid == Psid::INTERSECTION)
+        .map(|h| h.at)
+        .collect();
+    assert!(spat_map.len() >= 3000, "{} SPaT/MAP", spat_map.len());
+    assert!(spat_map[0] < AIRTIME_SLACK, "{:?}", spat_map[0]);
+    for w in spat_map.windows(2) {
+        assert!(
+            w[1] - w[0] <= Duration::from_millis(100) + AIRTIME_SLACK,
+            "SPaT gap {:?} → {:?}",
+            w[0],
+            w[1]
+        );
+    }
     let text = handle.metrics.render();
     assert!(
         metric(
