@@ -148,7 +148,11 @@ pub fn run(opts: RunOptions) -> Result<(), RunError> {
         .build()
         .map_err(RunError::Runtime)?;
     let status = opts.status.unwrap_or(demo);
-    runtime.block_on(serve(config, signers, opts, clock, demo, status))
+    let result = runtime.block_on(serve(config, signers, opts, clock, demo, status));
+    // A Store-and-Repeat scan stuck in a hung filesystem must not hold the exit: the
+    // blocking pool is not waited for beyond this.
+    runtime.shutdown_timeout(std::time::Duration::from_secs(1));
+    result
 }
 
 /// Everything a radio backend needs to start broadcasting, whichever it is.

@@ -6,7 +6,6 @@
 //! frames and sends. Nothing on that path waits for a controller or a socket other than the
 //! radio's own send.
 
-use std::collections::HashMap;
 use std::future::Future;
 use std::net::SocketAddr;
 use std::path::Path;
@@ -35,9 +34,12 @@ use crate::j2735::map::{self, RevisionStore};
 use crate::j2735::spat;
 use crate::scheduler::{Scheduler, Stream};
 use crate::telemetry::metrics::{IntersectionMetrics, MessageMetrics, Metrics};
+use crate::telemetry::throttle::{LogLimiter, warn_limited};
 use crate::tx::{Outbound, Transmitter};
 
 mod receive;
+#[cfg(test)]
+mod tests;
 mod tmc;
 
 /// Why the service could not start.
@@ -359,7 +361,12 @@ pub struct Service<R: Radio> {
     scheduler: Scheduler,
     handle: ServiceHandle,
     tasks: Vec<tokio::task::JoinHandle<()>>,
+    /// Per-frame failures are rate-limited: a full radio queue must not flood the log.
+    log: LogLimiter<SendFailure>,
 }
+
+/// Whose send failed and why: the key of the broadcast path's rate-limited warnings.
+type SendFailure = (u16, &'static str, &'static str);
 
 /// Binds the inputs, builds the MAPs and the signer: everything that can fail at start.
 /// Needs a tokio runtime (it spawns the controller input tasks).
@@ -513,6 +520,7 @@ pub async fn prepare<R: Radio + 'static>(
             immediate_forward_addr,
         },
         tasks,
+        log: LogLimiter::default(),
     })
 }
 
@@ -800,6 +808,7 @@ impl<R: Radio> Service<R> {
             Stream::Spat,
             started,
             &self.handle.status,
+            &mut self.log,
         )
         .await;
         if let Ok(mut status) = self.handle.status.lock() {
@@ -830,6 +839,7 @@ impl<R: Radio> Service<R> {
             Stream::Map,
             started,
             &self.handle.status,
+            &mut self.log,
         )
         .await;
         if ok && let Ok(mut status) = self.handle.status.lock() {
@@ -839,6 +849,7 @@ impl<R: Radio> Service<R> {
 }
 
 /// Sends a prepared frame and accounts for it; true if it went out.
+#[allow(clippy::too_many_arguments)]
 async fn send<R: Radio>(
     radio: &Arc<R>,
     prepared: Result<rsu_hw::TxFrame, crate::tx::TxError>,
@@ -847,6 +858,7 @@ async fn send<R: Radio>(
     stream: Stream,
     started: std::time::Instant,
     status: &Mutex<Status>,
+    log: &mut LogLimiter<SendFailure>,
 ) -> bool {
     let kind = match stream {
         Stream::Spat => "spat",
@@ -861,7 +873,8 @@ async fn send<R: Radio>(
                 }
                 _ => m.encode_failures.increment(1),
             }
-            warn!(intersection, kind, error = %e, "message not sent");
+            warn_limited!(log, (intersection, kind, e.code()), Instant::now().into_std(),
+                          intersection, kind, error = %e, "message not sent");
             return false;
         }
     };
@@ -878,7 +891,8 @@ async fn send<R: Radio>(
         }
         Err(e) => {
             m.send_failures.increment(1);
-            warn!(intersection, kind, error = %e, "radio refused the frame");
+            warn_limited!(log, (intersection, kind, e.code()), Instant::now().into_std(),
+                          intersection, kind, error = %e, "radio refused the frame");
             false
         }
     }
@@ -900,7 +914,18 @@ impl TscbmInput {
     async fn run(self) {
         // Larger than any profile, so an oversized datagram is seen whole and refused.
         let mut buf = vec![0u8; 2048];
-        let mut warned: HashMap<&'static str, u64> = HashMap::new();
+        // A controller sending the wrong profile at 10 Hz must not flood the log.
+        let mut log = LogLimiter::<&'static str>::default();
+        // Datagrams the kernel drops never reach a counter of ours: sample its count.
+        let _drops = crate::telemetry::udp_drops::watch(
+            &self.socket,
+            self.metrics.tscbm_drops(self.intersection),
+            crate::telemetry::udp_drops::SAMPLE_PERIOD,
+        )
+        .map_err(|e| {
+            warn!(intersection = self.intersection, error = %e,
+                           "TSCBM: the kernel's drop count cannot be read")
+        });
         loop {
             let (len, from) = match self.socket.recv_from(&mut buf).await {
                 Ok(x) => x,
@@ -935,17 +960,9 @@ impl TscbmInput {
             };
             if let Some((code, message)) = reason {
                 self.metrics.controller_rejected(code).increment(1);
-                let seen = warned.entry(code).or_insert(0);
-                *seen += 1;
-                // The first of each kind is a warning; a controller sending the wrong
-                // profile at 10 Hz would otherwise flood the log.
-                if *seen == 1 {
-                    warn!(intersection = self.intersection, %from, reason = code, %message,
-                          "TSCBM packet rejected (further ones of this kind are logged at debug)");
-                } else {
-                    debug!(intersection = self.intersection, %from, reason = code, %message,
-                           "TSCBM packet rejected");
-                }
+                warn_limited!(log, code, received.into_std(),
+                              intersection = self.intersection, %from, reason = code, %message,
+                              "TSCBM packet rejected");
             }
         }
     }

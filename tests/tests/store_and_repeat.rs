@@ -657,3 +657,270 @@ async fn a_file_refused_for_lack_of_room_is_stored_once_there_is_room() {
     // Once a.txt is gone there is room: b.txt goes out from the next scan.
     assert_eq!(b_at, (11..=20).collect::<Vec<_>>(), "{text}");
 }
+
+/// Everything the service logs while a [`LogCapture`] is installed on this thread (the
+/// paused-clock tests run every task on it).
+#[derive(Clone, Default)]
+struct LogCapture(Arc<std::sync::Mutex<Vec<u8>>>);
+
+impl LogCapture {
+    /// Installs a capture of `filter` (`RUST_LOG` syntax) until the guard drops.
+    fn install(filter: &str) -> (LogCapture, tracing::dispatcher::DefaultGuard) {
+        let log = LogCapture::default();
+        let writer = log.clone();
+        let dispatch = rsu::telemetry::logging::dispatch(
+            rsu::telemetry::logging::LogFormat::Text,
+            filter,
+            move || writer.clone(),
+        )
+        .unwrap();
+        (log, tracing::dispatcher::set_default(&dispatch))
+    }
+
+    fn text(&self) -> String {
+        String::from_utf8(self.0.lock().unwrap().clone()).unwrap()
+    }
+}
+
+impl std::io::Write for LogCapture {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().unwrap().extend_from_slice(buf);
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+/// A FIFO at `path`, made by mkfifo(1) (the tests have no unsafe code).
+fn mkfifo(path: &Path) {
+    let status = std::process::Command::new("mkfifo")
+        .arg(path)
+        .status()
+        .unwrap();
+    assert!(status.success(), "mkfifo {}", path.display());
+}
+
+const TIM_NEVER_SIGNED: &str =
+    "[[tmc_message]]\npsid = \"0x8003\"\ntype = \"TIM\"\nsign = \"never\"\n";
+
+/// A valid file sent every second from 10:59 to 11:10.
+fn every_second(payload: &[u8]) -> String {
+    support::message_file(
+        "0x8003",
+        "TIM",
+        "172",
+        1,
+        ("06/01/2026, 10:59", "06/01/2026, 11:10"),
+        false,
+        payload,
+    )
+}
+
+/// FIFOs, symlinks (one to /dev/zero), sockets and folders are not message files: each is
+/// refused without being read (a FIFO's open would block, /dev/zero never ends), counted
+/// once as `not_a_regular_file` however many scans see it, and logged once; a file over the
+/// size limit is refused unread. The good file beside them goes out every second.
+#[tokio::test(start_paused = true)]
+async fn entries_that_are_not_regular_files_are_counted_once_and_never_read() {
+    let (dir, srm, config) = setup("irregular", TIM_NEVER_SIGNED);
+    let payload = support::tim(61);
+    put(&srm, "good.txt", &every_second(&payload));
+    mkfifo(&srm.join("pipe.txt"));
+    std::os::unix::fs::symlink("/dev/zero", srm.join("zero.txt")).unwrap();
+    std::os::unix::fs::symlink(dir.join("rsu.oer"), srm.join("link.txt")).unwrap();
+    std::fs::create_dir(srm.join("folder.txt")).unwrap();
+    let _socket = std::os::unix::net::UnixListener::bind(srm.join("socket.txt")).unwrap();
+    let big = format!("{}#{}\n", every_second(&payload), "x".repeat(8192));
+    put(&srm, "big.txt", &big);
+    let (log, _guard) = LogCapture::install("warn,rsu=debug");
+    let (heard, handle, ()) =
+        run_service(&config, Duration::from_secs_f64(10.5), |_, _| async {}).await;
+    let slots: Vec<u64> = heard.iter().map(Heard::slot_s).collect();
+    assert_eq!(slots, (0..=10).collect::<Vec<_>>());
+    assert!(heard.iter().all(|h| h.data[..] == payload[..]));
+    let text = handle.metrics.render();
+    let rejected = |reason: &str| {
+        metric(
+            &text,
+            "rsu_tmc_messages_rejected_total",
+            &[SOURCE, ("reason", reason)],
+        )
+    };
+    assert_eq!(rejected("not_a_regular_file"), Some(5.0), "{text}");
+    assert_eq!(rejected("oversized"), Some(1.0), "{text}");
+    let log = log.text();
+    for name in [
+        "pipe.txt",
+        "zero.txt",
+        "link.txt",
+        "folder.txt",
+        "socket.txt",
+    ] {
+        assert_eq!(
+            log.lines().filter(|l| l.contains(name)).count(),
+            1,
+            "{name} in\n{log}"
+        );
+    }
+}
+
+/// An entry that keeps turning into a FIFO (between the scan's look at it and its open, in
+/// the old scanner) never blocks the service: the other file goes out at every slot, and
+/// the intersection's SPaT every 100 ms.
+#[tokio::test(start_paused = true)]
+async fn an_entry_swapped_for_a_fifo_does_not_freeze_the_service() {
+    let (_dir, srm, config) = setup(
+        "fifo-swap",
+        &format!("{TIM_NEVER_SIGNED}\n{}", support::demo_intersection()),
+    );
+    let (good, other) = (support::tim(71), support::tim(72));
+    put(&srm, "good.txt", &every_second(&good));
+    let stop = Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let swapper = {
+        let (srm, stop, text) = (srm.clone(), stop.clone(), every_second(&other));
+        std::thread::spawn(move || {
+            let (reg, fifo, swap) = (
+                srm.join(".reg.tmp"),
+                srm.join(".fifo.tmp"),
+                srm.join("swap.txt"),
+            );
+            mkfifo(&fifo);
+            let mut swaps = 0u64;
+            // A regular file, replaced by the FIFO, which then leaves again: tens of
+            // microseconds a round, so scans keep catching it in every state.
+            while !stop.load(std::sync::atomic::Ordering::Relaxed) {
+                std::fs::write(&reg, &text).unwrap();
+                std::fs::rename(&reg, &swap).unwrap();
+                std::fs::rename(&fifo, &swap).unwrap();
+                std::fs::rename(&swap, &fifo).unwrap();
+                swaps += 1;
+            }
+            swaps
+        })
+    };
+    let (heard, handle, ()) =
+        run_service(&config, Duration::from_secs_f64(300.5), |_, _| async {}).await;
+    stop.store(true, std::sync::atomic::Ordering::Relaxed);
+    let swaps = swapper.join().unwrap();
+    let good_at: Vec<u64> = heard
+        .iter()
+        .filter(|h| h.data[..] == good[..])
+        .map(Heard::slot_s)
+        .collect();
+    assert_eq!(good_at, (0..=300).collect::<Vec<_>>(), "{swaps} swaps");
+    // SPaT (and MAP) on PSID 0x82: never a gap of more than a SPaT interval and airtime.
+    let spat_map: Vec<Duration> = heard
+        .iter()
+        .filter(|h| h.header.psid == Psid::INTERSECTION)
+        .map(|h| h.at)
+        .collect();
+    assert!(spat_map.len() >= 3000, "{} SPaT/MAP", spat_map.len());
+    assert!(spat_map[0] < AIRTIME_SLACK, "{:?}", spat_map[0]);
+    for w in spat_map.windows(2) {
+        assert!(
+            w[1] - w[0] <= Duration::from_millis(100) + AIRTIME_SLACK,
+            "SPaT gap {:?} → {:?}",
+            w[0],
+            w[1]
+        );
+    }
+    let text = handle.metrics.render();
+    assert!(
+        metric(
+            &text,
+            "rsu_tmc_messages_rejected_total",
+            &[SOURCE, ("reason", "not_a_regular_file")]
+        )
+        .is_some_and(|n| n >= 1.0),
+        "{swaps} swaps: {text}"
+    );
+}
+
+/// A file the RSU can read and the TMC cannot (here: a hard link to a "shadow" file) is
+/// refused, and not one character of it reaches the log, at any level.
+#[tokio::test(start_paused = true)]
+async fn a_linked_secret_file_is_refused_without_its_text_in_the_log() {
+    let (dir, srm, config) = setup("secret", TIM_NEVER_SIGNED);
+    const HASH: &str = "$6$Zq7Xw9Kp$S3cr3tHashValue";
+    let secret = dir.join("shadow");
+    std::fs::write(&secret, format!("root:{HASH}:19000:0:99999:7:::\n")).unwrap();
+    std::fs::hard_link(&secret, srm.join("shadow.txt")).unwrap();
+    // And one whose secret sits where a value is expected.
+    put(
+        &srm,
+        "keyed.txt",
+        &format!("Version={HASH}\nPassword={HASH}\n"),
+    );
+    let (log, _guard) = LogCapture::install("trace");
+    let (_heard, handle, ()) =
+        run_service(&config, Duration::from_secs_f64(3.5), |_, _| async {}).await;
+    let text = handle.metrics.render();
+    let rejected = |reason: &str| {
+        metric(
+            &text,
+            "rsu_tmc_messages_rejected_total",
+            &[SOURCE, ("reason", reason)],
+        )
+    };
+    assert_eq!(rejected("malformed_line"), Some(1.0), "{text}");
+    assert_eq!(rejected("bad_version"), Some(1.0), "{text}");
+    let log = log.text();
+    assert!(
+        log.contains("shadow.txt"),
+        "the rejection is not logged:\n{log}"
+    );
+    for part in ["Zq7Xw9Kp", "S3cr3t", "root:", "Password"] {
+        assert!(!log.contains(part), "{part:?} in the log:\n{log}");
+    }
+}
+
+/// A thousand bad files are each counted, but the log gets a bounded number of lines that
+/// say how many were left out.
+#[tokio::test(start_paused = true)]
+async fn a_thousand_bad_files_write_a_bounded_number_of_lines() {
+    let (_dir, srm, config) = setup("thousand", TIM_NEVER_SIGNED);
+    for i in 0..1000 {
+        let mut text = every_second(&support::tim(1000 + i));
+        let at = text.find("Payload=").unwrap() + "Payload=".len();
+        text.replace_range(at..at + 1, "G");
+        put(&srm, &format!("bad-{i:04}.txt"), &text);
+    }
+    let (log, _guard) = LogCapture::install("info");
+    let (_heard, handle, ()) =
+        run_service(&config, Duration::from_secs_f64(40.5), |_, _| async {}).await;
+    let text = handle.metrics.render();
+    assert_eq!(
+        metric(
+            &text,
+            "rsu_tmc_messages_rejected_total",
+            &[SOURCE, ("reason", "bad_hex")]
+        ),
+        Some(1000.0),
+        "{text}"
+    );
+    let log = log.text();
+    let lines: Vec<&str> = log.lines().filter(|l| l.contains("bad_hex")).collect();
+    assert!(
+        !lines.is_empty() && lines.len() <= 3,
+        "{} lines:\n{log}",
+        lines.len()
+    );
+    // Every refusal is accounted for in the lines: each line for one, plus the count of
+    // those it says were left out since the previous (a summary line is for none itself).
+    let told: u64 = lines
+        .iter()
+        .map(|l| {
+            let suppressed: u64 = l
+                .split_whitespace()
+                .find_map(|w| w.strip_prefix("suppressed="))
+                .unwrap()
+                .parse()
+                .unwrap();
+            let itself = u64::from(!l.contains("more of the same"));
+            itself + suppressed
+        })
+        .sum();
+    assert_eq!(told, 1000, "{log}");
+}

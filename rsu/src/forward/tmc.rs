@@ -34,6 +34,13 @@ pub enum Refusal {
         expected: &'static str,
         found: String,
     },
+    /// The file's `Type=` is not the type its PSID is registered for. (Only known type names
+    /// are shown: nothing of a refused file's text is echoed.)
+    #[error("Type= names {found}, but the PSID is registered for {registered}")]
+    TypeConflict {
+        registered: &'static str,
+        found: &'static str,
+    },
     /// The channel is not one the radio transmits on.
     #[error("TxChannel: {0}")]
     Channel(String),
@@ -49,6 +56,7 @@ impl Refusal {
             Refusal::SigningUnavailable => "signing_unavailable",
             Refusal::Payload(_) => "bad_payload",
             Refusal::TypeMismatch { .. } => "type_mismatch",
+            Refusal::TypeConflict { .. } => "type_conflict",
             Refusal::Channel(_) => "channel",
         }
     }
@@ -91,6 +99,17 @@ pub fn accept(
     if file.encryption {
         return Err(Refusal::Encryption);
     }
+    // A registration that names a type makes `Type=` a claim to check, not a line to
+    // ignore: a TMC that means one message and sends another is refused.
+    if let Some(registered) = reg.kind
+        && !file.msg_type.eq_ignore_ascii_case(registered.name())
+    {
+        return Err(Refusal::TypeConflict {
+            registered: registered.name(),
+            found: MessageKind::from_name(&file.msg_type)
+                .map_or("a type the RSU does not know", MessageKind::name),
+        });
+    }
     let sign = match reg.sign {
         SignPolicy::Request => file.signature,
         SignPolicy::Always => true,
@@ -124,7 +143,8 @@ pub fn accept(
 }
 
 /// The payload must be exactly one MessageFrame of a type the codecs know, matching the
-/// registration's type and the file's `Type=` line when that names a known type.
+/// registration's type (which `Type=` agrees with, see [`accept`]), or the file's `Type=`
+/// line when the registration names none and that names a known type.
 fn check_payload(file: &MessageFile, reg: &TmcMessage) -> Result<MessageKind, Refusal> {
     let (frame, used) =
         MessageFrame::decode(&file.payload).map_err(|e| Refusal::Payload(e.to_string()))?;
@@ -175,4 +195,85 @@ pub fn channel(requested: TxChannel, radio: &RadioConfig) -> Result<u8, Refusal>
         .channels
         .check_tx(Some(number))
         .map_err(|e| Refusal::Channel(e.to_string()))
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::expect_used)]
+mod tests {
+    use super::*;
+    use crate::forward::message_file;
+    use rsu_codecs::j2735::TravelerInformation;
+    use rsu_codecs::random::{RandomOptions, random_value};
+
+    fn tim() -> Vec<u8> {
+        let options = RandomOptions {
+            presence: 30,
+            extra_items: 0,
+            regional: false,
+            extensions: false,
+            max_depth: 8,
+        };
+        let t: TravelerInformation = random_value(7, options).unwrap();
+        MessageFrame::TravelerInformation(Box::new(t))
+            .encode()
+            .unwrap()
+    }
+
+    fn radio() -> RadioConfig {
+        let text = "[rsu]\nname = \"t\"\nregion = \"us\"\n[radio]\nbackend = \"loopback\"\n\
+                    channel = 172\n[security]\nsigning = false\n\
+                    [immediate_forward]\nlisten = \"127.0.0.1:0\"\n\
+                    [[tmc_message]]\npsid = \"0x8003\"\n";
+        crate::config::parse(text, "test", std::path::Path::new("."))
+            .unwrap_or_else(|e| panic!("{e}"))
+            .config
+            .radio
+    }
+
+    fn file(msg_type: &str, payload: &[u8]) -> MessageFile {
+        let text = format!(
+            "Version=0.7\nType={msg_type}\nPSID=0x8003\nPriority=5\nTxMode=CONT\nTxChannel=172\n\
+             TxInterval=0\nDeliveryStart=\nDeliveryStop=\nSignature=False\nEncryption=False\n\
+             Payload={}\n",
+            hex::encode(payload)
+        );
+        message_file::parse(text.as_bytes()).unwrap()
+    }
+
+    fn registry(kind: Option<MessageKind>, opaque: bool) -> [TmcMessage; 1] {
+        [TmcMessage {
+            psid: Psid::TRAVELLER_INFORMATION,
+            kind,
+            sign: SignPolicy::Never,
+            opaque,
+        }]
+    }
+
+    /// A file whose `Type=` contradicts the registration's type is refused, whatever its
+    /// payload; one that names the registration's type (in any case) is sent. Before, the
+    /// registration's type silently won and `Type=` was never looked at.
+    #[test]
+    fn a_type_line_that_contradicts_the_registration_is_refused() {
+        let (radio, payload) = (radio(), tim());
+        let tim_only = registry(Some(MessageKind::Tim), false);
+        for t in ["TIM", "tim"] {
+            let got = accept(file(t, &payload), &tim_only, &radio, false);
+            assert_eq!(got.map(|a| a.kind), Ok(Some(MessageKind::Tim)), "Type={t}");
+        }
+        for t in ["MAP", "SPAT", "RTCM"] {
+            let got = accept(file(t, &payload), &tim_only, &radio, false).unwrap_err();
+            assert_eq!(got.code(), "type_conflict", "Type={t}: {got}");
+            assert!(got.to_string().contains("TIM"), "{got}");
+        }
+        // The same for an opaque registration that names a type.
+        let opaque_tim = registry(Some(MessageKind::Tim), true);
+        assert!(accept(file("TIM", &payload), &opaque_tim, &radio, false).is_ok());
+        let got = accept(file("MAP", &payload), &opaque_tim, &radio, false).unwrap_err();
+        assert_eq!(got.code(), "type_conflict");
+        // A registration without a type: Type= names what the payload must be.
+        let any = registry(None, false);
+        assert!(accept(file("TIM", &payload), &any, &radio, false).is_ok());
+        let got = accept(file("MAP", &payload), &any, &radio, false).unwrap_err();
+        assert_eq!(got.code(), "type_mismatch");
+    }
 }

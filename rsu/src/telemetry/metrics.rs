@@ -55,6 +55,8 @@ const HTTP_DROPPED: &str = "rsu_http_connections_dropped_total";
 const TMC_ACCEPTED: &str = "rsu_tmc_messages_accepted_total";
 /// Messages from the traffic management centre rejected, by source and reason.
 const TMC_REJECTED: &str = "rsu_tmc_messages_rejected_total";
+/// Datagrams the kernel dropped on an input socket (receive buffer full).
+const UDP_DROPS: &str = "rsu_udp_receive_drops_total";
 /// Messages from the traffic management centre handed to the radio, by source.
 const TMC_SENT: &str = "rsu_tmc_messages_sent_total";
 /// Messages from the traffic management centre not sent after acceptance, by reason.
@@ -190,6 +192,12 @@ const DESCRIPTIONS: &[(&str, Kind, Option<Unit>, &str)] = &[
         Kind::Counter,
         Some(Unit::Count),
         "Immediate Forward and Store-and-Repeat messages accepted, by source.",
+    ),
+    (
+        UDP_DROPS,
+        Kind::Counter,
+        Some(Unit::Count),
+        "Datagrams the kernel dropped before the service read them (receive buffer full), by input socket; sampled every few seconds.",
     ),
     (
         TMC_REJECTED,
@@ -456,6 +464,17 @@ impl Metrics {
         }
     }
 
+    /// `rsu_udp_receive_drops_total{socket, intersection}`: the kernel's drop count of an
+    /// input socket (`intersection` for a controller input).
+    pub fn udp_drops(&self, socket: &'static str, intersection: Option<u16>) -> Counter {
+        let mut labels = Vec::with_capacity(2);
+        if let Some(id) = intersection {
+            labels.push(Label::new("intersection", id.to_string()));
+        }
+        labels.push(Label::new("socket", socket));
+        self.counter(UDP_DROPS, labels)
+    }
+
     /// `rsu_config_rejected_total{reason}`: the handle for one reason, registered on first use.
     pub fn config_rejected(&self, reason: &'static str) -> Counter {
         self.inner.config_rejected.get(&self.inner.recorder, reason)
@@ -612,6 +631,12 @@ impl IntersectionMetrics {
     pub fn controller_rejected(&self, reason: &'static str) -> Counter {
         self.rejected.get(&self.metrics.inner.recorder, reason)
     }
+
+    /// `rsu_udp_receive_drops_total{intersection, socket="tscbm"}`: of this intersection's
+    /// controller input (`id` is its id).
+    pub fn tscbm_drops(&self, id: u16) -> Counter {
+        self.metrics.udp_drops("tscbm", Some(id))
+    }
 }
 
 /// The handles for messages from the TMC through one source.
@@ -643,6 +668,11 @@ impl TmcMetrics {
     /// `rsu_tmc_send_failures_total{reason}`.
     pub fn send_failure(&self, reason: &'static str) -> Counter {
         self.send_failures.get(&self.metrics.inner.recorder, reason)
+    }
+
+    /// `rsu_udp_receive_drops_total{socket="immediate_forward"}`.
+    pub fn immediate_forward_drops(&self) -> Counter {
+        self.metrics.udp_drops("immediate_forward", None)
     }
 }
 
@@ -832,6 +862,7 @@ mod tests {
         rx.verification("verified").increment(1);
         metrics.forward_rule(0, "0x20").skipped("rssi").increment(1);
         let _d = metrics.destination("udp://127.0.0.1:9");
+        let _drops = (m.tscbm_drops(1), tmc.immediate_forward_drops());
         let text = metrics.render();
         for &(name, _, _, help) in DESCRIPTIONS {
             assert!(

@@ -3,3 +3,5 @@
 pub mod http;
 pub mod logging;
 pub mod metrics;
+pub mod throttle;
+pub mod udp_drops;
