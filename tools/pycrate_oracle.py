@@ -22,6 +22,7 @@ Three more run-time corrections make the oracle's JER comparable with the codec'
 
 Interface: one JSON object per line on stdin, one per line on stdout (see tools/README.md).
   decode:  {"messageId": N, "uper": "<hex of the inner message>"} -> {"messageId": N, "value": JER}
+  decode-native: the same, in pycrate's own JER (bare hex for a BIT STRING of SIZE(n, ...))
   encode:  {"messageId": N, "value": JER}                           -> {"messageId": N, "uper": hex}
 Any failure gives {"error": "..."} on that line. messageIds: 18 MapData, 19 SPAT, 29 SRM, 30 SSM.
 """
@@ -140,9 +141,16 @@ _orig_bits_to_jval = BIT_STR._to_jval
 _orig_bits_from_jval = BIT_STR._from_jval
 
 
+# `decode-native` leaves pycrate's own spelling (bare hex for an extensible single-value size),
+# to check that the codec reads what pycrate writes.
+NATIVE_JER = False
+
+
 def _bits_to_jval(self):
     out = _orig_bits_to_jval(self)
     sz = self._const_sz
+    if NATIVE_JER:
+        return out
     if isinstance(out, str) and sz is not None and sz.ext is not None:
         # X.697: an extensible size is not a fixed size, so the length is written
         return {'value': out, 'length': self._val[1]}
@@ -217,13 +225,16 @@ def encode(req):
 
 
 def main(argv):
-    if len(argv) != 2 or argv[1] not in ('decode', 'encode'):
-        sys.stderr.write('usage: pycrate_oracle.py decode|encode  (JSON lines on stdin)\n')
+    global NATIVE_JER
+    if len(argv) != 2 or argv[1] not in ('decode', 'decode-native', 'encode'):
+        sys.stderr.write('usage: pycrate_oracle.py decode|decode-native|encode  '
+                         '(JSON lines on stdin)\n')
         return 2
+    NATIVE_JER = argv[1] == 'decode-native'
     _patch_ranges()
     _make_open_types_opaque()
     _self_check()
-    work = decode if argv[1] == 'decode' else encode
+    work = encode if argv[1] == 'encode' else decode
     out = sys.stdout
     for line in sys.stdin:
         if not line.strip():

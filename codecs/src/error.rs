@@ -97,7 +97,7 @@ pub(crate) fn unwind_json(err: &DecodeError, json: &serde_json::Value) -> (Strin
 }
 
 /// The snake_case Rust field name the project gives an ASN.1 identifier.
-fn snake(identifier: &str) -> String {
+pub(crate) fn snake(identifier: &str) -> String {
     let mut out = String::with_capacity(identifier.len() + 4);
     let mut prev_lower = false;
     for c in identifier.chars() {
@@ -118,7 +118,7 @@ fn snake(identifier: &str) -> String {
     out
 }
 
-fn unwind_names(err: &DecodeError) -> (Vec<&'static str>, String) {
+pub(crate) fn unwind_names(err: &DecodeError) -> (Vec<&'static str>, String) {
     let mut names = Vec::new();
     let mut e = err;
     while let DecodeErrorKind::FieldError { name, nested } = &*e.kind {

@@ -7,7 +7,8 @@
 //! its type's non-extensible range or size with the field path to it
 //! (`intersections[0].states[2].state-time-speed[0].timing.minEndTime`).
 //!
-//! Decoding JER is left to `rasn::jer`, followed by [`check`] for the constraints.
+//! Decoding JER is left to `rasn::jer` ([`decode`] wraps it to also read the bare hex other
+//! tools write for a BIT STRING of extensible size), followed by [`check`] for the constraints.
 
 use core::fmt::Write as _;
 
@@ -49,6 +50,239 @@ pub fn check<T: Encode>(value: &T) -> Result<(), JerEncodeError> {
     to_value(value).map(drop)
 }
 
+/// Reads X.697 JER text's value into `T`, like `rasn::jer::decode`, and also accepts the bare
+/// hex string other tools write for a BIT STRING whose SIZE is one value with an extension
+/// marker (`SIZE(8, ...)`).
+///
+/// X.697 leaves the length out of a BIT STRING only when its size is fixed, and a size with an
+/// extension marker is not (the value may be of another length), so such a value is
+/// `{"value": hex, "length": n}`; that is what [`to_value`] writes. pycrate (0.8.1) writes bare
+/// hex whenever the root of the size constraint is a single value, extension marker or not,
+/// and so do other tools. Bare hex for such a type is read as a value of the root size: it
+/// must have exactly the hex digits that size needs, with zero padding bits; anything else is
+/// refused, since its length cannot be known.
+///
+/// How: rasn refuses the bare string with an error naming its field; the strings at that
+/// field become provisional `{value, length}` objects, one group of CHOICE alternatives at a
+/// time in the order rasn meets them (a group rasn then wants back as a string was a
+/// fixed-size BIT STRING and is put back), until the text decodes. The value is then walked with this module's encoder, which
+/// knows each BIT STRING's constraint, so each provisional length is replaced by the type's
+/// root size (or the input refused) before the final decode. Input in X.697's spelling
+/// decodes once, as before.
+pub fn decode<T: rasn::Decode + Encode>(json: &Value) -> Result<T, rasn::error::DecodeError> {
+    let first = match rasn::jer::decode::<T>(&json.to_string()) {
+        Ok(value) => return Ok(value),
+        Err(e) => e,
+    };
+    let mut json = json.clone();
+    let mut repaired: Vec<String> = Vec::new();
+    let mut provisional = None;
+    let mut error = None;
+    let mut rounds = 0;
+    let mut fixed: Vec<(Vec<&'static str>, String)> = Vec::new();
+    'rounds: while provisional.is_none() {
+        let (names, reason) = crate::error::unwind_names(error.as_ref().unwrap_or(&first));
+        // Only rasn's "wanted an object, found something else" is a bare-hex candidate.
+        if !reason.contains("Expected type: object") {
+            return Err(first);
+        }
+        let mut candidates = Vec::new();
+        string_leaves(&json, &names, String::new(), String::new(), &mut candidates);
+        // Grouped by the CHOICE alternatives on the way (`laneType.vehicle` and
+        // `laneType.crosswalk` are different types): each group is tried on its own, and
+        // given back if it was a fixed-size BIT STRING (rasn then wants the string back).
+        // In the order rasn meets them (list order): the first group whose first string
+        // rasn then wants back is fixed-size; the first that decodes past was the culprit.
+        let mut groups: Vec<String> = Vec::new();
+        for (_, g) in &candidates {
+            if !groups.contains(g) && !fixed.contains(&(names.clone(), g.clone())) {
+                groups.push(g.clone());
+            }
+        }
+        for group in groups {
+            rounds += 1;
+            if rounds > MAX_REPAIR_ROUNDS {
+                return Err(first);
+            }
+            let paths: Vec<&String> = candidates
+                .iter()
+                .filter(|(_, g)| *g == group)
+                .map(|(p, _)| p)
+                .collect();
+            let originals: Vec<Value> = paths
+                .iter()
+                .filter_map(|p| node_at(&mut json, p).map(|n| n.clone()))
+                .collect();
+            for path in &paths {
+                if let Some(node) = node_at(&mut json, path)
+                    && let Value::String(hex) = node
+                {
+                    let bits = hex.len().saturating_mul(4);
+                    *node = serde_json::json!({"value": hex.clone(), "length": bits});
+                }
+            }
+            match rasn::jer::decode::<T>(&json.to_string()) {
+                Ok(value) => {
+                    repaired.extend(paths.into_iter().cloned());
+                    provisional = Some(value);
+                    continue 'rounds;
+                }
+                Err(e) => {
+                    let (now_names, now_reason) = crate::error::unwind_names(&e);
+                    if now_names == names && !now_reason.contains("Expected type: object") {
+                        // This group was not ours to change: put it back.
+                        for (path, original) in paths.iter().zip(originals) {
+                            if let Some(node) = node_at(&mut json, path) {
+                                *node = original;
+                            }
+                        }
+                        fixed.push((names.clone(), group));
+                        continue;
+                    }
+                    repaired.extend(paths.into_iter().cloned());
+                    error = Some(e);
+                    continue 'rounds;
+                }
+            }
+        }
+        // No group moved the error on.
+        return Err(first);
+    }
+    let Some(provisional) = provisional else {
+        return Err(first);
+    };
+    let mut encoder = JerEncoder::new(Vec::new());
+    if provisional.encode(&mut encoder).is_err() {
+        return Err(first);
+    }
+    for path in &repaired {
+        let Some((_, size)) = encoder.extensible_bits.iter().find(|(p, _)| p == path) else {
+            // Not a BIT STRING of extensible single-value size: the original error stands.
+            return Err(first);
+        };
+        if let Err(reason) = settle_length(&mut json, path, *size) {
+            return Err(<rasn::error::DecodeError as rasn::de::Error>::custom(
+                format!("{path}: {reason}"),
+                Codec::Jer,
+            ));
+        }
+    }
+    rasn::jer::decode::<T>(&json.to_string())
+}
+
+/// At most this many trial decodes in one input (J2735 has under ten types of extensible-size
+/// BIT STRING, each at a few fields): a hostile input's cost stays a small multiple of one
+/// decode.
+const MAX_REPAIR_ROUNDS: usize = 64;
+
+/// The strings at the field path `names` (Rust field names, as rasn's errors give them), with
+/// their rendered paths and the CHOICE alternatives passed on the way (the group). Lists are
+/// entered element by element; a one-member object is a CHOICE, whose alternative rasn's path
+/// leaves out, and is entered without using up a name.
+fn string_leaves(
+    json: &Value,
+    names: &[&str],
+    path: String,
+    group: String,
+    out: &mut Vec<(String, String)>,
+) {
+    let join = |path: &str, key: &str| {
+        if path.is_empty() {
+            key.to_owned()
+        } else {
+            format!("{path}.{key}")
+        }
+    };
+    match json {
+        Value::String(_) if names.is_empty() => out.push((path, group)),
+        Value::Array(items) => {
+            for (i, item) in items.iter().enumerate() {
+                string_leaves(item, names, format!("{path}[{i}]"), group.clone(), out);
+            }
+        }
+        Value::Object(members) => {
+            let named = |key: &str, name: &str| {
+                let name = name.trim_end_matches('_');
+                crate::error::snake(key) == name || key == name
+            };
+            match names.split_first() {
+                Some((name, rest)) if members.keys().any(|k| named(k, name)) => {
+                    for (key, inner) in members {
+                        if named(key, name) {
+                            string_leaves(inner, rest, join(&path, key), group.clone(), out);
+                        }
+                    }
+                }
+                _ if members.len() == 1 => {
+                    for (key, inner) in members {
+                        let group = join(&group, key);
+                        string_leaves(inner, names, join(&path, key), group, out);
+                    }
+                }
+                _ => {}
+            }
+        }
+        _ => {}
+    }
+}
+
+/// Gives the provisional object at `path` its type's root size, checking that the hex has
+/// exactly the digits that size needs and that the padding bits are zero.
+fn settle_length(json: &mut Value, path: &str, size: usize) -> Result<(), String> {
+    let node = node_at(json, path).ok_or_else(|| "lost track of the value".to_owned())?;
+    let hex = node
+        .get("value")
+        .and_then(Value::as_str)
+        .ok_or_else(|| "lost track of the value".to_owned())?
+        .to_owned();
+    let octets = size.div_ceil(8);
+    if hex.len() != 2 * octets {
+        return Err(format!(
+            "bare hex {hex:?} for a BIT STRING of extensible size: it is read as the root size \
+             {size} bits, which takes {} hex digits; write {{\"value\": .., \"length\": n}} for \
+             another length",
+            2 * octets
+        ));
+    }
+    let pad = octets * 8 - size;
+    let last = hex
+        .get(hex.len().saturating_sub(2)..)
+        .and_then(|d| u8::from_str_radix(d, 16).ok());
+    match last {
+        Some(byte) if pad == 0 || byte & ((1u8 << pad) - 1) == 0 => {}
+        Some(_) => {
+            return Err(format!(
+                "bare hex {hex:?}: the {pad} padding bits after the {size} bits are not zero"
+            ));
+        }
+        None if hex.is_empty() => {}
+        None => return Err(format!("bare hex {hex:?} is not hexadecimal")),
+    }
+    if let Some(length) = node.get_mut("length") {
+        *length = Value::from(size);
+    }
+    Ok(())
+}
+
+/// The JSON node at a path rendered as [`render`] does (`a.b[2].c`).
+fn node_at<'a>(json: &'a mut Value, path: &str) -> Option<&'a mut Value> {
+    let mut node = json;
+    for part in path.split('.') {
+        let (key, indexes) = match part.find('[') {
+            Some(at) => part.split_at(at),
+            None => (part, ""),
+        };
+        if !key.is_empty() {
+            node = node.get_mut(key)?;
+        }
+        for index in indexes.split('[').filter(|s| !s.is_empty()) {
+            let i: usize = index.strip_suffix(']')?.parse().ok()?;
+            node = node.get_mut(i)?;
+        }
+    }
+    Some(node)
+}
+
 #[derive(Debug, Clone)]
 enum Segment {
     Name(&'static str),
@@ -65,6 +299,9 @@ pub struct JerEncoder {
     /// Where this encoder's root sits in the whole value (for nested SEQUENCE OF items).
     path: Vec<Segment>,
     failure: Option<JerEncodeError>,
+    /// Every BIT STRING whose size is one value plus an extension marker: its path and that
+    /// root size (what [`decode`] needs to read the bare-hex spelling).
+    extensible_bits: Vec<(String, usize)>,
 }
 
 impl JerEncoder {
@@ -75,6 +312,7 @@ impl JerEncoder {
             root: None,
             path,
             failure: None,
+            extensible_bits: Vec::new(),
         }
     }
 
@@ -143,6 +381,7 @@ impl JerEncoder {
                 }
                 return Err(e);
             }
+            self.extensible_bits.append(&mut inner.extensible_bits);
             out.push(inner.root.take().unwrap_or(Value::Null));
         }
         Ok(out)
@@ -242,6 +481,16 @@ impl<'e> rasn::Encoder<'e> for JerEncoder {
         if fixed {
             self.put(Value::String(hex))
         } else {
+            if let Some(size) = constraints.size()
+                && size.extensible.is_some()
+                && let Some(root) = size
+                    .constraint
+                    .as_start()
+                    .filter(|_| size.constraint.is_fixed())
+            {
+                let path = render(&self.current_path());
+                self.extensible_bits.push((path, *root));
+            }
             let mut object = Map::new();
             object.insert("value".into(), Value::String(hex));
             object.insert("length".into(), Value::from(value.len()));
@@ -657,6 +906,58 @@ mod tests {
         // and rasn's JER decoder reads it back to the same value
         let back: Top = rasn::jer::decode(&json.to_string()).unwrap();
         assert_eq!(back, top);
+    }
+
+    #[test]
+    fn reads_bare_hex_for_an_extensible_size_bit_string() {
+        let top = Top {
+            picks: vec![
+                Pick::Event(event(5)),
+                Pick::Flag(false),
+                Pick::Event(event(6)),
+            ],
+        };
+        let canonical = to_value(&top).unwrap();
+        assert_eq!(decode::<Top>(&canonical).unwrap(), top);
+        // As pycrate writes it: `SIZE(9, ...)` with the 9-bit root value as bare hex.
+        let mut bare = canonical.clone();
+        for i in [0, 2] {
+            bare["picks"][i]["the-event"]["ext"] = Value::from("ff80");
+        }
+        assert!(rasn::jer::decode::<Top>(&bare.to_string()).is_err());
+        assert_eq!(decode::<Top>(&bare).unwrap(), top);
+        // Only one of the two in bare form.
+        let mut mixed = canonical.clone();
+        mixed["picks"][2]["the-event"]["ext"] = Value::from("ff80");
+        assert_eq!(decode::<Top>(&mixed).unwrap(), top);
+    }
+
+    #[test]
+    fn refuses_bare_hex_it_cannot_read_exactly() {
+        let top = Top {
+            picks: vec![Pick::Event(event(5))],
+        };
+        let canonical = to_value(&top).unwrap();
+        for (hex, why) in [
+            ("ff", "4 hex digits"),
+            ("ffc0", "padding bits"),
+            ("ff8000", "4 hex digits"),
+            // Not hex at all: rasn's own error for the field.
+            ("zz80", "Event.ext"),
+        ] {
+            let mut bad = canonical.clone();
+            bad["picks"][0]["the-event"]["ext"] = Value::from(hex);
+            let err = decode::<Top>(&bad).unwrap_err().to_string();
+            assert!(err.contains(why), "{hex}: {err}");
+        }
+        // A string where a SEQUENCE belongs is still refused with rasn's own error.
+        let mut bad = canonical.clone();
+        bad["picks"][0]["the-event"] = Value::from("ff80");
+        assert!(decode::<Top>(&bad).is_err());
+        // A fixed-size BIT STRING given as an object is not X.697 and stays refused.
+        let mut bad = canonical;
+        bad["picks"][0]["the-event"]["fixed"] = serde_json::json!({"value": "80", "length": 5});
+        assert!(decode::<Top>(&bad).is_err());
     }
 
     #[test]

@@ -943,17 +943,31 @@ impl TscbmInput {
                     format!("sender {from} is not an allowed source"),
                 ))
             } else {
-                match tscbm::parse(
+                match tscbm::convert(
                     buf.get(..len).unwrap_or_default(),
                     self.profile,
                     self.order,
                     now,
                 ) {
-                    Ok(state) => {
+                    Ok(tscbm::Converted {
+                        state,
+                        inconsistent_timings,
+                    }) => {
                         self.metrics.controller_packets.increment(1);
                         self.feed
                             .send_replace(Some(Observation { state, received }));
-                        None
+                        // Accepted, but a countdown whose minimum follows its maximum was
+                        // sent as unknown: counted and logged as a rejection of its own.
+                        (inconsistent_timings > 0).then(|| {
+                            let fault = crate::controller::TimingFault::MinEndAfterMaxEnd;
+                            let n = inconsistent_timings;
+                            (
+                                fault.code(),
+                                format!(
+                                    "{n} countdown(s) with minimum after maximum sent as unknown"
+                                ),
+                            )
+                        })
                     }
                     Err(e) => Some((e.code(), e.to_string())),
                 }

@@ -89,7 +89,15 @@ fn demo_runs_for_its_duration_and_what_it_sent_verifies() {
             l.contains(" 2G") || l.contains(" 2Y") || l.contains(" 2r"),
             "{l}"
         );
-        assert!(l.contains("SPaT 10/s") || l.contains("SPaT 11/s"), "{l}");
+        // 10 a second (11 when a slot falls on the window's edge); a loaded machine may skip
+        // slots it fell behind on, so the floor is generous; above 11 is a defect.
+        let rate: u32 = l
+            .split("SPaT ")
+            .nth(1)
+            .and_then(|r| r.split('/').next())
+            .and_then(|n| n.parse().ok())
+            .unwrap_or_else(|| panic!("no SPaT rate in {l}"));
+        assert!((5..=11).contains(&rate), "{l}");
         assert!(l.contains("OBU verified 1"), "{l}");
     }
     let err = stderr(&o);
@@ -100,8 +108,16 @@ fn demo_runs_for_its_duration_and_what_it_sent_verifies() {
         .unwrap()
         .collect::<Result<_, _>>()
         .unwrap();
-    // 2.55 s: SPaT slots 0..=2500 ms (26), MAP at 50, 1050 and 2050 ms (3).
-    assert_eq!(records.len(), 29);
+    // 2.55 s holds SPaT slots 0..=2500 ms (26) and MAP slots at 50, 1050 and 2050 ms (3):
+    // more than that is a defect (a duplicate, a drifting schedule) whatever the machine's
+    // load. A loaded machine may make the service skip slots it fell behind on (logged,
+    // counted), so the floors are generous: half the SPaT slots and two of the MAP ones,
+    // which a broadcast that stalls or runs at the wrong rate still misses.
+    assert!(
+        (15..=29).contains(&records.len()),
+        "{} records",
+        records.len()
+    );
     let (mut spat, mut map) = (0, 0);
     for (k, r) in records.iter().enumerate() {
         let eth = rsu_hw::wire::EthernetFrame::new_checked(r.data.as_slice()).unwrap();
@@ -138,7 +154,8 @@ fn demo_runs_for_its_duration_and_what_it_sent_verifies() {
             other => panic!("record {k}: PSID and message {other:?}"),
         }
     }
-    assert_eq!((spat, map), (26, 3));
+    assert!((13..=26).contains(&spat), "{spat} SPaTs");
+    assert!((2..=3).contains(&map), "{map} MAPs");
 
     // A second run reuses the PKI folder as it is.
     let o = rsu(

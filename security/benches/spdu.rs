@@ -220,7 +220,14 @@ fn bench_parts(c: &mut Criterion, f: &Fixture) {
             .unwrap()
         })
     });
-    // Verifying path.
+    // Verifying path. The structural guard first: it runs on every received SPDU before
+    // anything is decoded, so it must stay a small fraction of parse_spdu.
+    g.bench_function("guard_check_spdu_digest_signer", |b| {
+        b.iter(|| rsu_security::guard::check_spdu(black_box(&by_digest)).unwrap())
+    });
+    g.bench_function("guard_check_spdu_full_cert", |b| {
+        b.iter(|| rsu_security::guard::check_spdu(black_box(&with_cert)).unwrap())
+    });
     g.bench_function("parse_spdu", |b| {
         b.iter(|| spdu::parse(black_box(&by_digest)).unwrap())
     });

@@ -1397,28 +1397,4 @@ mod tests {
             check_spdu(&coer::encode(&d).unwrap()).unwrap();
         }
     }
-
-    /// Hot-path cost; `cargo test --release -p rsu-security guard::tests::timing -- --nocapture`.
-    #[test]
-    fn timing() {
-        let Some(v) = testutil::vectors() else { return };
-        for prefix in ["synthetic", "vanetza VW"] {
-            let bytes = testutil::spdu_bytes(&v, prefix);
-            let n = 100_000u32;
-            let t = std::time::Instant::now();
-            for _ in 0..n {
-                check_spdu(std::hint::black_box(&bytes)).unwrap();
-            }
-            let per = t.elapsed() / n;
-            let t = std::time::Instant::now();
-            for _ in 0..n / 10 {
-                spdu::parse(std::hint::black_box(&bytes)).unwrap();
-            }
-            let parse = t.elapsed() / (n / 10);
-            eprintln!(
-                "check_spdu on {prefix} ({} bytes): {per:?} per call (whole spdu::parse: {parse:?})",
-                bytes.len()
-            );
-        }
-    }
 }

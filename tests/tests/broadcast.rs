@@ -514,15 +514,10 @@ async fn replayed_v2xhub_capture_gives_main_street_green() {
     let sent = sent.into_inner().unwrap();
     assert!(spats.len() >= 5, "{} SPaTs", spats.len());
     for (now, spat) in &spats {
-        // The packet this SPaT was built from: one of the last two sent before it (its
-        // receipt is at most a few ms after sending on loopback).
-        let candidates: Vec<UnixMillis> = sent
-            .iter()
-            .rev()
-            .filter(|s| s.0 <= now.0)
-            .take(2)
-            .copied()
-            .collect();
+        // The packet this SPaT was built from was sent before the SPaT's own instant and
+        // received between its sending and that instant: bounds the run itself records, so
+        // a slow machine widens nothing it could break (no assumed delivery delay).
+        let candidates: Vec<UnixMillis> = sent.iter().filter(|s| s.0 <= now.0).copied().collect();
         if candidates.is_empty() {
             continue;
         }
@@ -550,11 +545,11 @@ async fn replayed_v2xhub_capture_gives_main_street_green() {
             }
             // minEndTime = receipt + VehMin (4.0 s for the reds), in tenths of the hour,
             // rounded down, and never before the SPaT's own instant (the greens' VehMin is
-            // 0); receipt is within 20 ms after sending.
+            // 0, so theirs is exactly that instant); receipt lies in [sending, SPaT].
             let got = u64::from(t.min_end_time.0);
-            let fits = candidates.iter().any(|receipt| {
-                let lo = (receipt.0 + after_ms).max(now.0);
-                let hi = (receipt.0 + 20 + after_ms).max(now.0);
+            let fits = candidates.iter().any(|sent| {
+                let lo = (sent.0 + after_ms).max(now.0);
+                let hi = (now.0 + after_ms).max(now.0);
                 (lo / 100..=hi / 100).any(|tenth| tenth % 36_000 == got)
             });
             assert!(
@@ -627,5 +622,70 @@ async fn malformed_controller_packets_are_counted_and_the_service_keeps_going() 
             &[("intersection", id)]
         ),
         Some(5.0)
+    );
+}
+
+/// Issue 13, defect 7: a controller claiming a minimum end after its maximum for the green
+/// main street. The SPaT never carries the inverted window (both ends go out unknown), the
+/// other groups keep their times, and each such packet is counted with its reason.
+#[tokio::test]
+async fn a_minimum_after_the_maximum_goes_out_unknown_and_is_counted() {
+    let Some(mut blob) = vector("tscbm/v2xhub-capture-241.bin") else {
+        return;
+    };
+    // Phase 2's block: vehicle minimum 5.0 s, maximum 3.0 s.
+    let count = usize::from(blob[1]);
+    let at = (0..count)
+        .map(|k| 2 + 13 * k)
+        .find(|&at| blob[at] == 2)
+        .expect("phase 2 in the capture");
+    blob[at + 1..at + 3].copy_from_slice(&50u16.to_be_bytes());
+    blob[at + 3..at + 5].copy_from_slice(&30u16.to_be_bytes());
+    let blob = &blob;
+    let (spats, metrics) = with_tscbm_service("\"127.0.0.1\"", |addr| async move {
+        let socket = tokio::net::UdpSocket::bind("127.0.0.1:0").await.unwrap();
+        for _ in 0..5 {
+            socket.send_to(blob, addr).await.unwrap();
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    })
+    .await;
+    assert!(!spats.is_empty(), "no SPaT");
+    for (now, spat) in &spats {
+        for m in &spat.intersections.0[0].states.0 {
+            let t = m.state_time_speed.0[0].timing.as_ref().unwrap();
+            let group = m.signal_group.0;
+            if group == 2 {
+                assert_eq!(
+                    (t.min_end_time.0, t.max_end_time.map(|x| x.0)),
+                    (36001, Some(36001)),
+                    "at {now:?}"
+                );
+            } else if (1..=8).contains(&group) && group != 6 {
+                // The reds keep their 4.0 s minimum: a known time, not unknown.
+                assert!(t.min_end_time.0 < 36000, "group {group}: {t:?}");
+            }
+        }
+    }
+    assert_eq!(
+        support::metric(
+            &metrics,
+            "rsu_controller_rejected_total",
+            &[
+                ("intersection", "2001"),
+                ("reason", "min_end_after_max_end")
+            ]
+        ),
+        Some(5.0),
+        "{metrics}"
+    );
+    assert_eq!(
+        support::metric(
+            &metrics,
+            "rsu_controller_packets_total",
+            &[("intersection", "2001")]
+        ),
+        Some(5.0),
+        "the packets themselves are accepted"
     );
 }

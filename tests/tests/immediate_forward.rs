@@ -1,8 +1,8 @@
 //! Immediate Forward end to end: RSU 4.1 message files over a real UDP socket on loopback,
 //! out on the loopback radio, heard by an OBU that demultiplexes and verifies every frame.
 //!
-//! Real time (real sockets); nothing asserts on durations. The latency test prints the
-//! arrival-to-air figures (run with `--nocapture` to see them).
+//! Real time (real sockets); no assertion depends on how fast the machine is: waits are
+//! bounded generously (5 s for a frame) and checks are on order, content and counts.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod support;
@@ -22,7 +22,7 @@ use rsu_security::trust::{TrustConfig, TrustStore};
 use rsu_security::verify::{Verifier, VerifierConfig};
 use tokio::net::UdpSocket;
 use tokio::sync::{mpsc, oneshot};
-use tokio::time::{Instant, timeout};
+use tokio::time::timeout;
 
 use support::{OBU, RSU, message_file, metric, tim};
 
@@ -99,8 +99,9 @@ impl Rig {
         }
     }
 
+    /// The sample; the test fails naming it when it is not exported.
     fn metric(&self, name: &str, labels: &[(&str, &str)]) -> f64 {
-        metric(&self.handle.metrics.render(), name, labels).unwrap_or(0.0)
+        support::metric_value(&self.handle.metrics.render(), name, labels)
     }
 
     async fn stop(mut self) {
@@ -177,8 +178,14 @@ async fn a_message_file_goes_on_air_with_its_psid_channel_and_payload() {
     rig.stop().await;
 }
 
+/// What this proves is order and completeness, not speed: each of 1000 signed TIMs is on the
+/// air, verified and in order, before the next one is sent (within 5 s each, a bound no
+/// loaded machine reaches and a lost or stuck message does), and the service's own
+/// arrival-to-hand-over histogram counts every one with a plausible mean (under a second:
+/// a message waiting for a timer or a retry would show). Speed figures belong to the
+/// benchmarks (tests/benches/hot_path.rs) and the flood tests' notes.
 #[tokio::test]
-async fn arrival_to_air_latency_over_1000_messages() {
+async fn each_of_1000_messages_is_on_air_in_order_before_the_next_is_sent() {
     let mut rig = Rig::start("ifm-latency").await;
     let tmc = UdpSocket::bind("127.0.0.1:0").await.unwrap();
     let files: Vec<(Vec<u8>, String)> = (0..1000)
@@ -189,32 +196,33 @@ async fn arrival_to_air_latency_over_1000_messages() {
         })
         .collect();
     let mut verifier = verifier(&rig.dir);
-    let mut latencies = Vec::with_capacity(files.len());
-    for (payload, file) in &files {
-        let sent = Instant::now();
+    for (i, (payload, file)) in files.iter().enumerate() {
         tmc.send_to(file.as_bytes(), rig.ifm).await.unwrap();
         let frame = rig.next().await;
-        latencies.push(frame.meta.timestamp.duration_since(sent));
         let Ok(Network::Wsmp { data, .. }) = demux(&frame) else {
-            panic!("not WSMP")
+            panic!("message {i}: not WSMP")
         };
         let out = verifier.verify(&data, SystemClock.now_micros()).unwrap();
-        assert!(out.is_valid(), "{:?}", out.reason);
-        assert_eq!(out.payload().unwrap(), &payload[..], "frames out of order");
+        assert!(out.is_valid(), "message {i}: {:?}", out.reason);
+        assert_eq!(
+            out.payload().unwrap(),
+            &payload[..],
+            "message {i}: out of order"
+        );
     }
-    latencies.sort_unstable();
-    let pct = |p: usize| latencies[(latencies.len() * p).div_ceil(100) - 1];
-    // The service's own measure: datagram arrival to radio hand-over.
+    // Nothing more than the 1000: no duplicate went out.
+    rig.silence().await;
     let text = rig.handle.metrics.render();
-    let sum = metric(&text, "rsu_immediate_forward_latency_seconds_sum", &[]).unwrap();
-    let count = metric(&text, "rsu_immediate_forward_latency_seconds_count", &[]).unwrap();
+    let sum = metric(&text, "rsu_immediate_forward_latency_seconds_sum", &[])
+        .expect("rsu_immediate_forward_latency_seconds_sum is exported");
+    let count = metric(&text, "rsu_immediate_forward_latency_seconds_count", &[])
+        .expect("rsu_immediate_forward_latency_seconds_count is exported");
     assert_eq!(count, 1000.0);
-    eprintln!(
-        "Immediate Forward, 1000 signed TIMs: UDP send to OBU reception (incl. loopback airtime) p50 {:?} p99 {:?} max {:?}; in-service arrival to radio hand-over mean {:.1} µs",
-        pct(50),
-        pct(99),
-        latencies.last().unwrap(),
-        sum / count * 1e6
+    assert!(sum > 0.0, "latencies recorded as zero: {sum}");
+    assert!(
+        sum / count < 1.0,
+        "mean arrival to hand-over {} s",
+        sum / count
     );
     rig.stop().await;
 }

@@ -193,7 +193,9 @@ impl MessageFrame {
             path: format!("line {} column {}", e.line(), e.column()),
             reason: e.to_string(),
         })?;
-        let frame = rasn::jer::decode::<Self>(text).map_err(|e| {
+        // X.697's spelling, and the bare hex other tools write for an extensible-size BIT
+        // STRING (see `jer::decode`).
+        let frame = crate::jer::decode::<Self>(&json).map_err(|e| {
             let (path, reason) = unwind_json(&e, &json);
             Error::Jer { path, reason }
         })?;
@@ -334,6 +336,13 @@ mod tests {
                 MessageFrame::decode(&bytes).unwrap_or_else(|e| panic!("{file}: {e}"));
             let json_file = file.replace(".hex", ".jer.json");
             let mut expected = read_json(&json_file).unwrap();
+            // As the reference decoder wrote it: bare hex for extensible-size BIT STRINGs.
+            let as_written = MessageFrame::from_jer(&expected.to_string())
+                .unwrap_or_else(|e| panic!("{file} as written: {e}"));
+            assert_eq!(
+                as_written, frame,
+                "{file}: JER as written decodes differently"
+            );
             let actual = frame.to_jer().unwrap_or_else(|e| panic!("{file}: {e}"));
             reconcile_extensible_bit_strings(&actual, &mut expected);
             if let Some(diff) = json_difference(&actual, &expected, "") {

@@ -57,12 +57,78 @@ impl Timing {
         likely: None,
     };
 
+    /// The timing a controller reported, made consistent: the earliest end must not come
+    /// after the latest, and the likely end must lie between them.
+    ///
+    /// A controller contradicting itself is not guessed at: with the minimum after the
+    /// maximum there is no telling which is wrong, so both are taken as unknown (a receiver
+    /// then shows no countdown, instead of a window that ends before it starts, or one we
+    /// invented by clamping); a likely end outside the window is dropped for the same
+    /// reason. The fault is returned so the caller can count it.
+    pub fn checked(
+        min_end: EndTime,
+        max_end: EndTime,
+        likely: Option<UnixMillis>,
+    ) -> (Timing, Option<TimingFault>) {
+        if let (EndTime::At(min), EndTime::At(max)) = (min_end, max_end)
+            && min > max
+        {
+            return (Timing::UNKNOWN, Some(TimingFault::MinEndAfterMaxEnd));
+        }
+        let inside = |at: UnixMillis| {
+            !matches!(min_end, EndTime::At(min) if at < min)
+                && !matches!(max_end, EndTime::At(max) if at > max)
+        };
+        match likely {
+            Some(at) if !inside(at) => (
+                Timing {
+                    min_end,
+                    max_end,
+                    likely: None,
+                },
+                Some(TimingFault::LikelyOutsideWindow),
+            ),
+            _ => (
+                Timing {
+                    min_end,
+                    max_end,
+                    likely,
+                },
+                None,
+            ),
+        }
+    }
+
+    /// This timing made consistent as [`Timing::checked`] does, whatever built it.
+    pub fn consistent(self) -> Timing {
+        Timing::checked(self.min_end, self.max_end, self.likely).0
+    }
+
     /// An end known exactly (a fixed-time plan): earliest, latest and likely agree.
     pub fn exact(at: UnixMillis) -> Timing {
         Timing {
             min_end: EndTime::At(at),
             max_end: EndTime::At(at),
             likely: Some(at),
+        }
+    }
+}
+
+/// Why a controller's timing was not taken as given (see [`Timing::checked`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum TimingFault {
+    /// The earliest end is after the latest: both were taken as unknown.
+    MinEndAfterMaxEnd,
+    /// The likely end lies outside the window: it was dropped.
+    LikelyOutsideWindow,
+}
+
+impl TimingFault {
+    /// A short snake_case reason, for a metrics label.
+    pub fn code(self) -> &'static str {
+        match self {
+            TimingFault::MinEndAfterMaxEnd => "min_end_after_max_end",
+            TimingFault::LikelyOutsideWindow => "likely_outside_window",
         }
     }
 }

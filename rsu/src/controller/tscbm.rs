@@ -18,7 +18,7 @@ use thiserror::Error;
 
 use super::{
     ControllerState, ControllerStatus, EndTime, Indication, Light, MAX_SIGNALS, SignalSource,
-    Timing,
+    Timing, TimingFault,
 };
 use crate::clock::UnixMillis;
 
@@ -577,6 +577,22 @@ impl<T: AsRef<[u8]>> TscbmPacket<T> {
         received_at: UnixMillis,
         order: StatusBitOrder,
     ) -> Result<ControllerState, TscbmError> {
+        self.convert(received_at, order).map(|c| c.state)
+    }
+
+    /// [`TscbmPacket::to_state`], also saying how many countdowns were not taken as given
+    /// (a minimum after its maximum: see [`Timing::checked`]), so the caller can count them.
+    pub fn convert(
+        &self,
+        received_at: UnixMillis,
+        order: StatusBitOrder,
+    ) -> Result<Converted, TscbmError> {
+        let mut faults = 0u32;
+        let mut timing = |min: u16, max: u16| {
+            let (t, fault) = timing(received_at, min, max);
+            faults += u32::from(fault.is_some());
+            t
+        };
         let mut state = ControllerState::empty(received_at);
         state.status = order.decode(self.intersection_status());
         state.pedestrian_detect = self.pedestrian_detect_status().unwrap_or(0);
@@ -611,11 +627,7 @@ impl<T: AsRef<[u8]>> TscbmPacket<T> {
             let vehicle = Indication {
                 light: light.unwrap_or(Light::Dark),
                 flashing: bit(flashing, index),
-                timing: timing(
-                    received_at,
-                    b.veh_min_time_to_change(),
-                    b.veh_max_time_to_change(),
-                ),
+                timing: timing(b.veh_min_time_to_change(), b.veh_max_time_to_change()),
             };
             // Walk is the pedestrian's go, ped clear its clearance, don't walk its stop.
             let walker = colour(
@@ -628,11 +640,7 @@ impl<T: AsRef<[u8]>> TscbmPacket<T> {
             .map(|light| Indication {
                 light,
                 flashing: false,
-                timing: timing(
-                    received_at,
-                    b.ped_min_time_to_change(),
-                    b.ped_max_time_to_change(),
-                ),
+                timing: timing(b.ped_min_time_to_change(), b.ped_max_time_to_change()),
             });
             if let Some(slot) = state.phases.get_mut(index) {
                 *slot = Some(vehicle);
@@ -657,11 +665,9 @@ impl<T: AsRef<[u8]>> TscbmPacket<T> {
             // Overlap times sit in the block with the overlap's index whatever that block's
             // phaseNumber; a block past numOfPhases carries nothing.
             let timing = match self.block(index) {
-                Some(b) if index < used => timing(
-                    received_at,
-                    b.ovlp_min_time_to_change(),
-                    b.ovlp_max_time_to_change(),
-                ),
+                Some(b) if index < used => {
+                    timing(b.ovlp_min_time_to_change(), b.ovlp_max_time_to_change())
+                }
                 _ => Timing::UNKNOWN,
             };
             *slot = Some(Indication {
@@ -670,8 +676,20 @@ impl<T: AsRef<[u8]>> TscbmPacket<T> {
                 timing,
             });
         }
-        Ok(state)
+        Ok(Converted {
+            state,
+            inconsistent_timings: faults,
+        })
     }
+}
+
+/// A datagram converted, with what had to be set aside.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Converted {
+    /// The controller's state.
+    pub state: ControllerState,
+    /// Countdowns whose minimum came after their maximum, sent as unknown instead.
+    pub inconsistent_timings: u32,
 }
 
 /// Checks and converts one datagram: [`TscbmPacket::new_checked`] then
@@ -683,6 +701,16 @@ pub fn parse(
     received_at: UnixMillis,
 ) -> Result<ControllerState, TscbmError> {
     TscbmPacket::new_checked(bytes, profile)?.to_state(received_at, order)
+}
+
+/// [`parse`], also saying what had to be set aside (see [`TscbmPacket::convert`]).
+pub fn convert(
+    bytes: &[u8],
+    profile: Profile,
+    order: StatusBitOrder,
+    received_at: UnixMillis,
+) -> Result<Converted, TscbmError> {
+    TscbmPacket::new_checked(bytes, profile)?.convert(received_at, order)
 }
 
 fn bit(map: u16, index: usize) -> bool {
@@ -717,13 +745,10 @@ fn end_time(at: UnixMillis, deciseconds: u16) -> EndTime {
     }
 }
 
-fn timing(at: UnixMillis, min: u16, max: u16) -> Timing {
-    Timing {
-        min_end: end_time(at, min),
-        max_end: end_time(at, max),
-        // TSCBM has no likely time.
-        likely: None,
-    }
+/// A countdown pair; a minimum after the maximum is a fault (both become unknown).
+fn timing(at: UnixMillis, min: u16, max: u16) -> (Timing, Option<TimingFault>) {
+    // TSCBM has no likely time.
+    Timing::checked(end_time(at, min), end_time(at, max), None)
 }
 
 /// Deciseconds from `from` to `end`: rounded down for a minimum, up for a maximum (so the
@@ -1324,6 +1349,57 @@ mod tests {
         );
     }
 
+    /// How far ahead of `now` a TimeMark lies, in tenths: `None` for unknown (36001), the
+    /// whole hour for "more than an hour" (36000).
+    fn tenths_ahead(mark: u16, now: UnixMillis) -> Option<u64> {
+        match mark {
+            36001 => None,
+            36000 => Some(36_000),
+            m => Some((u64::from(m) + 36_000 - (now.0 / 100) % 36_000) % 36_000),
+        }
+    }
+
+    #[test]
+    fn minimum_after_maximum_never_reaches_the_spat() {
+        // Phase 2 green: the controller says it ends no earlier than 5.0 s and no later
+        // than 3.0 s; its pedestrian phase is consistent (2.0 s .. 4.0 s).
+        let mut b = blank(Profile::Econolite245, 1);
+        set_block(&mut b, 0, 2, [50, 30, 20, 40, 0, 0]);
+        set16(&mut b, field::PHASE_STATUS_GREENS, 0b10);
+        set16(&mut b, field::PHASE_STATUS_WALKS, 0b10);
+        let converted = TscbmPacket::new_checked(&b[..], Profile::Econolite245)
+            .unwrap()
+            .convert(T, StatusBitOrder::LsbFirst)
+            .unwrap();
+        assert_eq!(converted.inconsistent_timings, 1);
+        let state = converted.state;
+        assert_eq!(
+            parse(&b, Profile::Econolite245, StatusBitOrder::LsbFirst, T),
+            Ok(state.clone())
+        );
+        let vehicle = state.phases[1].unwrap();
+        assert_eq!(vehicle.light, Light::Green);
+        assert_eq!(vehicle.timing, Timing::UNKNOWN);
+        let walker = state.pedestrians[1].unwrap();
+        assert_eq!(walker.timing.min_end, at(2_000));
+        assert_eq!(walker.timing.max_end, at(4_000));
+        // On the air: the vehicle's window is unknown rather than inverted.
+        for (source, ind) in [
+            (SignalSource::Phase(2), vehicle),
+            (SignalSource::Pedestrian(2), walker),
+        ] {
+            let t = crate::j2735::spat::timing(source, &ind, T);
+            let min = tenths_ahead(t.min_end_time.0, T);
+            let max = tenths_ahead(t.max_end_time.unwrap().0, T);
+            if let (Some(min), Some(max)) = (min, max) {
+                assert!(
+                    min <= max,
+                    "{source}: minEndTime {min} after maxEndTime {max}"
+                );
+            }
+        }
+    }
+
     #[test]
     fn too_many_phases_refused() {
         let b = blank(Profile::Icd244, 17);
@@ -1620,12 +1696,11 @@ mod tests {
         ]
     }
 
+    /// Consistent timings only: a minimum after its maximum is read as unknown (see
+    /// `minimum_after_maximum_never_reaches_the_spat`), so it cannot survive unchanged.
     fn timing_at(from: UnixMillis) -> impl Strategy<Value = Timing> {
-        (end_time(from), end_time(from)).prop_map(|(min_end, max_end)| Timing {
-            min_end,
-            max_end,
-            likely: None,
-        })
+        (end_time(from), end_time(from))
+            .prop_map(|(min_end, max_end)| Timing::checked(min_end, max_end, None).0)
     }
 
     fn lit() -> impl Strategy<Value = Light> {

@@ -644,7 +644,8 @@ fn parse_jer(text: &str, json: &Value) -> Result<MapData, MapError> {
             "JER MapData (no messageId, so not a MessageFrame): {e}"
         )],
     };
-    let map = rasn::jer::decode::<MapData>(text).map_err(|e| bare(e.to_string()))?;
+    // Also reads the bare hex other tools write for LaneAttributes-Vehicle (SIZE(8, ...)).
+    let map = rsu_codecs::jer::decode::<MapData>(json).map_err(|e| bare(e.to_string()))?;
     // The decoder checks no ranges; writing the value back does, naming the field.
     let canonical = rsu_codecs::jer::to_value(&map).map_err(|e| bare(e.to_string()))?;
     if let Some(path) = unknown_member(json, &canonical, "") {
@@ -1661,11 +1662,20 @@ mod tests {
             &std::fs::read(dir.join("j2735/ode_map_0.mf.jer.json")).unwrap(),
         )
         .unwrap();
-        // As written, pycrate's spelling is refused, the field named.
-        let e = parse_map(json.to_string().as_bytes()).unwrap_err();
-        assert!(e.to_string().contains("laneAttributes.laneType"), "{e}");
+        // As the reference decoder wrote it (bare hex for the extensible-size
+        // LaneAttributes-Vehicle, as pycrate does), as a frame and as a bare MapData...
+        assert_eq!(parse_map(json.to_string().as_bytes()).unwrap(), from_hex);
+        assert_eq!(
+            parse_map(json["value"].to_string().as_bytes()).unwrap(),
+            from_hex
+        );
+        // ...and in X.697's spelling.
         x697_vehicle_attributes(&mut json);
         assert_eq!(parse_map(json.to_string().as_bytes()).unwrap(), from_hex);
+        assert_eq!(
+            parse_map(json["value"].to_string().as_bytes()).unwrap(),
+            from_hex
+        );
         // The upper-case hex copy, and the same bytes as binary.
         assert_eq!(
             load_map_file(&dir.join("j2735/ode_map_0.hex")).unwrap(),

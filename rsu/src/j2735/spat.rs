@@ -112,7 +112,7 @@ pub fn event_state(source: SignalSource, green: GreenKind, ind: &Indication) -> 
 }
 
 /// The timing of one indication: minEndTime rounded down, maxEndTime up, likelyTime to the
-/// nearest tenth, each a [`time_mark`].
+/// nearest tenth, each a [`time_mark`], after [`Timing::consistent`] (so min <= likely <= max).
 ///
 /// A flashing vehicle or overlap indication (flash mode, flashing red, flashing yellow
 /// arrow) is sent with every time unknown (36001): in flash the controller times no
@@ -133,12 +133,15 @@ pub fn timing(source: SignalSource, ind: &Indication, now: UnixMillis) -> TimeCh
             next_time: None,
         };
     }
+    // Whatever source built the timing, an inverted window or a likely end outside it never
+    // reaches the air. Given min <= likely <= max, the roundings (down, nearest, up) and the
+    // clamps of `time_mark` (past to now, beyond the hour to 36000) keep that order.
+    let timing = ind.timing.consistent();
     TimeChangeDetails {
         start_time: None,
-        min_end_time: time_mark(ind.timing.min_end, now, Rounding::Down),
-        max_end_time: Some(time_mark(ind.timing.max_end, now, Rounding::Up)),
-        likely_time: ind
-            .timing
+        min_end_time: time_mark(timing.min_end, now, Rounding::Down),
+        max_end_time: Some(time_mark(timing.max_end, now, Rounding::Up)),
+        likely_time: timing
             .likely
             .map(|at| time_mark(EndTime::At(at), now, Rounding::Nearest)),
         confidence: None,
@@ -958,6 +961,36 @@ mod tests {
             prop_assert!(bytes.is_ok(), "{:?}", bytes);
             let bytes = bytes.unwrap();
             prop_assert_eq!(MessageFrame::decode(&bytes).unwrap(), (frame, bytes.len()));
+        }
+
+        /// Whatever timing the controller claims, what goes on the air is ordered in time:
+        /// minEndTime <= likelyTime <= maxEndTime, each compared where present (36001 is
+        /// absent, 36000 is later than anything within the hour).
+        #[test]
+        fn sent_timing_is_ordered(now in prop_oneof![0..4_102_444_800_000u64, any::<u64>()].prop_flat_map(|now| (Just(now), indication(now)))) {
+            let (now, ind) = now;
+            let Some(ind) = ind else { return Ok(()) };
+            let now = UnixMillis(now);
+            for source in [SignalSource::Phase(1), SignalSource::Pedestrian(1), SignalSource::Overlap(1)] {
+                let t = timing(source, &ind, now);
+                let ahead = |m: u16| match m {
+                    TIME_MARK_UNKNOWN => None,
+                    TIME_MARK_BEYOND_HOUR => Some(TENTHS_PER_HOUR),
+                    m => Some((u64::from(m) + TENTHS_PER_HOUR - (now.0 / 100) % TENTHS_PER_HOUR) % TENTHS_PER_HOUR),
+                };
+                let min = ahead(t.min_end_time.0);
+                let max = t.max_end_time.and_then(|m| ahead(m.0));
+                let likely = t.likely_time.and_then(|m| ahead(m.0));
+                if let (Some(a), Some(b)) = (min, max) {
+                    prop_assert!(a <= b, "min {:?} after max {:?} from {:?}", t.min_end_time, t.max_end_time, ind.timing);
+                }
+                if let (Some(a), Some(b)) = (min, likely) {
+                    prop_assert!(a <= b, "min {:?} after likely {:?} from {:?}", t.min_end_time, t.likely_time, ind.timing);
+                }
+                if let (Some(a), Some(b)) = (likely, max) {
+                    prop_assert!(a <= b, "likely {:?} after max {:?} from {:?}", t.likely_time, t.max_end_time, ind.timing);
+                }
+            }
         }
 
         /// Rounding order holds: down ≤ nearest ≤ up, all within a tenth of each other,

@@ -89,6 +89,12 @@ const BACKHAUL_QUEUE: &str = "rsu_backhaul_queue_depth";
 /// Backhaul: whether the destination is connected.
 const BACKHAUL_CONNECTED: &str = "rsu_backhaul_connected";
 
+/// Whether `name` is a metric family the service describes (and so may export): tests that
+/// assert a series is absent or zero check this first, so a renamed metric cannot pass them.
+pub fn is_described(name: &str) -> bool {
+    DESCRIPTIONS.iter().any(|(n, ..)| *n == name)
+}
+
 /// Every metric with its kind, unit and `# HELP` text, so each is described exactly once.
 const DESCRIPTIONS: &[(&str, Kind, Option<Unit>, &str)] = &[
     (

@@ -94,6 +94,24 @@ pub fn message_file(
     )
 }
 
+/// The value of the sample of `name` whose labels include `labels`; the test fails naming
+/// the series when it is not exported (a missing metric is never read as 0).
+pub fn metric_value(text: &str, name: &str, labels: &[(&str, &str)]) -> f64 {
+    metric(text, name, labels)
+        .unwrap_or_else(|| panic!("metric {name} {labels:?} is not exported\n{text}"))
+}
+
+/// Like [`metric_value`], for a labelled series that legitimately does not exist until its
+/// first event (label caches register on first use): 0 when absent, but only for a family
+/// the service describes, so a renamed or misspelt metric fails instead of reading as 0.
+pub fn metric_or_zero(text: &str, name: &str, labels: &[(&str, &str)]) -> f64 {
+    assert!(
+        rsu::telemetry::metrics::is_described(name),
+        "{name} is not a metric the service describes"
+    );
+    metric(text, name, labels).unwrap_or(0.0)
+}
+
 /// The value of the sample of `name` whose labels include `labels`.
 pub fn metric(text: &str, name: &str, labels: &[(&str, &str)]) -> Option<f64> {
     text.lines()
