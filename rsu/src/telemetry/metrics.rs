@@ -46,6 +46,8 @@ const CONFIG_REJECTED: &str = "rsu_config_rejected_total";
 const HTTP_REQUESTS: &str = "rsu_http_requests_total";
 /// Scrape endpoint connections closed without a response, by reason.
 const HTTP_DROPPED: &str = "rsu_http_connections_dropped_total";
+/// Configuration reloads (SIGHUP), by result.
+const CONFIG_RELOADS: &str = "rsu_config_reloads_total";
 
 /// Messages from the traffic management centre accepted, by source.
 const TMC_ACCEPTED: &str = "rsu_tmc_messages_accepted_total";
@@ -283,6 +285,12 @@ const DESCRIPTIONS: &[(&str, Kind, Option<Unit>, &str)] = &[
         Some(Unit::Count),
         "Metrics endpoint connections closed without a response, by reason.",
     ),
+    (
+        CONFIG_RELOADS,
+        Kind::Counter,
+        Some(Unit::Count),
+        "Configuration reloads (SIGHUP), by result: ok, or refused (the running configuration kept).",
+    ),
 ];
 
 /// Upper bounds of the transmit latency buckets, in seconds: 10 µs to 50 ms in 1-2.5-5 steps.
@@ -320,6 +328,7 @@ struct Inner {
     config_rejected: LabelCache<&'static str>,
     http_requests: LabelCache<u16>,
     http_dropped: LabelCache<&'static str>,
+    config_reloads: LabelCache<&'static str>,
 }
 
 impl fmt::Debug for Metrics {
@@ -375,6 +384,7 @@ impl Metrics {
                 config_rejected: LabelCache::new(CONFIG_REJECTED, Vec::new(), "reason"),
                 http_requests: LabelCache::new(HTTP_REQUESTS, Vec::new(), "code"),
                 http_dropped: LabelCache::new(HTTP_DROPPED, Vec::new(), "reason"),
+                config_reloads: LabelCache::new(CONFIG_RELOADS, Vec::new(), "result"),
             }),
         }
     }
@@ -454,6 +464,12 @@ impl Metrics {
     /// `"timeout"`: no request in time).
     pub fn http_connections_dropped(&self, reason: &'static str) -> Counter {
         self.inner.http_dropped.get(&self.inner.recorder, reason)
+    }
+
+    /// `rsu_config_reloads_total{result}`: configuration reloads, `"ok"` or `"refused"` (the
+    /// running configuration was kept).
+    pub fn config_reloads(&self, result: &'static str) -> Counter {
+        self.inner.config_reloads.get(&self.inner.recorder, result)
     }
 
     /// The handles for messages from the TMC through one `source` (`immediate_forward` or
@@ -794,6 +810,7 @@ mod tests {
         metrics.config_rejected("bad").increment(1);
         metrics.http_requests(200).increment(1);
         metrics.http_connections_dropped("limit").increment(1);
+        metrics.config_reloads("ok").increment(1);
         let tmc = metrics.tmc("immediate_forward");
         tmc.rejected("bad_hex").increment(1);
         tmc.send_failure("radio").increment(1);
