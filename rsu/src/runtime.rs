@@ -193,6 +193,8 @@ pub struct ServiceHandle {
     pub tscbm_addrs: Vec<Option<SocketAddr>>,
     /// The address the Immediate Forward listener is bound to.
     pub immediate_forward_addr: Option<SocketAddr>,
+    // `silence`, `tscbm_addrs` and `immediate_forward_addr` describe the configuration the
+    // service started with; a reload does not update a handle taken before it.
 }
 
 /// The RSU's signers: one for the SPaT/MAP broadcast loop, one shared by Immediate Forward
@@ -461,8 +463,10 @@ pub async fn prepare<R: Radio + 'static>(
             .collect(),
         ..Status::default()
     }));
+    // Shared with the TMC tasks, so that a reload can hand them a new signer in place.
+    let tmc_tx = Arc::new(Mutex::new(Transmitter::new(tmc_signer)));
     let immediate_forward_addr = start_tmc(
-        config, &radio, &clock, &metrics, tmc_signer, &status, &mut tasks,
+        config, &radio, &clock, &metrics, &tmc_tx, &status, &mut tasks,
     )
     .await?;
     if !config.forward.is_empty() {
@@ -484,6 +488,7 @@ pub async fn prepare<R: Radio + 'static>(
         revisions,
         controllers,
         services: tasks,
+        tmc_tx,
     };
     Ok(Service {
         broadcast: Broadcast {
@@ -585,7 +590,7 @@ async fn start_tmc<R: Radio + 'static>(
     radio: &Arc<R>,
     clock: &Arc<dyn Clock>,
     metrics: &Metrics,
-    signer: Option<Signer>,
+    tx: &Arc<Mutex<Transmitter>>,
     status: &Arc<Mutex<Status>>,
     tasks: &mut Vec<tokio::task::JoinHandle<()>>,
 ) -> Result<Option<SocketAddr>, StartError> {
@@ -594,8 +599,8 @@ async fn start_tmc<R: Radio + 'static>(
     }
     let path = tmc::TmcPath {
         radio: radio.clone(),
-        can_sign: signer.is_some(),
-        tx: Arc::new(Mutex::new(Transmitter::new(signer))),
+        can_sign: tx.lock().is_ok_and(|t| t.signs()),
+        tx: tx.clone(),
         clock: clock.clone(),
         registry: config.tmc_messages.clone().into(),
         radio_config: config.radio.clone(),
@@ -750,7 +755,7 @@ impl<R: Radio> Service<R> {
     pub fn reloader(&mut self) -> Reloader<R> {
         let (tx, rx) = tokio::sync::mpsc::channel(1);
         self.broadcast.changes = Some(rx);
-        Reloader::new(self.inputs.clone(), tx)
+        Reloader::new(self.inputs.clone(), tx, self.handle.metrics.clone())
     }
 
     /// Broadcasts until `shutdown` completes, on the caller's runtime: the input tasks and

@@ -112,12 +112,13 @@ fn intersection(id: u16, offset_s: f64) -> String {
         .replacen("offset_s = 0.0", &format!("offset_s = {offset_s}"), 1)
 }
 
-/// What the OBU heard: per SPaT or MAP, arrival and intersection id.
+/// What the OBU heard: per SPaT or MAP, arrival, intersection id and (MAP) revision.
 #[derive(Debug)]
 struct Heard {
     at: Instant,
     spat: bool,
     id: u16,
+    revision: u8,
 }
 
 /// An OBU that verifies and decodes everything until `stop`.
@@ -147,25 +148,30 @@ fn listener(
             let out = verifier.verify(&data, clock.now_micros()).unwrap();
             assert!(out.is_valid(), "{:?}", out.reason);
             let (msg, _) = MessageFrame::decode(out.payload().unwrap()).unwrap();
-            let (spat, id) = match msg {
-                MessageFrame::SPAT(s) => (true, s.intersections.0[0].id.id.0),
-                MessageFrame::MapData(m) => (false, m.intersections.unwrap().0[0].id.id.0),
+            let (spat, id, revision) = match msg {
+                MessageFrame::SPAT(s) => (true, s.intersections.0[0].id.id.0, 0),
+                MessageFrame::MapData(m) => (
+                    false,
+                    m.intersections.unwrap().0[0].id.id.0,
+                    m.msg_issue_revision.0,
+                ),
                 other => panic!("unexpected {other:?}"),
             };
             heard.push(Heard {
                 at: frame.meta.timestamp,
                 spat,
                 id,
+                revision,
             });
         }
     })
 }
 
-/// SIGHUP's reload, driven directly on the paused clock: a valid file adds an intersection
-/// without disturbing the running one's SPaT; an invalid one is refused, counted, and both
-/// go on.
+/// SIGHUP's reload, driven directly on the paused clock: valid files add, change (its MAP
+/// encoded again with a new revision) and remove an intersection without disturbing the
+/// running one's SPaT; an invalid one is refused, counted, and everything goes on.
 #[tokio::test(start_paused = true)]
-async fn reload_adds_an_intersection_and_an_invalid_file_changes_nothing() {
+async fn reload_adds_changes_and_removes_and_an_invalid_file_changes_nothing() {
     let dir = support::scratch("reload");
     let now = START_UNIX_S;
     // The PKI, and the header of the file the service reads.
@@ -194,44 +200,60 @@ trust_store = "."
     let handle = service.handle();
     let reloader = service.reloader();
     let start = Instant::now();
+    let at = move |ms: u64| start + Duration::from_millis(ms);
     let script = tokio::spawn({
         let file = file.clone();
         async move {
-            tokio::time::sleep_until(start + Duration::from_millis(5_050)).await;
-            let two = format!(
-                "{header}{}{}",
-                intersection(1001, 0.0),
-                intersection(1002, 7.0)
-            );
-            std::fs::write(&file, two).unwrap();
-            let report = reloader.reload(&file).await.unwrap();
-            assert_eq!(report.kept, [1001]);
-            assert_eq!(report.added, [1002]);
-            assert!(report.removed.is_empty() && report.changed.is_empty());
-            assert!(report.needs_restart.is_empty(), "{report:?}");
-            let reloaded_at = Instant::now();
-
-            tokio::time::sleep_until(start + Duration::from_millis(10_050)).await;
-            std::fs::write(
-                &file,
-                "[rsu]\nname = \"hil\"\n[[intersection]]\nid = \"x\"\n",
-            )
-            .unwrap();
-            let refused = reloader.reload(&file).await;
-            assert!(
-                matches!(refused, Err(rsu::runtime::ReloadError::Config(_))),
-                "{refused:?}"
-            );
-            reloaded_at
+            let mut applied = Vec::new();
+            let steps = [
+                (5_050, Some(intersection(1002, 7.0))),
+                (
+                    8_050,
+                    Some(intersection(1002, 7.0).replacen("HIL 1002", "HIL 1002 renamed", 1)),
+                ),
+                (10_050, None),
+                (12_050, Some(String::new())),
+            ];
+            for (when, second) in steps {
+                tokio::time::sleep_until(at(when)).await;
+                let Some(second) = second else {
+                    std::fs::write(
+                        &file,
+                        "[rsu]\nname = \"hil\"\n[[intersection]]\nid = \"x\"\n",
+                    )
+                    .unwrap();
+                    let refused = reloader.reload(&file).await;
+                    assert!(
+                        matches!(refused, Err(rsu::runtime::ReloadError::Config(_))),
+                        "{refused:?}"
+                    );
+                    continue;
+                };
+                let text = format!("{header}{}{second}", intersection(1001, 0.0));
+                std::fs::write(&file, text).unwrap();
+                let report = reloader.reload(&file).await.unwrap();
+                assert_eq!(report.kept, [1001]);
+                assert!(report.needs_restart.is_empty(), "{report:?}");
+                applied.push((report, Instant::now()));
+            }
+            applied
         }
     });
     service
         .run(tokio::time::sleep(Duration::from_secs(15)))
         .await;
     tokio::time::sleep(Duration::from_millis(10)).await;
-    let reloaded_at = script.await.unwrap();
+    let applied = script.await.unwrap();
     stop_obu.send(()).unwrap();
     let heard = heard.await.unwrap();
+
+    let (added, changed, removed) = (&applied[0], &applied[1], &applied[2]);
+    assert_eq!(
+        (added.0.added.as_slice(), added.0.changed.len()),
+        (&[1002][..], 0)
+    );
+    assert_eq!(changed.0.changed, [1002]);
+    assert_eq!(removed.0.removed, [1002]);
 
     let spat_of = |id: u16| -> Vec<Instant> {
         heard
@@ -240,27 +262,41 @@ trust_store = "."
             .map(|h| h.at)
             .collect()
     };
-    // The running intersection: every 100 ms for 15 s, through both reloads.
+    // The running intersection: every 100 ms for 15 s, through all four reloads.
     let first = spat_of(1001);
     assert_eq!(first.len(), 150);
     let worst = first.windows(2).map(|w| w[1] - w[0]).max().unwrap();
     assert!(worst <= Duration::from_millis(101), "a gap of {worst:?}");
-    // The added one: from the reload on, and still after the refused one.
+    // The added one: from its reload until its removal, on through the change (its SPaT
+    // goes on) and the refused file.
     let second = spat_of(1002);
     assert!(
-        second[0] >= reloaded_at - Duration::from_millis(1),
+        second[0] >= added.1 - Duration::from_millis(1),
         "{second:?}"
     );
-    assert!(*second.last().unwrap() >= start + Duration::from_millis(14_800));
+    assert!(*second.last().unwrap() <= removed.1 + Duration::from_millis(1));
+    assert!(*second.last().unwrap() >= removed.1 - Duration::from_millis(101));
     let worst = second.windows(2).map(|w| w[1] - w[0]).max().unwrap();
     assert!(worst <= Duration::from_millis(101), "a gap of {worst:?}");
+    // Its MAP got a new revision with the change.
+    let revisions = |from: Instant, to: Instant| -> Vec<u8> {
+        heard
+            .iter()
+            .filter(|h| !h.spat && h.id == 1002 && (from..to).contains(&h.at))
+            .map(|h| h.revision)
+            .collect()
+    };
+    let before = revisions(added.1, changed.1);
+    let after = revisions(changed.1, removed.1);
+    assert!(!before.is_empty() && !after.is_empty());
+    assert!(before.iter().all(|r| *r == before[0]), "{before:?}");
     assert!(
-        heard.iter().any(|h| !h.spat && h.id == 1002),
-        "no MAP of 1002"
+        after.iter().all(|r| *r == (before[0] + 1) % 128),
+        "{before:?} {after:?}"
     );
 
     let text = handle.metrics.render();
-    for (result, n) in [("ok", 1.0), ("refused", 1.0)] {
+    for (result, n) in [("ok", 3.0), ("refused", 1.0)] {
         assert_eq!(
             support::metric(&text, "rsu_config_reloads_total", &[("result", result)]),
             Some(n),

@@ -48,9 +48,6 @@ pub enum ReloadError {
     /// The new configuration cannot be started (signer, MAP, a socket).
     #[error(transparent)]
     Start(#[from] StartError),
-    /// Another reload is still under way.
-    #[error("another reload is still under way")]
-    Busy,
     /// The service is stopping.
     #[error("the broadcast has stopped")]
     Stopped,
@@ -131,6 +128,8 @@ pub(super) struct Inputs<R: Radio> {
     pub controllers: Vec<ControllerSlot>,
     /// Immediate Forward, Store-and-Repeat and receive tasks.
     pub services: Vec<JoinHandle<()>>,
+    /// The TMC tasks' transmitter (and signer), replaced in place by a reload.
+    pub tmc_tx: Arc<Mutex<Transmitter>>,
 }
 
 impl<R: Radio> Inputs<R> {
@@ -206,6 +205,7 @@ fn services_differ(old: &ServiceConfig, new: &ServiceConfig) -> bool {
 pub struct Reloader<R: Radio> {
     inputs: Arc<tokio::sync::Mutex<Inputs<R>>>,
     changes: tokio::sync::mpsc::Sender<Change>,
+    metrics: Metrics,
 }
 
 impl<R: Radio> std::fmt::Debug for Reloader<R> {
@@ -218,8 +218,13 @@ impl<R: Radio> Reloader<R> {
     pub(super) fn new(
         inputs: Arc<tokio::sync::Mutex<Inputs<R>>>,
         changes: tokio::sync::mpsc::Sender<Change>,
+        metrics: Metrics,
     ) -> Reloader<R> {
-        Reloader { inputs, changes }
+        Reloader {
+            inputs,
+            changes,
+            metrics,
+        }
     }
 }
 
@@ -228,7 +233,7 @@ impl<R: Radio + 'static> Reloader<R> {
     /// Counted in `rsu_config_reloads_total{result}`, logged once either way.
     pub async fn reload(&self, path: &Path) -> Result<ReloadReport, ReloadError> {
         let result = self.try_reload(path.to_owned()).await;
-        let metrics = self.inputs.lock().await.metrics.clone();
+        let metrics = &self.metrics;
         match &result {
             Ok(report) => {
                 metrics.config_reloads("ok").increment(1);
@@ -257,11 +262,14 @@ impl<R: Radio + 'static> Reloader<R> {
     }
 
     async fn try_reload(&self, path: PathBuf) -> Result<ReloadReport, ReloadError> {
-        let mut inputs = self.inputs.try_lock().map_err(|_| ReloadError::Busy)?;
-        let old = inputs.config.clone();
-        let now_us = inputs.clock.now_micros();
+        let (old, now_us) = {
+            let inputs = self.inputs.lock().await;
+            (inputs.config.clone(), inputs.clock.now_micros())
+        };
         // File reading, parsing and the signer's self-test are blocking work: a thread of
-        // the blocking pool, never the broadcast thread.
+        // the blocking pool, never the broadcast thread. No lock is held meanwhile, so a read
+        // that hangs (a FIFO, a dead network file system) holds up nothing else; the
+        // restart-only sections it keeps are the same in every configuration since start.
         let (new, warnings, needs_restart, signers) =
             tokio::task::spawn_blocking(move || -> Result<_, ReloadError> {
                 let loaded = config::load(&path)?;
@@ -272,6 +280,8 @@ impl<R: Radio + 'static> Reloader<R> {
             })
             .await
             .map_err(|e| ReloadError::Read(e.to_string()))??;
+        // One reload applies at a time; a later one applies on top of an earlier one.
+        let mut inputs = self.inputs.lock().await;
         for w in &warnings {
             warn!(field = %w.field, line = ?w.line, "{}", w.message);
         }
@@ -450,6 +460,8 @@ impl<R: Radio + 'static> Reloader<R> {
                 let _ = t.await;
             }
             let mut services = Vec::new();
+            let tmc_tx = Arc::new(Mutex::new(Transmitter::new(tmc_signer)));
+            inputs.tmc_tx = tmc_tx.clone();
             let Inputs {
                 radio,
                 clock,
@@ -457,16 +469,8 @@ impl<R: Radio + 'static> Reloader<R> {
                 status,
                 ..
             } = &*inputs;
-            let started = super::start_tmc(
-                &new,
-                radio,
-                clock,
-                metrics,
-                tmc_signer,
-                status,
-                &mut services,
-            )
-            .await;
+            let started =
+                super::start_tmc(&new, radio, clock, metrics, &tmc_tx, status, &mut services).await;
             let started = match started {
                 Ok(_) if !new.forward.is_empty() => {
                     super::start_receive(&new, radio, clock, metrics).map(|t| services.push(t))
@@ -485,6 +489,9 @@ impl<R: Radio + 'static> Reloader<R> {
             }
             inputs.services = services;
             report.restarted_tmc_and_forwarding = true;
+        } else if let Ok(mut tx) = inputs.tmc_tx.lock() {
+            // Same sections: the running tasks sign with the certificate and key just read.
+            *tx = Transmitter::new(tmc_signer);
         }
         inputs.config = new;
         Ok(report)
