@@ -460,7 +460,8 @@ impl Metrics {
 
     /// `rsu_http_connections_dropped_total{reason}`: scrape endpoint connections closed
     /// without a response (`"limit"`: too many at once, all being answered; `"evicted"`:
-    /// replaced, at the limit, by a newer one while still sending its request head;
+    /// replaced, at the limit, by a newer one while still sending its request head or
+    /// lingering after its response;
     /// `"timeout"`: no request in time).
     pub fn http_connections_dropped(&self, reason: &'static str) -> Counter {
         self.inner.http_dropped.get(&self.inner.recorder, reason)
