@@ -11,7 +11,7 @@ use std::time::Duration;
 
 use rsu_hw::radio::udp::UdpConfig;
 use rsu_hw::{Capture, LinkType, LoopbackMedium, Radio, RadioError, UdpMedium};
-use tracing::{error, info, warn};
+use tracing::{info, warn};
 
 use crate::clock::{Clock, SystemClock};
 use crate::config::{self, RadioBackend, ServiceConfig};
@@ -19,6 +19,8 @@ use crate::controller::Light;
 use crate::preflight;
 use crate::runtime::{self, Status};
 use crate::telemetry::{http, logging, metrics::Metrics};
+
+mod signals;
 
 /// The embedded demo configuration.
 pub const DEMO_CONFIG: &str = include_str!("../../config/demo.toml");
@@ -149,9 +151,10 @@ pub fn run(opts: RunOptions) -> Result<(), RunError> {
         .map_err(RunError::Runtime)?;
     let status = opts.status.unwrap_or(demo);
     let result = runtime.block_on(serve(config, signers, opts, clock, demo, status));
-    // A Store-and-Repeat scan stuck in a hung filesystem must not hold the exit: the
-    // blocking pool is not waited for beyond this.
-    runtime.shutdown_timeout(std::time::Duration::from_secs(1));
+    // A Store-and-Repeat scan stuck in a hung filesystem, or a reload stuck reading a file (a
+    // FIFO, a hung network file system), must not keep the process from exiting: blocking
+    // tasks get a moment, then are left behind.
+    runtime.shutdown_timeout(Duration::from_secs(1));
     result
 }
 
@@ -164,6 +167,8 @@ struct Launch {
     signer: Option<runtime::Signers>,
     status_line: bool,
     obu: Option<Arc<Mutex<ObuCount>>>,
+    /// The broadcast thread's runtime; the radio is created inside it (see `runtime`).
+    broadcast_rt: runtime::BroadcastRuntime,
 }
 
 async fn serve(
@@ -197,6 +202,7 @@ async fn serve(
         config.immediate_forward = None;
     }
     let radio = config.radio.clone();
+    let broadcast_rt = runtime::BroadcastRuntime::new().map_err(RunError::Runtime)?;
     let mut launch = Launch {
         config,
         opts,
@@ -205,16 +211,21 @@ async fn serve(
         signer,
         status_line,
         obu: None,
+        broadcast_rt,
     };
     match &radio.backend {
         RadioBackend::Loopback => {
+            // No I/O registration: the loopback medium is a mutex and a Notify.
             let medium = LoopbackMedium::new(Default::default());
             let node = medium.node(radio.mac, radio.channels);
             launch.obu = demo.then(|| demo_obu(&medium, &launch.config));
             with_capture(node, launch).await
         }
         RadioBackend::Udp => {
-            let node = UdpMedium::open(radio.mac, radio.channels, UdpConfig::default())?;
+            let node = {
+                let _broadcast = launch.broadcast_rt.enter();
+                UdpMedium::open(radio.mac, radio.channels, UdpConfig::default())?
+            };
             with_capture(node, launch).await
         }
         RadioBackend::Raw(iface) => raw(iface, launch).await,
@@ -223,7 +234,10 @@ async fn serve(
 
 #[cfg(target_os = "linux")]
 async fn raw(iface: &str, launch: Launch) -> Result<(), RunError> {
-    let radio = rsu_hw::radio::RawSocketRadio::open(iface, launch.config.radio.channels)?;
+    let radio = {
+        let _broadcast = launch.broadcast_rt.enter();
+        rsu_hw::radio::RawSocketRadio::open(iface, launch.config.radio.channels)?
+    };
     with_capture(radio, launch).await
 }
 
@@ -260,9 +274,11 @@ async fn broadcast<R: Radio + 'static>(radio: R, launch: Launch) -> Result<(), R
         signer,
         status_line,
         obu,
+        broadcast_rt,
     } = launch;
-    let service = runtime::prepare(&config, radio, clock, metrics, signer).await?;
+    let mut service = runtime::prepare(&config, radio, clock, metrics, signer).await?;
     let handle = service.handle();
+    let reloader = service.reloader();
     if status_line {
         tokio::spawn(print_status(handle.status.clone(), obu));
     }
@@ -273,41 +289,11 @@ async fn broadcast<R: Radio + 'static>(radio: R, launch: Launch) -> Result<(), R
             None => std::future::pending().await,
         }
     };
-    service.run(stop_signal(shutdown)).await;
-    Ok(())
-}
-
-/// Completes on SIGINT, SIGTERM or `other`.
-async fn stop_signal(other: impl std::future::Future<Output = ()>) {
-    #[cfg(unix)]
-    {
-        use tokio::signal::unix::{SignalKind, signal};
-        let mut term = match signal(SignalKind::terminate()) {
-            Ok(s) => Some(s),
-            Err(e) => {
-                error!(error = %e, "cannot watch SIGTERM");
-                None
-            }
-        };
-        let term = async {
-            match term.as_mut() {
-                Some(t) => {
-                    t.recv().await;
-                }
-                None => std::future::pending().await,
-            }
-        };
-        tokio::select! {
-            _ = tokio::signal::ctrl_c() => info!("SIGINT: stopping"),
-            () = term => info!("SIGTERM: stopping"),
-            () = other => info!("duration reached: stopping"),
-        }
-    }
-    #[cfg(not(unix))]
-    tokio::select! {
-        _ = tokio::signal::ctrl_c() => info!("interrupted: stopping"),
-        () = other => info!("duration reached: stopping"),
-    }
+    let signals = signals::Signals::new(opts.config.clone(), reloader);
+    service
+        .run_threaded(broadcast_rt, signals.until_stop(shutdown))
+        .await
+        .map_err(RunError::Runtime)
 }
 
 /// What the demo's OBU heard in the last second.
@@ -364,8 +350,24 @@ fn demo_obu(medium: &LoopbackMedium, config: &ServiceConfig) -> Arc<Mutex<ObuCou
 
 /// Prints one status line a second: lights, rates, latency, and what the OBU verified.
 async fn print_status(status: Arc<Mutex<Status>>, obu: Option<Arc<Mutex<ObuCount>>>) {
-    let mut tick = tokio::time::interval(Duration::from_secs(1));
-    tick.tick().await;
+    // Windows start halfway between two SPaT slots, so each holds whole slots although the
+    // broadcast runs on another thread with its own timers.
+    let origin = loop {
+        let origin = match status.lock() {
+            Ok(s) => s.window_origin,
+            Err(_) => return,
+        };
+        match origin {
+            Some(origin) => break origin,
+            None => tokio::time::sleep(Duration::from_millis(10)).await,
+        }
+    };
+    let period = Duration::from_secs(1);
+    let mut tick = tokio::time::interval_at(origin + period, period);
+    if let Ok(mut s) = status.lock() {
+        // What went before the first window is not part of it.
+        s.take_window();
+    }
     loop {
         tick.tick().await;
         let Ok(window) = status.lock().map(|mut s| s.take_window()) else {

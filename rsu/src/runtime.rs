@@ -5,6 +5,39 @@
 //! due message reads the freshest state, applies the watchdog, builds, encodes, signs,
 //! frames and sends. Nothing on that path waits for a controller or a socket other than the
 //! radio's own send.
+//!
+//! ## Two runtimes: nothing on the input side can stall the broadcast
+//!
+//! `rsu run` ([`Service::run_threaded`]) runs the broadcast loop (SPaT and MAP timing,
+//! building, signing, framing, sending) alone on a dedicated OS thread with its own
+//! current-thread tokio runtime ([`BroadcastRuntime`]). Every input path (TSCBM inputs,
+//! Immediate Forward, Store-and-Repeat, the receive and forwarding path), the metrics
+//! endpoint, the status line, metrics upkeep, signal handling and configuration reloads run
+//! on the caller's runtime. The two share only values that are never held across a wait:
+//! watch channels (controller state), the status board's mutex, metric atomics and the
+//! radio. A blocking call, a hung file system, a verification backlog or an HTTP flood on
+//! the input side thus delays its own runtime, never a SPaT. One thread rather than a
+//! multi-threaded runtime because a work-stealing pool gives no such guarantee: a task
+//! that blocks a worker can hold the broadcast task queued behind it.
+//!
+//! The radio is created inside [`BroadcastRuntime::enter`], so the sockets of the UDP and
+//! raw backends register with the broadcast runtime's I/O driver: a send that has to wait
+//! for the socket to become writable is woken by the broadcast thread itself, which is
+//! never blocked. Input tasks that receive on, or send through, the same radio are woken
+//! by that driver too (tokio lets any runtime poll a resource; only the owning runtime's
+//! driver delivers its readiness). Had the radio been created on the input runtime, a send
+//! that met a full socket buffer would wait for the input thread to turn its driver. The
+//! loopback radio has no I/O registration at all (a mutex and a `Notify`), and the pcap
+//! capture only wraps another radio (its file writes are synchronous and short).
+//!
+//! [`Service::run`] is the same loop as a plain future on the caller's runtime, which the
+//! hardware-in-the-loop tests drive on tokio's paused clock.
+//!
+//! A reload ([`Reloader`], SIGHUP) reads, checks and prepares the new configuration on the
+//! input side (file reading, parsing and signer loading on a blocking thread) and hands the
+//! broadcast loop a finished set of stations, signer and timetable, which it swaps in
+//! between two slots. Unchanged intersections keep their station, input task, SPaT count
+//! and place in the timetable, so their SPaT goes on without a gap.
 
 use std::future::Future;
 use std::net::SocketAddr;
@@ -38,9 +71,14 @@ use crate::telemetry::throttle::{LogLimiter, warn_limited};
 use crate::tx::{Outbound, Transmitter};
 
 mod receive;
+mod reload;
 #[cfg(test)]
 mod tests;
+mod thread;
 mod tmc;
+
+pub use reload::{RESTART_ONLY, ReloadError, ReloadReport, Reloader};
+pub use thread::BroadcastRuntime;
 
 /// Why the service could not start.
 #[derive(Debug, thiserror::Error)]
@@ -101,11 +139,37 @@ pub struct Status {
     pub map_sent: u64,
     /// Immediate Forward and Store-and-Repeat messages sent.
     pub tmc_sent: u64,
-    /// Encode-sign-frame-send latencies in µs since the last take.
+    /// Encode-sign-frame-send latencies in µs since the last take: the latest
+    /// [`Status::LATENCY_SAMPLES`] of them, in no particular order (a ring, so that a board
+    /// nobody reads stays the same size however long the RSU runs).
     pub latencies_us: Vec<u32>,
+    /// Where the next sample goes once the ring is full.
+    latency_next: usize,
+    /// An instant halfway between two SPaT slots, set when broadcasting starts: a reader
+    /// that takes windows from there (the status line) counts whole slots, however the
+    /// broadcast thread's and its own timers jitter.
+    pub window_origin: Option<Instant>,
 }
 
 impl Status {
+    /// Latency samples kept between takes: a second of SPaT and MAP for 46 intersections at
+    /// 10 Hz + 1 Hz, more than the status line's one-second window ever needs.
+    pub const LATENCY_SAMPLES: usize = 512;
+
+    /// Records one send latency; once the window holds [`Status::LATENCY_SAMPLES`], the
+    /// oldest is overwritten (no allocation after the first fill).
+    pub fn record_latency(&mut self, us: u32) {
+        if self.latencies_us.len() < Self::LATENCY_SAMPLES {
+            if self.latencies_us.capacity() == 0 {
+                self.latencies_us.reserve_exact(Self::LATENCY_SAMPLES);
+            }
+            self.latencies_us.push(us);
+        } else if let Some(slot) = self.latencies_us.get_mut(self.latency_next) {
+            *slot = us;
+        }
+        self.latency_next = (self.latency_next + 1) % Self::LATENCY_SAMPLES;
+    }
+
     /// Returns the counts and latencies of the window and starts a new one.
     pub fn take_window(&mut self) -> Status {
         let out = self.clone();
@@ -113,6 +177,7 @@ impl Status {
         self.map_sent = 0;
         self.tmc_sent = 0;
         self.latencies_us.clear();
+        self.latency_next = 0;
         out
     }
 }
@@ -131,6 +196,8 @@ pub struct ServiceHandle {
     pub tscbm_addrs: Vec<Option<SocketAddr>>,
     /// The address the Immediate Forward listener is bound to.
     pub immediate_forward_addr: Option<SocketAddr>,
+    // `silence`, `tscbm_addrs` and `immediate_forward_addr` describe the configuration the
+    // service started with; a reload does not update a handle taken before it.
 }
 
 /// The RSU's signers: one for the SPaT/MAP broadcast loop, one shared by Immediate Forward
@@ -266,6 +333,8 @@ struct Station {
     started: Instant,
     /// IntersectionState.revision: +1 per SPaT sent, 127 wraps to 0.
     spat_count: u8,
+    /// When the last SPaT went out (a reload uses it to keep the spacing).
+    last_spat: Option<Instant>,
     /// The MAP, encoded once.
     map_uper: Vec<u8>,
     metrics: IntersectionMetrics,
@@ -352,6 +421,13 @@ impl Station {
 
 /// Everything the broadcast loop needs, built by [`prepare`].
 pub struct Service<R: Radio> {
+    broadcast: Broadcast<R>,
+    inputs: Arc<tokio::sync::Mutex<reload::Inputs<R>>>,
+    handle: ServiceHandle,
+}
+
+/// The broadcast loop's own state: all of it moves to the broadcast thread.
+struct Broadcast<R: Radio> {
     radio: Arc<R>,
     clock: Arc<dyn Clock>,
     tx: Transmitter,
@@ -359,10 +435,20 @@ pub struct Service<R: Radio> {
     map_out: Outbound,
     stations: Vec<Station>,
     scheduler: Scheduler,
-    handle: ServiceHandle,
-    tasks: Vec<tokio::task::JoinHandle<()>>,
+    spat_interval: Duration,
+    status: Arc<Mutex<Status>>,
+    /// Prepared reconfigurations, when a [`Reloader`] was made.
+    changes: Option<tokio::sync::mpsc::Receiver<reload::Change>>,
     /// Per-frame failures are rate-limited: a full radio queue must not flood the log.
     log: LogLimiter<SendFailure>,
+}
+
+/// A started intersection: its station for the broadcast loop and its input task.
+struct StartedStation {
+    station: Station,
+    silence: watch::Sender<bool>,
+    addr: Option<SocketAddr>,
+    task: Option<tokio::task::JoinHandle<()>>,
 }
 
 /// Whose send failed and why: the key of the broadcast path's rate-limited warnings.
@@ -404,66 +490,13 @@ pub async fn prepare<R: Radio + 'static>(
     let mut silence = Vec::new();
     let mut tscbm_addrs = Vec::new();
     let mut tasks = Vec::new();
+    let mut controllers = Vec::new();
     for ix in &config.intersections {
-        let id = ix.model.id;
-        let m = metrics.intersection(id);
-        let map_uper = encode_map(ix, &mut revisions, &m)?;
-        let (feed_tx, feed_rx) = watch::channel(None);
-        let (silence_tx, silence_rx) = watch::channel(false);
-        let mut simulated = None;
-        match &ix.controller {
-            ControllerInput::Simulated(sim) => {
-                // Polled at each SPaT slot instead of feeding the channel from a task: the
-                // state is then exactly the controller's at the SPaT's instant, and a test
-                // can predict every SPaT from the plan alone.
-                simulated = Some(sim.clone());
-                drop(feed_tx);
-                tscbm_addrs.push(None);
-            }
-            ControllerInput::Tscbm {
-                listen,
-                allowed_sources,
-                profile,
-                bit_order,
-            } => {
-                let socket = UdpSocket::bind(listen)
-                    .await
-                    .map_err(|source| StartError::Bind {
-                        what: "TSCBM input",
-                        addr: *listen,
-                        source,
-                    })?;
-                let local = socket.local_addr().ok();
-                tscbm_addrs.push(local);
-                info!(intersection = id, addr = ?local, profile = ?profile, "listening for TSCBM");
-                let input = TscbmInput {
-                    socket,
-                    allowed: allowed_sources.clone(),
-                    profile: *profile,
-                    order: *bit_order,
-                    clock: clock.clone(),
-                    feed: feed_tx,
-                    metrics: m.clone(),
-                    intersection: id,
-                };
-                tasks.push(tokio::spawn(input.run()));
-            }
-        }
-        silence.push(silence_tx);
-        stations.push(Station {
-            model: ix.model.clone(),
-            watchdog: ix.watchdog,
-            on_silence: ix.on_silence,
-            feed: feed_rx,
-            simulated,
-            silenced: silence_rx,
-            last: None,
-            silent: false,
-            started: Instant::now(),
-            spat_count: 0,
-            map_uper,
-            metrics: m,
-        });
+        let started = start_station(ix, &mut revisions, &metrics, &clock).await?;
+        controllers.push(reload::ControllerSlot::new(ix, started.task));
+        tscbm_addrs.push(started.addr);
+        silence.push(started.silence);
+        stations.push(started.station);
     }
     // Replaces a damaged file even when no intersection needed a new revision.
     revisions.persist();
@@ -473,13 +506,6 @@ pub async fn prepare<R: Radio + 'static>(
     metrics
         .state_persisted()
         .set(if persisted { 1.0 } else { 0.0 });
-    if !persisted {
-        tasks.push(tokio::spawn(persist_later(
-            revisions,
-            metrics.clone(),
-            state_log,
-        )));
-    }
     let scheduler = Scheduler::new(
         stations.len(),
         config.messages.spat_interval,
@@ -497,30 +523,131 @@ pub async fn prepare<R: Radio + 'static>(
             .collect(),
         ..Status::default()
     }));
+    // Shared with the TMC tasks, so that a reload can hand them a new signer in place.
+    let tmc_tx = Arc::new(Mutex::new(Transmitter::new(tmc_signer)));
     let immediate_forward_addr = start_tmc(
-        config, &radio, &clock, &metrics, tmc_signer, &status, &mut tasks,
+        config, &radio, &clock, &metrics, &tmc_tx, &status, &mut tasks,
     )
     .await?;
     if !config.forward.is_empty() {
         tasks.push(start_receive(config, &radio, &clock, &metrics)?);
     }
+    let handle = ServiceHandle {
+        metrics: metrics.clone(),
+        status: status.clone(),
+        silence,
+        tscbm_addrs,
+        immediate_forward_addr,
+    };
+    let inputs = reload::Inputs {
+        config: config.clone(),
+        radio: radio.clone(),
+        clock: clock.clone(),
+        metrics,
+        status: status.clone(),
+        revisions,
+        controllers,
+        services: tasks,
+        tmc_tx,
+        persist: None,
+    };
+    let inputs = Arc::new(tokio::sync::Mutex::new(inputs));
+    if !persisted {
+        let task = tokio::spawn(persist_later(inputs.clone(), state_log));
+        inputs.lock().await.persist = Some(task);
+    }
     Ok(Service {
-        radio,
-        clock,
-        tx: Transmitter::new(signer),
-        spat_out,
-        map_out,
-        stations,
-        scheduler,
-        handle: ServiceHandle {
-            metrics,
+        broadcast: Broadcast {
+            radio,
+            clock,
+            tx: Transmitter::new(signer),
+            spat_out,
+            map_out,
+            stations,
+            scheduler,
+            spat_interval: config.messages.spat_interval,
             status,
-            silence,
-            tscbm_addrs,
-            immediate_forward_addr,
+            changes: None,
+            log: LogLimiter::default(),
         },
-        tasks,
-        log: LogLimiter::default(),
+        inputs,
+        handle,
+    })
+}
+
+/// Encodes an intersection's MAP, binds its controller input and starts the input's task.
+async fn start_station(
+    ix: &IntersectionConfig,
+    revisions: &mut RevisionStore,
+    metrics: &Metrics,
+    clock: &Arc<dyn Clock>,
+) -> Result<StartedStation, StartError> {
+    let mut task = None;
+    let addr;
+    let id = ix.model.id;
+    let m = metrics.intersection(id);
+    let map_uper = encode_map(ix, revisions, &m)?;
+    let (feed_tx, feed_rx) = watch::channel(None);
+    let (silence_tx, silence_rx) = watch::channel(false);
+    let mut simulated = None;
+    match &ix.controller {
+        ControllerInput::Simulated(sim) => {
+            // Polled at each SPaT slot instead of feeding the channel from a task: the
+            // state is then exactly the controller's at the SPaT's instant, and a test
+            // can predict every SPaT from the plan alone.
+            simulated = Some(sim.clone());
+            drop(feed_tx);
+            addr = None;
+        }
+        ControllerInput::Tscbm {
+            listen,
+            allowed_sources,
+            profile,
+            bit_order,
+        } => {
+            let socket = UdpSocket::bind(listen)
+                .await
+                .map_err(|source| StartError::Bind {
+                    what: "TSCBM input",
+                    addr: *listen,
+                    source,
+                })?;
+            let local = socket.local_addr().ok();
+            addr = local;
+            info!(intersection = id, addr = ?local, profile = ?profile, "listening for TSCBM");
+            let input = TscbmInput {
+                socket,
+                allowed: allowed_sources.clone(),
+                profile: *profile,
+                order: *bit_order,
+                clock: clock.clone(),
+                feed: feed_tx,
+                metrics: m.clone(),
+                intersection: id,
+            };
+            task = Some(tokio::spawn(input.run()));
+        }
+    }
+    let station = Station {
+        model: ix.model.clone(),
+        watchdog: ix.watchdog,
+        on_silence: ix.on_silence,
+        feed: feed_rx,
+        simulated,
+        silenced: silence_rx,
+        last: None,
+        silent: false,
+        started: Instant::now(),
+        spat_count: 0,
+        last_spat: None,
+        map_uper,
+        metrics: m,
+    };
+    Ok(StartedStation {
+        station,
+        silence: silence_tx,
+        addr,
+        task,
     })
 }
 
@@ -530,7 +657,7 @@ async fn start_tmc<R: Radio + 'static>(
     radio: &Arc<R>,
     clock: &Arc<dyn Clock>,
     metrics: &Metrics,
-    signer: Option<Signer>,
+    tx: &Arc<Mutex<Transmitter>>,
     status: &Arc<Mutex<Status>>,
     tasks: &mut Vec<tokio::task::JoinHandle<()>>,
 ) -> Result<Option<SocketAddr>, StartError> {
@@ -539,8 +666,8 @@ async fn start_tmc<R: Radio + 'static>(
     }
     let path = tmc::TmcPath {
         radio: radio.clone(),
-        can_sign: signer.is_some(),
-        tx: Arc::new(Mutex::new(Transmitter::new(signer))),
+        can_sign: tx.lock().is_ok_and(|t| t.signs()),
+        tx: tx.clone(),
         clock: clock.clone(),
         registry: config.tmc_messages.clone().into(),
         radio_config: config.radio.clone(),
@@ -684,28 +811,26 @@ impl StateLog {
     }
 }
 
-/// Saves the revisions in use until the state folder takes them, off the runtime thread.
-async fn persist_later(store: RevisionStore, metrics: Metrics, mut log: StateLog) {
-    let mut store = Some(store);
+/// Saves the revisions in use until the state folder takes them. The store is the one a
+/// reload updates, so it is saved under the inputs' lock, on the input runtime like a
+/// reload's own saves: never on the broadcast thread.
+async fn persist_later<R: Radio>(
+    inputs: Arc<tokio::sync::Mutex<reload::Inputs<R>>>,
+    mut log: StateLog,
+) {
     loop {
         tokio::time::sleep(STATE_RETRY).await;
-        let Some(mut s) = store.take() else { return };
-        let Ok((saved, s)) = tokio::task::spawn_blocking(move || {
-            let saved = s.persist();
-            (saved, s)
-        })
-        .await
-        else {
-            return;
-        };
-        let mut s = s;
-        log.report(&metrics, &s.take_faults());
+        let mut guard = inputs.lock().await;
+        let saved = guard.revisions.persist();
+        let faults = guard.revisions.take_faults();
+        let metrics = guard.metrics.clone();
+        drop(guard);
+        log.report(&metrics, &faults);
         if saved {
             metrics.state_persisted().set(1.0);
             info!("MAP revision state saved");
             return;
         }
-        store = Some(s);
     }
 }
 
@@ -738,34 +863,76 @@ impl<R: Radio> Service<R> {
         self.handle.clone()
     }
 
-    /// Broadcasts until `shutdown` completes.
-    pub async fn run(mut self, shutdown: impl Future<Output = ()>) {
+    /// A handle that reloads the configuration into this service while it runs (at most
+    /// one: a second call replaces the first, whose reloads then fail as stopped).
+    pub fn reloader(&mut self) -> Reloader<R> {
+        let (tx, rx) = tokio::sync::mpsc::channel(1);
+        self.broadcast.changes = Some(rx);
+        Reloader::new(self.inputs.clone(), tx, self.handle.metrics.clone())
+    }
+
+    /// Broadcasts until `shutdown` completes, on the caller's runtime: the input tasks and
+    /// the broadcast loop share it (tests on the paused clock; `rsu run` uses
+    /// [`Service::run_threaded`]).
+    pub async fn run(self, shutdown: impl Future<Output = ()>) {
+        let Service {
+            broadcast,
+            inputs,
+            handle,
+        } = self;
+        let upkeep = start_upkeep(handle.metrics);
+        broadcast.run(shutdown).await;
+        drop(upkeep);
+        inputs.lock().await.stop();
+        info!("stopped broadcasting");
+    }
+}
+
+/// Starts the metrics upkeep task on the current runtime; it stops when the sender drops.
+fn start_upkeep(metrics: Metrics) -> tokio::sync::oneshot::Sender<()> {
+    // The exporter keeps histogram samples until a scrape or an upkeep folds them in.
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    tokio::spawn(async move {
+        metrics
+            .upkeep(crate::telemetry::metrics::DEFAULT_UPKEEP_PERIOD, async {
+                let _ = stopped.await;
+            })
+            .await;
+    });
+    stop
+}
+
+impl<R: Radio> Broadcast<R> {
+    /// The broadcast loop: sleeps until the next slot, sends what is due, and swaps in
+    /// prepared reconfigurations between slots, until `shutdown` completes.
+    async fn run(mut self, shutdown: impl Future<Output = ()>) {
         tokio::pin!(shutdown);
         let start = Instant::now();
-        // The exporter keeps histogram samples until a scrape or an upkeep folds them in.
-        let metrics = self.handle.metrics.clone();
-        let (upkeep_stop, upkeep_rx) = tokio::sync::oneshot::channel::<()>();
-        self.tasks.push(tokio::spawn(async move {
-            metrics
-                .upkeep(crate::telemetry::metrics::DEFAULT_UPKEEP_PERIOD, async {
-                    let _ = upkeep_rx.await;
-                })
-                .await;
-        }));
+        if let Ok(mut status) = self.status.lock() {
+            let n = u32::try_from(self.stations.len().max(1)).unwrap_or(u32::MAX);
+            status.window_origin = Some(start + self.spat_interval / n / 2);
+        }
         info!(
             intersections = self.stations.len(),
             signed = self.tx.signs(),
             "broadcasting"
         );
         loop {
-            let Some(next) = self.scheduler.next_deadline() else {
-                shutdown.as_mut().await;
-                break;
+            let next = self.scheduler.next_deadline();
+            let slot = async {
+                match next {
+                    Some(next) => tokio::time::sleep_until(start + next).await,
+                    None => std::future::pending().await,
+                }
             };
             tokio::select! {
                 biased;
                 () = shutdown.as_mut() => break,
-                () = tokio::time::sleep_until(start + next) => {}
+                change = next_change(&mut self.changes) => {
+                    self.install(change, start).await;
+                    continue;
+                }
+                () = slot => {}
             }
             let now = Instant::now().duration_since(start);
             while let Some(due) = self.scheduler.poll(now) {
@@ -781,11 +948,67 @@ impl<R: Radio> Service<R> {
                 }
             }
         }
-        drop(upkeep_stop);
-        for t in &self.tasks {
-            t.abort();
+    }
+
+    /// Swaps in a prepared reconfiguration. Kept stations keep their state; the new
+    /// timetable continues on the running one's time line, and a kept intersection whose
+    /// next slot there would leave more than a SPaT period since its last SPaT sends one now.
+    async fn install(&mut self, change: reload::Change, start: Instant) {
+        let reload::Change {
+            stations,
+            mut scheduler,
+            tx,
+            done,
+        } = change;
+        let mut old: Vec<Option<Station>> = std::mem::take(&mut self.stations)
+            .into_iter()
+            .map(Some)
+            .collect();
+        for slot in stations {
+            let station = match slot {
+                reload::Slot::New(station) => Some(*station),
+                reload::Slot::Keep(id) => old
+                    .iter_mut()
+                    .find(|s| s.as_ref().is_some_and(|s| s.model.id == id))
+                    .and_then(Option::take),
+            };
+            if let Some(station) = station {
+                self.stations.push(station);
+            }
         }
-        info!("stopped broadcasting");
+        let now = Instant::now();
+        scheduler.resume_at(now.duration_since(start));
+        self.scheduler = scheduler;
+        self.tx = tx;
+        if let Ok(mut status) = self.status.lock() {
+            status.intersections = self
+                .stations
+                .iter()
+                .map(|s| IntersectionStatus {
+                    id: s.model.id,
+                    ..IntersectionStatus::default()
+                })
+                .collect();
+        }
+        let _ = done.send(());
+        info!(
+            intersections = self.stations.len(),
+            "new configuration on the air"
+        );
+        for i in 0..self.stations.len() {
+            let late = match (
+                self.stations.get(i).and_then(|s| s.last_spat),
+                self.scheduler.next_slot(i, Stream::Spat),
+            ) {
+                (Some(last), Some(next)) => {
+                    (start + next).duration_since(last) > self.spat_interval
+                }
+                _ => false,
+            };
+            if late {
+                self.send_spat(i).await;
+            }
+        }
     }
 
     async fn send_spat(&mut self, i: usize) {
@@ -807,11 +1030,14 @@ impl<R: Radio> Service<R> {
             st.model.id,
             Stream::Spat,
             started,
-            &self.handle.status,
+            &self.status,
             &mut self.log,
         )
         .await;
-        if let Ok(mut status) = self.handle.status.lock() {
+        if ok {
+            st.last_spat = Some(Instant::now());
+        }
+        if let Ok(mut status) = self.status.lock() {
             if ok {
                 status.spat_sent += 1;
             }
@@ -838,14 +1064,27 @@ impl<R: Radio> Service<R> {
             st.model.id,
             Stream::Map,
             started,
-            &self.handle.status,
+            &self.status,
             &mut self.log,
         )
         .await;
-        if ok && let Ok(mut status) = self.handle.status.lock() {
+        if ok && let Ok(mut status) = self.status.lock() {
             status.map_sent += 1;
         }
     }
+}
+
+/// The next prepared reconfiguration; pending for ever without a reloader or once it is gone.
+async fn next_change(
+    changes: &mut Option<tokio::sync::mpsc::Receiver<reload::Change>>,
+) -> reload::Change {
+    if let Some(rx) = changes.as_mut()
+        && let Some(change) = rx.recv().await
+    {
+        return change;
+    }
+    *changes = None;
+    std::future::pending().await
 }
 
 /// Sends a prepared frame and accounts for it; true if it went out.
@@ -884,8 +1123,7 @@ async fn send<R: Radio>(
             m.sent.increment(1);
             m.tx_latency.record(elapsed.as_secs_f64());
             if let Ok(mut s) = status.lock() {
-                s.latencies_us
-                    .push(u32::try_from(elapsed.as_micros()).unwrap_or(u32::MAX));
+                s.record_latency(u32::try_from(elapsed.as_micros()).unwrap_or(u32::MAX));
             }
             true
         }

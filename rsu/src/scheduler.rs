@@ -110,6 +110,26 @@ impl Scheduler {
             .map(duration_from_nanos)
     }
 
+    /// Continues from `now` (time since the start) without firing or counting the slots
+    /// before it: a timetable built for a new set of intersections takes over from the
+    /// running one on the same time line, so an intersection whose place is unchanged keeps
+    /// its exact slots.
+    pub fn resume_at(&mut self, now: Duration) {
+        let now_ns = now.as_nanos();
+        for s in &mut self.slots {
+            let k = now_ns.saturating_sub(s.offset_ns).div_ceil(s.period_ns);
+            s.k = u64::try_from(k).unwrap_or(u64::MAX);
+        }
+    }
+
+    /// When `stream` of `intersection` is next due (time since the start).
+    pub fn next_slot(&self, intersection: usize, stream: Stream) -> Option<Duration> {
+        self.slots
+            .iter()
+            .find(|s| s.intersection == intersection && s.stream == stream)
+            .map(|s| duration_from_nanos(s.at(s.k)))
+    }
+
     /// The earliest message due at `now` (time since the start), if any; call until `None`.
     pub fn poll(&mut self, now: Duration) -> Option<Due> {
         let now_ns = now.as_nanos();
@@ -146,6 +166,21 @@ mod tests {
 
     fn drain(s: &mut Scheduler, now: Duration) -> Vec<Due> {
         std::iter::from_fn(|| s.poll(now)).collect()
+    }
+
+    #[test]
+    fn resuming_keeps_the_grid_and_skips_nothing() {
+        let mut s = Scheduler::new(2, 100 * MS, 1000 * MS).unwrap();
+        s.resume_at(1234 * MS);
+        assert_eq!(s.next_slot(0, Stream::Spat), Some(1300 * MS));
+        assert_eq!(s.next_slot(1, Stream::Spat), Some(1250 * MS));
+        // Exactly on a slot: that slot is still to fire.
+        s.resume_at(1300 * MS);
+        assert_eq!(s.next_slot(0, Stream::Spat), Some(1300 * MS));
+        let due = drain(&mut s, 1300 * MS);
+        assert!(due.iter().all(|d| d.skipped == 0), "{due:?}");
+        assert_eq!(s.next_slot(0, Stream::Spat), Some(1400 * MS));
+        assert_eq!(s.next_slot(2, Stream::Spat), None);
     }
 
     #[test]

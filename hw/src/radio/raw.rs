@@ -184,6 +184,11 @@ impl fmt::Debug for RawSocketRadio {
 impl RawSocketRadio {
     /// Opens raw sockets on `interface`, whose channel (set outside the process with
     /// `iw ... ocb join`) `channels` describes. Must be called inside a tokio runtime.
+    ///
+    /// The sockets register with that runtime's I/O driver: `send` and `recv` may be polled
+    /// from any runtime, but a send that finds the socket not writable is woken only by that
+    /// driver, so open it on a runtime whose thread is never blocked (`rsu run` opens it on
+    /// its broadcast runtime).
     pub fn open(interface: &str, channels: ChannelConfig) -> Result<RawSocketRadio, RadioError> {
         Self::open_in(Path::new(SYSFS_NET), interface, channels)
     }

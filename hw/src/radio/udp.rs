@@ -97,6 +97,11 @@ pub struct UdpMedium {
 
 impl UdpMedium {
     /// Joins the medium. Must run inside a tokio runtime (the socket registers with it).
+    ///
+    /// `send` and `recv` may be polled from any runtime, but only the registering runtime's
+    /// I/O driver reports the socket ready: open it on a runtime whose thread is never
+    /// blocked, or a send that meets a full socket buffer waits for that thread (`rsu run`
+    /// opens it on its broadcast runtime).
     pub fn open(
         mac: MacAddr,
         channels: ChannelConfig,

@@ -5,22 +5,24 @@
 //! Scrapers (Prometheus, curl) need nothing more, and it spares the service the exporter's
 //! hyper stack. Anything it does not understand gets a 4xx and the connection closes.
 
+use std::collections::VecDeque;
 use std::fmt::Write as _;
 use std::future::Future;
 use std::io;
 use std::net::SocketAddr;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicU8, Ordering};
 use std::time::Duration;
 
 use thiserror::Error;
 use tokio::io::{AsyncRead, AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
-use tokio::sync::Semaphore;
-use tokio::task::JoinSet;
+use tokio::task::{AbortHandle, JoinSet};
 
 use super::metrics::Metrics;
 
-/// Connections served at once; beyond this, new connections are closed at once.
+/// Connections served at once; beyond this a new connection replaces the oldest one still
+/// sending its request head, or is closed at once if every one is being answered.
 pub const MAX_CONNECTIONS: usize = 16;
 /// The longest request head (request line and header fields) accepted, in bytes.
 pub const MAX_HEAD_BYTES: usize = 8 * 1024;
@@ -92,15 +94,25 @@ pub async fn serve(listener: TcpListener, metrics: Metrics, shutdown: impl Futur
 
 /// Serves `metrics` on `listener` within `limits` until `shutdown` completes; connections
 /// still open then are cut.
+///
+/// At the connection limit a new connection takes the place of the oldest one still sending
+/// its request head (counted as `evicted`): a scraper sends its head at once, so whoever has
+/// been sending one longest is stalled or slow, and stalled clients can then never keep a
+/// scrape from being answered, however many there are. Failing that, it takes the place of
+/// the oldest one lingering after its response (whose bytes are all written: a client that
+/// asks and never closes). Connections being written to are never evicted (the write has
+/// its own deadline); only when every slot is writing is a new connection closed (`limit`).
 pub async fn serve_with(
     listener: TcpListener,
     metrics: Metrics,
     limits: Limits,
     shutdown: impl Future<Output = ()>,
 ) {
-    let permits = Arc::new(Semaphore::new(limits.max_connections));
     let dropped_limit = metrics.http_connections_dropped("limit");
+    let evicted = metrics.http_connections_dropped("evicted");
     let mut connections = JoinSet::new();
+    // Live connections in accept order (oldest first); at most `max_connections`.
+    let mut live: VecDeque<Slot> = VecDeque::with_capacity(limits.max_connections);
     tokio::pin!(shutdown);
     loop {
         tokio::select! {
@@ -108,20 +120,36 @@ pub async fn serve_with(
             // Reap finished connections so the set does not grow with every scrape.
             Some(_) = connections.join_next(), if !connections.is_empty() => {}
             accepted = listener.accept() => match accepted {
-                Ok((stream, peer)) => match Arc::clone(&permits).try_acquire_owned() {
-                    Ok(permit) => {
-                        let metrics = metrics.clone();
-                        connections.spawn(async move {
-                            connection(stream, peer, &metrics, &limits).await;
-                            drop(permit);
-                        });
+                Ok((stream, peer)) => {
+                    live.retain(|slot| !slot.task.is_finished());
+                    if live.len() >= limits.max_connections {
+                        let in_phase = |phase: u8| {
+                            live.iter()
+                                .position(|slot| slot.phase.load(Ordering::Relaxed) == phase)
+                        };
+                        let stalled = in_phase(READING_HEAD).or_else(|| in_phase(LINGERING));
+                        match stalled.and_then(|i| live.remove(i)) {
+                            Some(oldest) => {
+                                oldest.task.abort();
+                                evicted.increment(1);
+                                tracing::debug!(%peer, "metrics endpoint full: the oldest unfinished request head was dropped");
+                            }
+                            None => {
+                                dropped_limit.increment(1);
+                                tracing::debug!(%peer, "metrics endpoint busy, connection closed");
+                                drop(stream);
+                                continue;
+                            }
+                        }
                     }
-                    Err(_) => {
-                        dropped_limit.increment(1);
-                        tracing::debug!(%peer, "metrics endpoint busy, connection closed");
-                        drop(stream);
-                    }
-                },
+                    let metrics = metrics.clone();
+                    let phase = Arc::new(AtomicU8::new(READING_HEAD));
+                    let flag = phase.clone();
+                    let task = connections.spawn(async move {
+                        connection(stream, peer, &metrics, &limits, &flag).await;
+                    });
+                    live.push_back(Slot { task, phase });
+                }
                 Err(error) => {
                     tracing::warn!(%error, "metrics endpoint cannot accept a connection");
                     tokio::time::sleep(ACCEPT_BACKOFF).await;
@@ -132,13 +160,32 @@ pub async fn serve_with(
     connections.shutdown().await;
 }
 
+/// A connection's phases, as far as eviction is concerned.
+const READING_HEAD: u8 = 0;
+const WRITING: u8 = 1;
+const LINGERING: u8 = 2;
+
+/// A connection being served.
+struct Slot {
+    task: AbortHandle,
+    /// [`READING_HEAD`], [`WRITING`] or [`LINGERING`]: what it may be evicted in.
+    phase: Arc<AtomicU8>,
+}
+
 /// Reads one request, answers it and closes.
-async fn connection(mut stream: TcpStream, peer: SocketAddr, metrics: &Metrics, limits: &Limits) {
+async fn connection(
+    mut stream: TcpStream,
+    peer: SocketAddr,
+    metrics: &Metrics,
+    limits: &Limits,
+    phase: &AtomicU8,
+) {
     let read = tokio::time::timeout(
         limits.head_timeout,
         read_head(&mut stream, limits.max_head_bytes),
     )
     .await;
+    phase.store(WRITING, Ordering::Relaxed);
     let answer = match read {
         Err(_elapsed) => {
             metrics.http_connections_dropped("timeout").increment(1);
@@ -159,6 +206,7 @@ async fn connection(mut stream: TcpStream, peer: SocketAddr, metrics: &Metrics, 
     tracing::debug!(%peer, code, "metrics request answered");
     let response = response(&answer, metrics);
     if let Ok(Ok(())) = tokio::time::timeout(WRITE_TIMEOUT, stream.write_all(&response)).await {
+        phase.store(LINGERING, Ordering::Relaxed);
         linger_close(&mut stream).await;
     }
 }
@@ -734,42 +782,82 @@ mod tests {
         server.stop().await;
     }
 
-    #[tokio::test]
-    async fn connections_beyond_the_limit_are_closed() {
+    #[tokio::test(start_paused = true)]
+    async fn at_the_limit_a_stalled_head_makes_room_then_a_lingering_one() {
         let server = Server::start(Limits {
             max_connections: 2,
             ..Limits::default()
         })
         .await;
-        // Connections are accepted in the order they were made, so these two hold the permits.
-        let first = TcpStream::connect(server.addr).await.unwrap();
-        let _second = TcpStream::connect(server.addr).await.unwrap();
-        let mut third = TcpStream::connect(server.addr).await.unwrap();
-        let _ = third.write_all(SCRAPE.as_bytes()).await;
+        // Two silent clients hold both slots; a scrape replaces the older one.
+        let mut first = TcpStream::connect(server.addr).await.unwrap();
+        tokio::time::sleep(Duration::from_millis(1)).await;
+        let second = TcpStream::connect(server.addr).await.unwrap();
+        tokio::time::sleep(Duration::from_millis(1)).await;
+        let reply = ask(server.addr, SCRAPE).await;
+        assert_eq!(reply.code, 200);
         let mut raw = Vec::new();
-        let _ = third.read_to_end(&mut raw).await;
-        assert!(raw.is_empty(), "the third connection was served");
+        let _ = first.read_to_end(&mut raw).await;
+        assert!(raw.is_empty(), "the evicted client got {raw:?}");
+        drop(second);
+        tokio::time::sleep(Duration::from_millis(10)).await;
 
-        // Once a permit is back, scrapes succeed again. The server notices the close
-        // asynchronously, so a scrape may still meet the limit for a moment.
-        drop(first);
-        let mut served = false;
-        for _ in 0..200 {
-            let raw = exchange(server.addr, SCRAPE.as_bytes()).await;
-            if !raw.is_empty() {
-                assert_eq!(parse_reply(&raw).code, 200);
-                served = true;
-                break;
-            }
-            tokio::time::sleep(Duration::from_millis(10)).await;
+        // Two clients that were answered and hold on (the server lingers, draining, for up
+        // to a second after the response) make room too, oldest first.
+        let mut holders = Vec::new();
+        for _ in 0..2 {
+            let mut h = TcpStream::connect(server.addr).await.unwrap();
+            h.write_all(SCRAPE.as_bytes()).await.unwrap();
+            let mut raw = Vec::new();
+            h.read_to_end(&mut raw).await.unwrap();
+            assert_eq!(parse_reply(&raw).code, 200);
+            holders.push(h);
         }
-        assert!(served);
+        let reply = ask(server.addr, SCRAPE).await;
+        assert_eq!(reply.code, 200);
+        let text = server.metrics.render();
+        let line = r#"rsu_http_connections_dropped_total{reason="evicted"} 2"#;
+        assert!(text.lines().any(|l| l == line), "missing {line} in {text}");
+        drop(holders);
+        server.stop().await;
+    }
+
+    /// Defect 9: clients holding half-sent request heads filled every connection slot until
+    /// their 5 s head deadline, and each scrape meanwhile was closed unanswered.
+    #[tokio::test(start_paused = true)]
+    async fn stalled_clients_never_keep_a_scrape_waiting() {
+        let server = Server::start(Limits::default()).await;
+        let mut stalled = Vec::new();
+        for _ in 0..50 {
+            let mut s = TcpStream::connect(server.addr).await.unwrap();
+            s.write_all(b"GET /metrics HTTP/1.1\r\nHost: rs")
+                .await
+                .unwrap();
+            stalled.push(s);
+            // Let the server accept it (paused time: a millisecond passes, no more).
+            tokio::time::sleep(Duration::from_millis(1)).await;
+        }
+        let started = tokio::time::Instant::now();
+        // Well under the head deadline: the scrape must not wait for stalled clients to time
+        // out (on the paused clock the runtime jumps to whichever timer comes first).
+        let raw = tokio::time::timeout(
+            Duration::from_millis(500),
+            exchange(server.addr, SCRAPE.as_bytes()),
+        )
+        .await
+        .expect("scrape not answered within 500 ms");
+        assert!(!raw.is_empty(), "the scrape was closed unanswered");
+        let reply = parse_reply(&raw);
+        assert_eq!(reply.code, 200);
+        assert!(reply.body.lines().any(|l| l == SPAT_LINE));
+        assert!(started.elapsed() < Duration::from_millis(500));
         let text = server.metrics.render();
         assert!(
             text.lines()
-                .any(|l| l.starts_with(r#"rsu_http_connections_dropped_total{reason="limit"} "#)),
+                .any(|l| l.starts_with(r#"rsu_http_connections_dropped_total{reason="evicted"} "#)),
             "{text}"
         );
+        drop(stalled);
         server.stop().await;
     }
 

@@ -50,6 +50,8 @@ const STATE_PERSISTED: &str = "rsu_state_persisted";
 const HTTP_REQUESTS: &str = "rsu_http_requests_total";
 /// Scrape endpoint connections closed without a response, by reason.
 const HTTP_DROPPED: &str = "rsu_http_connections_dropped_total";
+/// Configuration reloads (SIGHUP), by result.
+const CONFIG_RELOADS: &str = "rsu_config_reloads_total";
 
 /// Messages from the traffic management centre accepted, by source.
 const TMC_ACCEPTED: &str = "rsu_tmc_messages_accepted_total";
@@ -313,6 +315,12 @@ const DESCRIPTIONS: &[(&str, Kind, Option<Unit>, &str)] = &[
         Some(Unit::Count),
         "Metrics endpoint connections closed without a response, by reason.",
     ),
+    (
+        CONFIG_RELOADS,
+        Kind::Counter,
+        Some(Unit::Count),
+        "Configuration reloads (SIGHUP), by result: ok, or refused (the running configuration kept).",
+    ),
 ];
 
 /// Upper bounds of the transmit latency buckets, in seconds: 10 µs to 50 ms in 1-2.5-5 steps.
@@ -351,6 +359,7 @@ struct Inner {
     state_errors: LabelCache<&'static str>,
     http_requests: LabelCache<u16>,
     http_dropped: LabelCache<&'static str>,
+    config_reloads: LabelCache<&'static str>,
 }
 
 impl fmt::Debug for Metrics {
@@ -407,6 +416,7 @@ impl Metrics {
                 state_errors: LabelCache::new(STATE_ERRORS, Vec::new(), "reason"),
                 http_requests: LabelCache::new(HTTP_REQUESTS, Vec::new(), "code"),
                 http_dropped: LabelCache::new(HTTP_DROPPED, Vec::new(), "reason"),
+                config_reloads: LabelCache::new(CONFIG_RELOADS, Vec::new(), "result"),
             }),
         }
     }
@@ -502,9 +512,18 @@ impl Metrics {
     }
 
     /// `rsu_http_connections_dropped_total{reason}`: scrape endpoint connections closed
-    /// without a response (`"limit"`: too many at once, `"timeout"`: no request in time).
+    /// without a response (`"limit"`: too many at once, all being answered; `"evicted"`:
+    /// replaced, at the limit, by a newer one while still sending its request head or
+    /// lingering after its response;
+    /// `"timeout"`: no request in time).
     pub fn http_connections_dropped(&self, reason: &'static str) -> Counter {
         self.inner.http_dropped.get(&self.inner.recorder, reason)
+    }
+
+    /// `rsu_config_reloads_total{result}`: configuration reloads, `"ok"` or `"refused"` (the
+    /// running configuration was kept).
+    pub fn config_reloads(&self, result: &'static str) -> Counter {
+        self.inner.config_reloads.get(&self.inner.recorder, result)
     }
 
     /// The handles for messages from the TMC through one `source` (`immediate_forward` or
@@ -858,6 +877,7 @@ mod tests {
         metrics.state_persisted().set(1.0);
         metrics.http_requests(200).increment(1);
         metrics.http_connections_dropped("limit").increment(1);
+        metrics.config_reloads("ok").increment(1);
         let tmc = metrics.tmc("immediate_forward");
         tmc.rejected("bad_hex").increment(1);
         tmc.send_failure("radio").increment(1);
