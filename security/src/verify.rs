@@ -171,8 +171,9 @@ impl Verification<'_> {
     }
 }
 
-/// Verifies SPDUs against a trust store.
-#[derive(Debug)]
+/// Verifies SPDUs against a trust store. `Clone` gives an independent verifier (one per
+/// worker thread).
+#[derive(Debug, Clone)]
 pub struct Verifier {
     pub config: VerifierConfig,
     pub store: TrustStore,
