@@ -39,6 +39,7 @@ use crate::tx::{Outbound, Transmitter};
 
 mod receive;
 mod tmc;
+mod verify_pool;
 
 /// Why the service could not start.
 #[derive(Debug, thiserror::Error)]
@@ -63,6 +64,9 @@ pub enum StartError {
     /// A WSMP header cannot be built for a configured PSID and channel.
     #[error("WSMP header for PSID {psid}: {message}")]
     Header { psid: rsu_hw::Psid, message: String },
+    /// A verification worker thread could not be started.
+    #[error("verification worker thread: {0}")]
+    Worker(#[source] std::io::Error),
     /// The timetable cannot be built.
     #[error("schedule: {0}")]
     Schedule(#[from] crate::scheduler::ScheduleError),
@@ -521,7 +525,12 @@ fn start_receive<R: Radio + 'static>(
     use crate::forward::rules::{Rules, Transport, psid_text};
     let verifier = match &config.verify_trust_store {
         Some(dir) => {
-            let mut store = TrustStore::new(TrustConfig::default());
+            // The chain cache remembers as many signers as the policy's sender table, so a
+            // remembered sender's later messages skip the chain work.
+            let mut store = TrustStore::new(TrustConfig {
+                cache_capacity: config.receive.max_senders,
+                ..TrustConfig::default()
+            });
             store
                 .load_dir(dir)
                 .map_err(|e| StartError::Security(format!("{}: {e}", dir.display())))?;
@@ -567,14 +576,40 @@ fn start_receive<R: Radio + 'static>(
         destinations.push(dest);
         rule_metrics.push(metrics.forward_rule(i, &psid_text(rule.psid)));
     }
+    let mut policy: Vec<(rsu_hw::Psid, crate::forward::auth::AuthInterval)> = Vec::new();
+    for rule in &config.forward {
+        match policy.iter_mut().find(|(p, _)| *p == rule.psid) {
+            Some((_, a)) => *a = a.stricter(rule.auth),
+            None => policy.push((rule.psid, rule.auth)),
+        }
+    }
+    let shared = Arc::new(verify_pool::Shared::new(
+        verify_pool::Forwarder {
+            rules: Rules::new(config.forward.clone()),
+            rule_metrics,
+            destinations,
+        },
+        config.receive.max_senders,
+        metrics.receive(),
+    ));
+    let queue = match &verifier {
+        Some(v) => Some(
+            verify_pool::VerifyQueue::start(
+                v,
+                config.receive.verify_queue_len,
+                config.receive.verify_workers,
+                shared.clone(),
+            )
+            .map_err(StartError::Worker)?,
+        ),
+        None => None,
+    };
     let receiver = receive::Receiver {
         radio: radio.clone(),
-        rules: Rules::new(config.forward.clone()),
-        rule_metrics,
-        destinations,
-        verifier,
+        policy,
+        queue,
+        shared,
         clock: clock.clone(),
-        metrics: metrics.receive(),
     };
     Ok(tokio::spawn(receiver.run()))
 }
