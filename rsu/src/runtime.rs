@@ -592,18 +592,13 @@ fn start_receive<R: Radio + 'static>(
         config.receive.max_senders,
         metrics.receive(),
     ));
-    let queue = match &verifier {
-        Some(v) => Some(
-            verify_pool::VerifyQueue::start(
-                v,
-                config.receive.verify_queue_len,
-                config.receive.verify_workers,
-                shared.clone(),
-            )
-            .map_err(StartError::Worker)?,
-        ),
-        None => None,
-    };
+    let queue = verify_pool::VerifyQueue::start(
+        verifier.as_ref(),
+        config.receive.verify_queue_len,
+        config.receive.verify_workers,
+        shared.clone(),
+    )
+    .map_err(StartError::Worker)?;
     let receiver = receive::Receiver {
         radio: radio.clone(),
         policy,

@@ -1,26 +1,33 @@
 //! Received-message verification off the async runtime: a bounded queue and worker threads.
 //!
-//! The receive task decides cheaply (demux, PSID, the per-sender policy) and offers each
-//! message that must be verified to the queue without waiting; a full queue drops the message
-//! and counts it (`rsu_received_dropped_total{reason="verify_queue_full"}`). Each worker owns a
-//! clone of the verifier (trust store and chain cache), verifies, and forwards the message with
-//! its outcome. A flood of signed messages thus costs queue slots and worker time, never the
-//! runtime's: SPaT, MAP and every other input keep their pace.
+//! The receive task demuxes, filters by PSID and offers each message a rule wants to the queue
+//! without waiting; a full queue drops the message and counts it
+//! (`rsu_received_dropped_total{reason="verify_queue_full"}`). A worker parses it, asks the
+//! per-sender policy whether to check it, verifies it with its own clone of the verifier
+//! (trust store and chain cache) if so, and forwards it with what was actually checked. A
+//! flood of signed messages thus costs queue slots and worker time, never the runtime's: SPaT,
+//! MAP and every other input keep their pace.
 //!
-//! The forwarding rules (their "every n-th" counters) and the sender table are shared with the
-//! receive task behind short locks, never held across each other or across a wait.
+//! Messages the policy skips pass through the queue too: they cost a worker a parse (a few µs)
+//! instead of a signature check, and keeping every SPDU parse off the runtime matters more
+//! than letting them overtake a backlog. With several workers, the forwarding rules (their
+//! "every n-th" counters) and the sender table are shared behind short locks, never held
+//! across each other or across a wait; messages may then leave in another order than they
+//! came.
 
 use std::sync::mpsc::{self, Receiver, SyncSender, TrySendError};
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 
 use bytes::Bytes;
 use rsu_hw::Psid;
+use rsu_security::spdu::{self, SignerInfo, Spdu};
 use rsu_security::trust::CacheStats;
 use rsu_security::verify::{Reason, Verifier};
 use tracing::debug;
 
+use super::receive::looks_like_spdu;
 use crate::clock::UnixMillis;
-use crate::forward::auth::{Sender, Senders};
+use crate::forward::auth::{AuthInterval, Check, Senders};
 use crate::forward::backhaul::Destination;
 use crate::forward::rules::{self, Outcome, Received, Rules};
 use crate::telemetry::metrics::{ReceiveMetrics, RuleMetrics};
@@ -101,7 +108,8 @@ impl Shared {
 /// A received message waiting for verification.
 pub(super) struct Job {
     pub psid: Psid,
-    pub sender: Option<Sender>,
+    /// The policy of the message's PSID.
+    pub interval: AuthInterval,
     pub rssi_dbm: Option<i8>,
     pub channel: Option<u8>,
     pub at: UnixMillis,
@@ -134,10 +142,11 @@ pub(super) struct VerifyQueue {
 }
 
 impl VerifyQueue {
-    /// Starts `workers` threads, each with its own clone of `verifier`, behind a queue of
-    /// `capacity` messages.
+    /// Starts `workers` threads, each with its own clone of `verifier` (`None` without a trust
+    /// store: signed messages then fail as `no_trust_store`), behind a queue of `capacity`
+    /// messages.
     pub fn start(
-        verifier: &Verifier,
+        verifier: Option<&Verifier>,
         capacity: usize,
         workers: usize,
         shared: Arc<Shared>,
@@ -147,9 +156,9 @@ impl VerifyQueue {
         for i in 0..workers.max(1) {
             let worker = Worker {
                 rx: rx.clone(),
-                verifier: verifier.clone(),
+                verifier: verifier.cloned(),
                 shared: shared.clone(),
-                seen: verifier.store.cache_stats(),
+                seen: verifier.map(|v| v.store.cache_stats()).unwrap_or_default(),
             };
             std::thread::Builder::new()
                 .name(format!("rsu-verify-{i}"))
@@ -177,7 +186,7 @@ impl VerifyQueue {
 
 struct Worker {
     rx: Arc<Mutex<Receiver<Job>>>,
-    verifier: Verifier,
+    verifier: Option<Verifier>,
     shared: Arc<Shared>,
     /// The cache counters already published.
     seen: CacheStats,
@@ -198,20 +207,7 @@ impl Worker {
     }
 
     fn handle(&mut self, job: Job) {
-        let (outcome, payload) = verify(&mut self.verifier, &job.spdu, job.psid, job.now_us);
-        let stats = self.verifier.store.cache_stats();
-        let m = &self.shared.metrics;
-        m.cache_hits
-            .increment(stats.hits.saturating_sub(self.seen.hits));
-        m.cache_misses
-            .increment(stats.misses.saturating_sub(self.seen.misses));
-        self.seen = stats;
-        if outcome != Outcome::Verified
-            && let Some(sender) = &job.sender
-        {
-            // An unverified sender earns no skipped checks: its next message is checked.
-            self.shared.senders(|s| s.forget(sender));
-        }
+        let (outcome, payload) = self.judge(&job);
         self.shared.deliver(&Received {
             psid: job.psid,
             rssi_dbm: job.rssi_dbm,
@@ -223,34 +219,64 @@ impl Worker {
             payload,
         });
     }
-}
 
-/// The verification outcome of a WSMP data field and its application payload.
-pub fn verify(verifier: &mut Verifier, data: &Bytes, psid: Psid, now_us: i64) -> (Outcome, Bytes) {
-    match verifier.verify(data, now_us) {
-        Err(_) if super::receive::looks_like_spdu(data) => {
-            (Outcome::Failed("malformed"), data.clone())
+    /// What was checked of `job`, and its application payload.
+    fn judge(&mut self, job: &Job) -> (Outcome, Bytes) {
+        let data = &job.spdu;
+        let signed = match spdu::parse(data) {
+            Ok(Spdu::Signed(s)) => s,
+            Ok(Spdu::Unsecured(p)) => return (Outcome::Unsigned, Bytes::from(p)),
+            Err(_) if looks_like_spdu(data) => return (Outcome::Failed("malformed"), data.clone()),
+            // Not an SPDU: a bare MessageFrame, as stations without 1609.2 send it.
+            Err(_) => return (Outcome::Unsigned, data.clone()),
+        };
+        // The decoder copies the payload out, so it is not a slice of `data`.
+        let payload = signed
+            .payload()
+            .map_or_else(|| data.clone(), Bytes::copy_from_slice);
+        let Some(verifier) = self.verifier.as_mut() else {
+            return (Outcome::Failed("no_trust_store"), payload);
+        };
+        let sender = match &signed.signer {
+            SignerInfo::Digest(id) => Some((job.psid, *id)),
+            SignerInfo::Certificates(c) => c.first().map(|c| (job.psid, c.hashed_id8())),
+            SignerInfo::SelfSigned => None,
+        };
+        let check = match sender {
+            Some(s) => self.shared.senders(|t| t.check(s, job.interval)),
+            // No identity to keep state for: checked unless the policy checks nothing.
+            None if job.interval == AuthInterval::NONE => Check::Skip,
+            None => Check::Verify,
+        };
+        if check == Check::Skip {
+            return (Outcome::NotChecked, payload);
         }
-        // Not an SPDU: a bare MessageFrame, as stations without 1609.2 send it.
-        Err(_) => (Outcome::Unsigned, data.clone()),
-        Ok(v) => {
-            // The decoder copies the payload out, so it is not a slice of `data`.
-            let payload = v
-                .payload()
-                .map_or_else(|| data.clone(), Bytes::copy_from_slice);
-            let outcome = match &v.reason {
-                None => match v.signed() {
-                    // The SPDU must be for the PSID it travelled under.
-                    Some(s) if s.header.psid != u64::from(psid.value()) => {
-                        Outcome::Failed("psid_mismatch")
-                    }
-                    _ => Outcome::Verified,
-                },
-                Some(Reason::Unsigned) => Outcome::Unsigned,
-                Some(r) => Outcome::Failed(r.code()),
-            };
-            (outcome, payload)
+        let v = verifier.verify_parsed(Spdu::Signed(signed), job.now_us);
+        let outcome = match &v.reason {
+            None => match v.signed() {
+                // The SPDU must be for the PSID it travelled under.
+                Some(s) if s.header.psid != u64::from(job.psid.value()) => {
+                    Outcome::Failed("psid_mismatch")
+                }
+                _ => Outcome::Verified,
+            },
+            Some(Reason::Unsigned) => Outcome::Unsigned,
+            Some(r) => Outcome::Failed(r.code()),
+        };
+        let stats = verifier.store.cache_stats();
+        let m = &self.shared.metrics;
+        m.cache_hits
+            .increment(stats.hits.saturating_sub(self.seen.hits));
+        m.cache_misses
+            .increment(stats.misses.saturating_sub(self.seen.misses));
+        self.seen = stats;
+        if outcome != Outcome::Verified
+            && let Some(sender) = &sender
+        {
+            // An unverified sender earns no skipped checks: its next message is checked.
+            self.shared.senders(|s| s.forget(sender));
         }
+        (outcome, payload)
     }
 }
 
@@ -308,10 +334,10 @@ mod tests {
         };
         let shared = Arc::new(Shared::new(forwarder, 64, metrics.receive()));
         let capacity = 3;
-        let queue = VerifyQueue::start(&verifier, capacity, 1, shared.clone()).unwrap();
+        let queue = VerifyQueue::start(Some(&verifier), capacity, 1, shared.clone()).unwrap();
         let job = || Job {
             psid: Psid::BSM,
-            sender: None,
+            interval: AuthInterval::ALL,
             rssi_dbm: None,
             channel: None,
             at: UnixMillis(0),
