@@ -10,8 +10,8 @@
 //! - the queue and the sender table never exceed their bounds;
 //! - no forged BSM is forwarded as verified, and forged senders earn no unchecked messages
 //!   (their failures keep them checked);
-//! - SPaT keeps going out: the broadcast's spacing stays near 100 ms throughout (a generous
-//!   bound for a loaded test machine; the figures are printed).
+//! - SPaT keeps going out: no gap reaches two and a half ticks (a generous bound for a loaded
+//!   test machine, which verification on the runtime exceeded; the figures are printed).
 //!
 //! Real time: the verification workers are threads, and what is measured is whether they delay
 //! the runtime, which a paused clock would hide.
@@ -383,9 +383,11 @@ auth_interval = 5
          {max:?}",
         gaps.len()
     );
-    // A stalled broadcast shows as a gap of several ticks; a loaded machine's jitter does not.
+    // Verification on the runtime (as before the worker threads) showed here as SPaT gaps of
+    // 200-320 ms in a debug build; off it, the longest gap on a loaded 2-core machine was
+    // about 120 ms. Two and a half ticks tells the two apart with room for a loaded machine.
     assert!(
-        max < Duration::from_millis(500),
+        max < Duration::from_millis(250),
         "SPaT gap of {max:?} (p99 {p99:?})"
     );
 }
