@@ -6,9 +6,9 @@
 //! The device is the signer as the SPDU names it (its certificate's HashedId8, whether the
 //! SPDU carries the certificate or only its digest), per PSID.
 //!
-//! A sender whose check failed, or whose message to check was dropped because the
-//! verification queue was full, is forgotten: its next message counts as a first one again, so
-//! an unverified sender never earns skipped checks. The table is bounded (two generations of
+//! A sender whose check failed is forgotten: its next message counts as a first one again, so
+//! an unverified sender never earns skipped checks. (A message dropped because the
+//! verification queue was full never reaches the policy, so it counts for nothing.) The table is bounded (two generations of
 //! at most half the cap each, an O(1) approximation of least-recently-used): a flood of new
 //! signers evicts old ones, which then simply start over with a checked first message.
 
