@@ -34,7 +34,8 @@ mod sources;
 
 pub use forwarding::{
     ForwardSection, IMMEDIATE_FORWARD_PORT, ImmediateForwardConfig, ImmediateForwardSection,
-    SignPolicy, StoreAndRepeatConfig, StoreAndRepeatSection, TmcMessage, TmcMessageSection,
+    ReceiveConfig, ReceiveSection, SignPolicy, StoreAndRepeatConfig, StoreAndRepeatSection,
+    TmcMessage, TmcMessageSection,
 };
 pub use sources::AllowedSources;
 
@@ -73,6 +74,9 @@ pub struct ConfigFile {
     /// Received-message forwarding rules.
     #[serde(default, rename = "forward")]
     pub forward: Vec<ForwardSection>,
+    /// Received-message verification.
+    #[serde(default)]
+    pub receive: ReceiveSection,
 }
 
 /// `[rsu]`: who this RSU is.
@@ -325,6 +329,8 @@ pub struct ServiceConfig {
     pub store_and_repeat: Option<StoreAndRepeatConfig>,
     /// Received-message forwarding rules.
     pub forward: Vec<crate::forward::rules::Rule>,
+    /// How received messages are verified.
+    pub receive: ReceiveConfig,
 }
 
 /// Where the RSU's position comes from.
@@ -937,6 +943,7 @@ pub fn check(file: &ConfigFile, text: &str, base: &Path) -> Result<Loaded, Vec<P
         .enumerate()
         .filter_map(|(i, s)| forwarding::check_forward(&mut c, i, s, can_verify))
         .collect();
+    let receive = forwarding::check_receive(&mut c, &file.receive);
     // Rules to one TCP server share its stream, so they must frame messages alike.
     for (i, r) in forward.iter().enumerate() {
         if r.transport == crate::forward::rules::Transport::Tcp
@@ -957,8 +964,8 @@ pub fn check(file: &ConfigFile, text: &str, base: &Path) -> Result<Loaded, Vec<P
     if !c.problems.is_empty() {
         return Err(c.problems);
     }
-    let (Some(region), Some(radio), Some(security), Some(messages)) =
-        (region, radio, security, messages)
+    let (Some(region), Some(radio), Some(security), Some(messages), Some(receive)) =
+        (region, radio, security, messages, receive)
     else {
         // Each None above pushed a problem; this is unreachable in practice.
         return Err(vec![Problem {
@@ -985,6 +992,7 @@ pub fn check(file: &ConfigFile, text: &str, base: &Path) -> Result<Loaded, Vec<P
             immediate_forward,
             store_and_repeat,
             forward,
+            receive,
         },
         warnings: c.warnings,
     })
@@ -2057,6 +2065,60 @@ unverified = "forward"
             "{:?}",
             loaded.warnings
         );
+    }
+
+    #[test]
+    fn verification_policy_and_queue() {
+        use crate::forward::rules::AuthInterval;
+        let base = unsigned(DEMO);
+        let rule = |extra: &str| {
+            format!(
+                "\n[[forward]]\npsid = \"0x20\"\ndestination = \"127.0.0.1:46800\"\nprotocol = \"udp\"\nformat = \"json\"\n{extra}\n"
+            )
+        };
+        let loaded = parse(&format!("{base}{}", rule("")), "t.toml", Path::new(".")).unwrap();
+        assert_eq!(loaded.config.forward[0].auth, AuthInterval::ALL);
+        assert_eq!(loaded.config.receive, ReceiveConfig::default());
+        let text = format!(
+            "{base}{}\n[receive]\nverify_queue_len = 64\nverify_workers = 2\nmax_senders = 100\n",
+            rule("auth_interval = 5")
+        );
+        let loaded = parse(&text, "t.toml", Path::new(".")).unwrap();
+        assert_eq!(loaded.config.forward[0].auth, AuthInterval::new(5).unwrap());
+        assert_eq!(
+            loaded.config.receive,
+            ReceiveConfig {
+                verify_queue_len: 64,
+                verify_workers: 2,
+                max_senders: 100
+            }
+        );
+        // Out of range, each named with its line.
+        let text = format!(
+            "{base}{}\n[receive]\nverify_queue_len = 0\nverify_workers = 17\nmax_senders = 1\n",
+            rule("auth_interval = 11")
+        );
+        let found = problems(&text);
+        let fields: Vec<_> = found.iter().map(|p| p.field.as_str()).collect();
+        for f in [
+            "forward[0].auth_interval",
+            "receive.verify_queue_len",
+            "receive.verify_workers",
+            "receive.max_senders",
+        ] {
+            assert!(fields.contains(&f), "{f}: {found:?}");
+        }
+        assert!(found.iter().all(|p| p.line.is_some()), "{found:?}");
+        // None verified and only verified forwarded: the rule would forward nothing signed.
+        let text = format!("{base}{}", rule("auth_interval = 0"));
+        assert_eq!(problems(&text)[0].field, "forward[0].auth_interval");
+        let text = format!(
+            "{base}{}",
+            rule("auth_interval = 0\nunverified = \"forward\"")
+        );
+        assert!(problems(&text).is_empty());
+        let text = format!("{base}\n[receive]\nverify_threads = 2\n");
+        assert!(!problems(&text).is_empty(), "unknown keys are refused");
     }
 
     #[test]

@@ -76,6 +76,7 @@ mod reload;
 mod tests;
 mod thread;
 mod tmc;
+mod verify_pool;
 
 pub use reload::{RESTART_ONLY, ReloadError, ReloadReport, Reloader};
 pub use thread::BroadcastRuntime;
@@ -104,6 +105,9 @@ pub enum StartError {
     /// A WSMP header cannot be built for a configured PSID and channel.
     #[error("WSMP header for PSID {psid}: {message}")]
     Header { psid: rsu_hw::Psid, message: String },
+    /// A verification worker thread could not be started.
+    #[error("verification worker thread: {0}")]
+    Worker(#[source] std::io::Error),
     /// The timetable cannot be built.
     #[error("schedule: {0}")]
     Schedule(#[from] crate::scheduler::ScheduleError),
@@ -716,7 +720,12 @@ fn start_receive<R: Radio + 'static>(
     use crate::forward::rules::{Rules, Transport, psid_text};
     let verifier = match &config.verify_trust_store {
         Some(dir) => {
-            let mut store = TrustStore::new(TrustConfig::default());
+            // The chain cache remembers as many signers as the policy's sender table, so a
+            // remembered sender's later messages skip the chain work.
+            let mut store = TrustStore::new(TrustConfig {
+                cache_capacity: config.receive.max_senders,
+                ..TrustConfig::default()
+            });
             store.load_dir(dir).map_err(|e| StartError::Security {
                 field: "security.trust_store",
                 message: format!("{}: {e}", dir.display()),
@@ -763,14 +772,35 @@ fn start_receive<R: Radio + 'static>(
         destinations.push(dest);
         rule_metrics.push(metrics.forward_rule(i, &psid_text(rule.psid)));
     }
+    let mut policy: Vec<(rsu_hw::Psid, crate::forward::auth::AuthInterval)> = Vec::new();
+    for rule in &config.forward {
+        match policy.iter_mut().find(|(p, _)| *p == rule.psid) {
+            Some((_, a)) => *a = a.stricter(rule.auth),
+            None => policy.push((rule.psid, rule.auth)),
+        }
+    }
+    let shared = Arc::new(verify_pool::Shared::new(
+        verify_pool::Forwarder {
+            rules: Rules::new(config.forward.clone()),
+            rule_metrics,
+            destinations,
+        },
+        config.receive.max_senders,
+        metrics.receive(),
+    ));
+    let queue = verify_pool::VerifyQueue::start(
+        verifier.as_ref(),
+        config.receive.verify_queue_len,
+        config.receive.verify_workers,
+        shared.clone(),
+    )
+    .map_err(StartError::Worker)?;
     let receiver = receive::Receiver {
         radio: radio.clone(),
-        rules: Rules::new(config.forward.clone()),
-        rule_metrics,
-        destinations,
-        verifier,
+        policy,
+        queue,
+        shared,
         clock: clock.clone(),
-        metrics: metrics.receive(),
     };
     Ok(tokio::spawn(receiver.run()))
 }

@@ -109,13 +109,26 @@ impl ValidatedCert {
 }
 
 /// Trust anchors, known certificates and the cache of validated ones.
-#[derive(Debug)]
+///
+/// `Clone` gives an independent store (certificates are shared, the cache is copied), so each
+/// verification worker thread can own one without a lock.
+#[derive(Debug, Clone)]
 pub struct TrustStore {
     config: TrustConfig,
     anchors: HashMap<HashedId8, Arc<Certificate>>,
     known: HashMap<HashedId8, Arc<Certificate>>,
     cache: HashMap<HashedId8, (Arc<ValidatedCert>, u64)>,
     tick: u64,
+    stats: CacheStats,
+}
+
+/// How often a validated chain was found in the cache, counted since the store was made.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct CacheStats {
+    /// Lookups of a signer's or issuer's chain that found it validated already.
+    pub hits: u64,
+    /// Lookups that did not, so the chain was validated (or refused).
+    pub misses: u64,
 }
 
 /// Why the trust store could not be loaded.
@@ -140,6 +153,7 @@ impl TrustStore {
             known: HashMap::new(),
             cache: HashMap::new(),
             tick: 0,
+            stats: CacheStats::default(),
         }
     }
 
@@ -235,7 +249,7 @@ impl TrustStore {
         id: &HashedId8,
         at_unix: i64,
     ) -> Result<Arc<ValidatedCert>, ChainError> {
-        if let Some(v) = self.cached(id) {
+        if let Some(v) = self.cached_signer(id) {
             self.check_time(&v, at_unix)?;
             return Ok(v);
         }
@@ -253,7 +267,7 @@ impl TrustStore {
         cert: &Certificate,
         at_unix: i64,
     ) -> Result<Arc<ValidatedCert>, ChainError> {
-        if let Some(v) = self.cached(&cert.hashed_id8()) {
+        if let Some(v) = self.cached_signer(&cert.hashed_id8()) {
             self.check_time(&v, at_unix)?;
             return Ok(v);
         }
@@ -278,6 +292,23 @@ impl TrustStore {
             *t = tick;
             v.clone()
         })
+    }
+
+    /// [`TrustStore::cached`] for a signer's certificate, counted in [`CacheStats`].
+    fn cached_signer(&mut self, id: &HashedId8) -> Option<Arc<ValidatedCert>> {
+        let found = self.cached(id);
+        if found.is_some() {
+            self.stats.hits += 1;
+        } else {
+            self.stats.misses += 1;
+        }
+        found
+    }
+
+    /// Signer lookups ([`TrustStore::validate_id`], [`TrustStore::validate_received`]) that
+    /// found the chain validated already, and those that did not.
+    pub fn cache_stats(&self) -> CacheStats {
+        self.stats
     }
 
     fn remember(&mut self, v: &Arc<ValidatedCert>) {

@@ -171,8 +171,9 @@ impl Verification<'_> {
     }
 }
 
-/// Verifies SPDUs against a trust store.
-#[derive(Debug)]
+/// Verifies SPDUs against a trust store. `Clone` gives an independent verifier (one per
+/// worker thread).
+#[derive(Debug, Clone)]
 pub struct Verifier {
     pub config: VerifierConfig,
     pub store: TrustStore,
@@ -189,7 +190,12 @@ impl Verifier {
         bytes: &'a [u8],
         now_unix_us: i64,
     ) -> Result<Verification<'a>, SpduError> {
-        let parsed = spdu::parse(bytes)?;
+        Ok(self.verify_parsed(spdu::parse(bytes)?, now_unix_us))
+    }
+
+    /// As [`Verifier::verify`] for an SPDU the caller has parsed already (to look at its
+    /// signer first, say), so it is not parsed twice.
+    pub fn verify_parsed<'a>(&mut self, parsed: Spdu<'a>, now_unix_us: i64) -> Verification<'a> {
         let (reason, signer) = match &parsed {
             Spdu::Unsecured(_) => (Some(Reason::Unsigned), None),
             Spdu::Signed(s) => match self.check(s, now_unix_us) {
@@ -197,11 +203,11 @@ impl Verifier {
                 Err((r, v)) => (Some(r), v),
             },
         };
-        Ok(Verification {
+        Verification {
             reason,
             spdu: parsed,
             signer,
-        })
+        }
     }
 
     #[allow(clippy::type_complexity)]

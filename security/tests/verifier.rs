@@ -679,3 +679,34 @@ fn pki_init_writes_private_keys_0600_and_refuses_to_overwrite() {
     std::fs::remove_dir_all(&dir).unwrap();
     let _ = RawSignature::new(Curve::NistP256, &[0u8; 64]);
 }
+
+#[test]
+fn the_signer_cache_counts_hits_and_misses_and_a_clone_keeps_its_own() {
+    use rsu_security::trust::CacheStats;
+    let p = pki();
+    let mut v = verifier(&[&p.root]);
+    let full = raw_sign(
+        &p,
+        &header_at(0x82, NOW_US),
+        b"x",
+        SignerField::Certificate(&p.ee),
+    );
+    let by_digest = raw_sign(
+        &p,
+        &header_at(0x82, NOW_US),
+        b"y",
+        SignerField::Digest(p.ee.hashed_id8()),
+    );
+    assert_eq!(v.store.cache_stats(), CacheStats::default());
+    // First sight of the signer: its chain is validated (a miss), then cached.
+    assert_eq!(reason(&mut v, &full, NOW_US), None);
+    assert_eq!(v.store.cache_stats(), CacheStats { hits: 0, misses: 1 });
+    let mut twin = v.clone();
+    assert_eq!(reason(&mut v, &by_digest, NOW_US), None);
+    assert_eq!(reason(&mut v, &full, NOW_US), None);
+    assert_eq!(v.store.cache_stats(), CacheStats { hits: 2, misses: 1 });
+    // The clone carries the cache as it was and counts on its own.
+    assert_eq!(reason(&mut twin, &by_digest, NOW_US), None);
+    assert_eq!(twin.store.cache_stats(), CacheStats { hits: 1, misses: 1 });
+    assert_eq!(v.store.cache_stats(), CacheStats { hits: 2, misses: 1 });
+}

@@ -14,7 +14,7 @@ use toml::value::{Datetime, Offset};
 use super::{Checker, check_psid, listener};
 use crate::clock::{Civil, UnixMillis};
 use crate::forward::MessageKind;
-use crate::forward::rules::{Content, Format, Rule, Transport, Unverified};
+use crate::forward::rules::{AuthInterval, Content, Format, Rule, Transport, Unverified};
 
 /// The Immediate Forward port of RSU 4.1 (Appendix C).
 pub const IMMEDIATE_FORWARD_PORT: u16 = 1516;
@@ -83,8 +83,68 @@ pub struct ForwardSection {
     pub format: Option<Spanned<String>>,
     /// `drop` (default) or `forward` messages that did not verify.
     pub unverified: Option<Spanned<String>>,
+    /// Verify the first message of each sender and then every n-th (0..=10; 0 = none,
+    /// default 1 = all): NTCIP 1218 `rsuReceivedMsgAuthMsgInterval`.
+    pub auth_interval: Option<Spanned<u8>>,
     /// TCP: messages held while the server is slow or away (default 1024).
     pub queue_len: Option<Spanned<u32>>,
+}
+
+/// `[receive]`: how received messages are verified before the forwarding rules see them.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ReceiveSection {
+    /// Messages waiting for verification; more are dropped and counted (default 256).
+    pub verify_queue_len: Option<Spanned<u32>>,
+    /// Verification worker threads (default 1).
+    pub verify_workers: Option<Spanned<u8>>,
+    /// Senders whose policy state and verified chain are remembered (default 4096).
+    pub max_senders: Option<Spanned<u32>>,
+}
+
+/// Received-message verification settings.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReceiveConfig {
+    pub verify_queue_len: usize,
+    pub verify_workers: usize,
+    pub max_senders: usize,
+}
+
+impl Default for ReceiveConfig {
+    fn default() -> Self {
+        ReceiveConfig {
+            verify_queue_len: 256,
+            verify_workers: 1,
+            max_senders: 4096,
+        }
+    }
+}
+
+pub(super) fn check_receive(c: &mut Checker<'_>, s: &ReceiveSection) -> Option<ReceiveConfig> {
+    let d = ReceiveConfig::default();
+    let verify_queue_len = match &s.verify_queue_len {
+        None => Some(d.verify_queue_len),
+        Some(v) => c
+            .ranged("receive.verify_queue_len", v, 1..=65_536, "messages")
+            .map(|n| n as usize),
+    };
+    let verify_workers = match &s.verify_workers {
+        None => Some(d.verify_workers),
+        Some(v) => c
+            .ranged("receive.verify_workers", v, 1..=16, "threads")
+            .map(usize::from),
+    };
+    let max_senders = match &s.max_senders {
+        None => Some(d.max_senders),
+        Some(v) => c
+            .ranged("receive.max_senders", v, 16..=1_000_000, "senders")
+            .map(|n| n as usize),
+    };
+    Some(ReceiveConfig {
+        verify_queue_len: verify_queue_len?,
+        verify_workers: verify_workers?,
+        max_senders: max_senders?,
+    })
 }
 
 /// How a registered PSID's messages are signed.
@@ -354,6 +414,26 @@ pub(super) fn check_forward(
             "raw format cannot carry the verification outcome; use format = \"json\" to tell verified from unverified messages",
         );
     }
+    let auth = match &s.auth_interval {
+        None => Some(AuthInterval::ALL),
+        Some(v) => c
+            .ranged(
+                &field("auth_interval"),
+                v,
+                0..=AuthInterval::MAX,
+                "verify the first message of a sender and every n-th; 0 = none (NTCIP 1218 rsuReceivedMsgAuthMsgInterval)",
+            )
+            .and_then(AuthInterval::new),
+    };
+    if let (Some(AuthInterval::NONE), Some(Unverified::Drop), Some(v)) =
+        (auth, unverified, &s.auth_interval)
+    {
+        c.at(
+            field("auth_interval"),
+            v,
+            "0 verifies nothing, and this rule forwards only verified messages (unverified = \"drop\"): it would forward no signed message; set unverified = \"forward\" or an interval of 1 or more",
+        );
+    }
     let queue_len = match &s.queue_len {
         None => 1024,
         Some(v) => c.ranged(&field("queue_len"), v, 1..=100_000, "messages")? as usize,
@@ -369,6 +449,7 @@ pub(super) fn check_forward(
         content: content?,
         format: format?,
         unverified: unverified?,
+        auth: auth?,
         queue_len,
     })
 }

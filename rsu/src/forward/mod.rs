@@ -6,6 +6,7 @@
 //! - [`backhaul`]: UDP and TCP destinations for received messages: bounded queues, reconnect
 //!   with backoff, never blocking the caller.
 
+pub mod auth;
 pub mod backhaul;
 pub mod message_file;
 pub mod repeat;

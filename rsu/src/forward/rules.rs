@@ -13,6 +13,7 @@ use bytes::{BufMut, Bytes, BytesMut};
 use rsu_hw::Psid;
 
 use crate::clock::UnixMillis;
+pub use crate::forward::auth::AuthInterval;
 
 /// How a rule's messages travel to the backhaul.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -73,6 +74,8 @@ pub struct Rule {
     pub content: Content,
     pub format: Format,
     pub unverified: Unverified,
+    /// Which messages of one sender are verified (NTCIP 1218 `rsuReceivedMsgAuthMsgInterval`).
+    pub auth: AuthInterval,
     /// TCP: messages held while the server is slow or away.
     pub queue_len: usize,
 }
@@ -84,6 +87,9 @@ pub enum Outcome {
     Verified,
     /// Unsecured: `unsecuredData`, or not a 1609.2 SPDU at all (a bare MessageFrame).
     Unsigned,
+    /// A signed SPDU that the per-sender policy let through without checking it (see
+    /// [`AuthInterval`]): neither verified nor known to be bad.
+    NotChecked,
     /// A signed SPDU that did not verify; the verifier's reason code.
     Failed(&'static str),
 }
@@ -94,6 +100,7 @@ impl Outcome {
         match self {
             Outcome::Verified => "verified",
             Outcome::Unsigned => "unsigned",
+            Outcome::NotChecked => "not_checked",
             Outcome::Failed(code) => code,
         }
     }
@@ -104,7 +111,10 @@ impl Outcome {
 pub enum Skip {
     OutsideWindow,
     WeakSignal,
+    /// Checked, and not verified (or unsigned).
     Unverified,
+    /// Signed but not checked (the sender policy skipped it), and the rule wants verified ones.
+    NotChecked,
     /// Not this rule's n-th message.
     Interval,
 }
@@ -116,6 +126,7 @@ impl Skip {
             Skip::OutsideWindow => "outside_window",
             Skip::WeakSignal => "rssi",
             Skip::Unverified => "unverified",
+            Skip::NotChecked => "not_checked",
             Skip::Interval => "interval",
         }
     }
@@ -178,7 +189,12 @@ impl Rules {
             {
                 Err(Skip::WeakSignal)
             } else if msg.outcome != Outcome::Verified && rule.unverified == Unverified::Drop {
-                Err(Skip::Unverified)
+                // A message the policy did not check is not a verified one.
+                Err(if msg.outcome == Outcome::NotChecked {
+                    Skip::NotChecked
+                } else {
+                    Skip::Unverified
+                })
             } else {
                 let seen = self.eligible.get_mut(i).map_or(0, |n| {
                     *n += 1;
@@ -282,6 +298,7 @@ mod tests {
             content: Content::Payload,
             format: Format::Raw,
             unverified: Unverified::Drop,
+            auth: AuthInterval::ALL,
             queue_len: 16,
         }
     }
@@ -342,6 +359,19 @@ mod tests {
             }
         }
         assert_eq!(sent, [4, 10]);
+    }
+
+    #[test]
+    fn a_rule_for_verified_messages_does_not_forward_unchecked_ones() {
+        let strict = rule(0x20);
+        let mut lax = rule(0x20);
+        lax.unverified = Unverified::Forward;
+        let mut rules = Rules::new(vec![strict, lax]);
+        assert_eq!(
+            rules.decide(&bsm(-60, Outcome::NotChecked)),
+            vec![Err((0, Skip::NotChecked)), Ok(1)]
+        );
+        assert_eq!(Outcome::NotChecked.code(), "not_checked");
     }
 
     #[test]

@@ -75,6 +75,14 @@ const RX_FRAMES: &str = "rsu_received_frames_total";
 const RX_DROPPED: &str = "rsu_received_dropped_total";
 /// Received messages a rule wanted, by verification outcome.
 const RX_VERIFIED: &str = "rsu_received_verification_total";
+/// Received messages waiting for verification.
+const RX_VERIFY_QUEUE: &str = "rsu_received_verify_queue_depth";
+/// Senders the verification policy remembers.
+const RX_SENDERS: &str = "rsu_received_verify_senders";
+/// Senders dropped from the policy table to keep it bounded.
+const RX_SENDER_EVICTIONS: &str = "rsu_received_verify_sender_evictions_total";
+/// Signer chain lookups in the verifiers' caches, by result.
+const RX_VERIFY_CACHE: &str = "rsu_received_verify_cache_total";
 /// Received messages forwarded, by rule.
 const FORWARDED: &str = "rsu_forwarded_total";
 /// Received messages a rule with their PSID did not forward, by rule and reason.
@@ -260,6 +268,30 @@ const DESCRIPTIONS: &[(&str, Kind, Option<Unit>, &str)] = &[
         Kind::Counter,
         Some(Unit::Count),
         "Received messages wanted by a forwarding rule, by verification outcome.",
+    ),
+    (
+        RX_VERIFY_QUEUE,
+        Kind::Gauge,
+        None,
+        "Received messages waiting for verification.",
+    ),
+    (
+        RX_SENDERS,
+        Kind::Gauge,
+        None,
+        "Senders whose verification policy state is remembered.",
+    ),
+    (
+        RX_SENDER_EVICTIONS,
+        Kind::Counter,
+        Some(Unit::Count),
+        "Senders dropped from the verification policy table to keep it bounded.",
+    ),
+    (
+        RX_VERIFY_CACHE,
+        Kind::Counter,
+        Some(Unit::Count),
+        "Signer certificate chains looked up in the verifiers' caches, by result (hit, miss).",
     ),
     (
         FORWARDED,
@@ -549,6 +581,11 @@ impl Metrics {
             frames: Arc::new(LabelCache::new(RX_FRAMES, Vec::new(), "network")),
             dropped: Arc::new(LabelCache::new(RX_DROPPED, Vec::new(), "reason")),
             verification: Arc::new(LabelCache::new(RX_VERIFIED, Vec::new(), "outcome")),
+            queue_depth: self.gauge(RX_VERIFY_QUEUE, Vec::new()),
+            senders: self.gauge(RX_SENDERS, Vec::new()),
+            sender_evictions: self.counter(RX_SENDER_EVICTIONS, Vec::new()),
+            cache_hits: self.counter(RX_VERIFY_CACHE, vec![Label::new("result", "hit")]),
+            cache_misses: self.counter(RX_VERIFY_CACHE, vec![Label::new("result", "miss")]),
             metrics: self.clone(),
         }
     }
@@ -713,6 +750,16 @@ pub struct ReceiveMetrics {
     frames: Arc<LabelCache<&'static str>>,
     dropped: Arc<LabelCache<&'static str>>,
     verification: Arc<LabelCache<&'static str>>,
+    /// `rsu_received_verify_queue_depth`.
+    pub queue_depth: Gauge,
+    /// `rsu_received_verify_senders`.
+    pub senders: Gauge,
+    /// `rsu_received_verify_sender_evictions_total`.
+    pub sender_evictions: Counter,
+    /// `rsu_received_verify_cache_total{result="hit"}`.
+    pub cache_hits: Counter,
+    /// `rsu_received_verify_cache_total{result="miss"}`.
+    pub cache_misses: Counter,
     metrics: Metrics,
 }
 
