@@ -1,12 +1,14 @@
 //! The `rsu` command line as a user meets it: exit status, stdout, one-line errors.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod common;
+
 use std::io::Write;
 use std::path::PathBuf;
 use std::process::{Command, Output, Stdio};
 
 fn rsu(args: &[&str], stdin: &[u8]) -> Output {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_rsu"))
+    let mut child = common::rsu_command()
         .args(args)
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
@@ -366,7 +368,7 @@ fn configured_service_serves_metrics_logs_json_and_stops_on_sigterm() {
     let text = demo.replacen("[log]", "[metrics]\nlisten = \"127.0.0.1:0\"\n\n[log]", 1);
     let file = dir.join("rsu.toml");
     std::fs::write(&file, text).unwrap();
-    let mut child = Command::new(env!("CARGO_BIN_EXE_rsu"))
+    let mut child = common::rsu_command()
         .args(["run", "--config", file.to_str().unwrap(), "--json-logs"])
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())

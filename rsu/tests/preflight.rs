@@ -2,14 +2,13 @@
 //! 13, defect 5): both run the same preflight, so each refusal below is checked on both.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod common;
+
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Output;
 
 fn rsu(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_rsu"))
-        .args(args)
-        .output()
-        .unwrap()
+    common::rsu_command().args(args).output().unwrap()
 }
 
 fn stderr(o: &Output) -> String {

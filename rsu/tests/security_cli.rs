@@ -1,14 +1,13 @@
 //! `rsu pki init`, `rsu sign` and `rsu verify` as a user meets them.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod common;
+
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Output;
 
 fn rsu(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_rsu"))
-        .args(args)
-        .output()
-        .unwrap()
+    common::rsu_command().args(args).output().unwrap()
 }
 
 fn text(b: &[u8]) -> String {

@@ -4,6 +4,8 @@
 //! Skipped when Python lacks pycrate or cryptography, unless `RSU_PYCRATE_REQUIRED=1` (CI).
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod common;
+
 use std::path::PathBuf;
 use std::process::Command;
 
@@ -42,9 +44,8 @@ fn rsu_and_the_independent_oracle_agree_both_ways() {
     }
     let dir = std::env::temp_dir().join(format!("rsu-diff-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
-    let rsu = env!("CARGO_BIN_EXE_rsu");
     let d = dir.to_str().unwrap();
-    let (_, err, code) = run(Command::new(rsu).args(["pki", "init", d]));
+    let (_, err, code) = run(common::rsu_command().args(["pki", "init", d]));
     assert_eq!(code, 0, "{err}");
     let (cert, root, key) = (
         format!("{d}/rsu.oer"),
@@ -77,7 +78,7 @@ fn rsu_and_the_independent_oracle_agree_both_ways() {
         } else {
             args.extend(["--hex".to_string(), payload.clone()]);
         }
-        let (spdu, err, code) = run(Command::new(rsu).args(&args));
+        let (spdu, err, code) = run(common::rsu_command().args(&args));
         if payload.is_empty() {
             assert_eq!(code, 2, "{err}");
             continue;
@@ -115,7 +116,7 @@ fn rsu_and_the_independent_oracle_agree_both_ways() {
         ]));
         assert_eq!(code, 0, "{err}");
         let (out, err, code) =
-            run(Command::new(rsu).args(["verify", "--trust", d, "--hex", &spdu]));
+            run(common::rsu_command().args(["verify", "--trust", d, "--hex", &spdu]));
         assert_eq!(code, 0, "rsu refused the oracle's SPDU {spdu}: {out} {err}");
         let json: serde_json::Value = serde_json::from_str(&out).unwrap();
         assert_eq!(json["payload"], payload.as_str());
@@ -124,7 +125,7 @@ fn rsu_and_the_independent_oracle_agree_both_ways() {
     }
     assert_eq!(checked, 7);
     // And a tampered oracle SPDU is refused by rsu, a tampered rsu SPDU by the oracle.
-    let (spdu, _, _) = run(Command::new(rsu).args([
+    let (spdu, _, _) = run(common::rsu_command().args([
         "sign", "--cert", &cert, "--key", &key, "--psid", "130", "--hex", "aabbcc",
     ]));
     let bad = spdu.replacen("aabbcc", "aabbcd", 1);
@@ -132,7 +133,7 @@ fn rsu_and_the_independent_oracle_agree_both_ways() {
         .arg(oracle())
         .args(["verify", "--cert", &cert, "--cert", &root, "--hex", &bad]));
     assert_eq!(code, 1);
-    let (_, _, code) = run(Command::new(rsu).args(["verify", "--trust", d, "--hex", &bad]));
+    let (_, _, code) = run(common::rsu_command().args(["verify", "--trust", d, "--hex", &bad]));
     assert_eq!(code, 1);
     std::fs::remove_dir_all(&dir).unwrap();
 }

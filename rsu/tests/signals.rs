@@ -4,6 +4,8 @@
 #![cfg(unix)]
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod common;
+
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
@@ -25,7 +27,7 @@ fn scratch(name: &str) -> PathBuf {
 /// the system picks, so that runs in parallel do not collide).
 fn configured(name: &str) -> (PathBuf, String) {
     let dir = scratch(name);
-    let pki = Command::new(env!("CARGO_BIN_EXE_rsu"))
+    let pki = common::rsu_command()
         .args(["pki", "init", dir.to_str().unwrap()])
         .output()
         .unwrap();
@@ -47,7 +49,7 @@ struct Running {
 
 impl Running {
     fn start(file: &Path) -> Running {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_rsu"))
+        let mut child = common::rsu_command()
             .args(["run", "--config", file.to_str().unwrap(), "--json-logs"])
             .stdout(Stdio::null())
             .stderr(Stdio::piped())

@@ -3,6 +3,8 @@
 //! and a damaged state file is moved aside.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod common;
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
@@ -40,8 +42,8 @@ fn setup(dir: &Path) -> PathBuf {
 /// `rsu run` for 1.2 s through `sh -c` (so a test can set a file-size limit first).
 fn run(dir: &Path, file: &Path, pcap: Option<&Path>, before: &str) -> Output {
     let mut cmd = format!(
-        "{before} exec '{}' run --config '{}' --duration 1.2",
-        env!("CARGO_BIN_EXE_rsu"),
+        "{before} exec {} run --config '{}' --duration 1.2",
+        common::rsu_shell(),
         file.display()
     );
     if let Some(p) = pcap {
