@@ -888,8 +888,30 @@ async fn a_thousand_bad_files_write_a_bounded_number_of_lines() {
         put(&srm, &format!("bad-{i:04}.txt"), &text);
     }
     let (log, _guard) = LogCapture::install("info");
-    let (_heard, handle, ()) =
-        run_service(&config, Duration::from_secs_f64(40.5), |_, _| async {}).await;
+    // The paused clock may run ahead while the folder is read on a blocking thread (each
+    // scan interval's timer fires at once), which on a loaded machine could leave the first
+    // line too late for its summary within the run. Staying busy until the scan is applied
+    // keeps the clock where it was, so the lines' timing is the same on any machine.
+    let (_heard, handle, ()) = run_service(
+        &config,
+        Duration::from_secs_f64(40.5),
+        |handle, _| async move {
+            let deadline = std::time::Instant::now() + Duration::from_secs(60);
+            while metric(
+                &handle.metrics.render(),
+                "rsu_tmc_messages_rejected_total",
+                &[SOURCE, ("reason", "bad_hex")],
+            ) != Some(1000.0)
+            {
+                assert!(
+                    std::time::Instant::now() < deadline,
+                    "the folder's 1000 files were not all refused within 60 s"
+                );
+                tokio::task::yield_now().await;
+            }
+        },
+    )
+    .await;
     let text = handle.metrics.render();
     assert_eq!(
         metric(
