@@ -68,7 +68,8 @@ def main() -> int:
             ["cargo", "build", "--locked", "--profile", args.profile, "-p", package, "--example", example],
             check=True,
         )
-        binary = os.path.join(tdir, args.profile, "examples", example)
+        profile_dir = {"dev": "debug", "test": "debug", "bench": "release"}.get(args.profile, args.profile)
+        binary = os.path.join(tdir, profile_dir, "examples", example)
         counts = {}
         for mode in modes:
             run = subprocess.run(

@@ -858,7 +858,7 @@ pub fn check(file: &ConfigFile, text: &str, base: &Path) -> Result<Loaded, Vec<P
             .ok()
     });
     let level = file.log.level.clone().unwrap_or_else(|| "info".to_owned());
-    if let Err(e) = tracing_subscriber::EnvFilter::try_new(&level) {
+    if let Err(e) = crate::telemetry::logging::check_filter(&level) {
         c.nowhere("log.level", format!("`{level}` is not a log filter: {e}"));
     }
 

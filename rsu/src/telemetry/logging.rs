@@ -1,17 +1,21 @@
 //! Log output: human-readable or JSON lines.
 //!
 //! Events go to standard error through one global `tracing` subscriber; the filter uses the
-//! `RUST_LOG` syntax (`info,rsu::controller=debug`). JSON lines suit log shippers on the
-//! roadside box; text suits a person at a terminal.
+//! `RUST_LOG` syntax of levels and targets (`info,rsu::controller=debug`). JSON lines suit log
+//! shippers on the roadside box; text suits a person at a terminal.
+//!
+//! The filter is tracing-subscriber's `Targets`, not `EnvFilter`: span and field filters
+//! (`rsu[spat{intersection=1001}]=debug`) are refused, and the regex engine that `EnvFilter`
+//! needs for them (about 0.3 MB of the binary) is not linked in.
 
 use std::io::{self, IsTerminal};
 
 use serde::Deserialize;
 use thiserror::Error;
 use tracing::Dispatch;
-use tracing_subscriber::EnvFilter;
-use tracing_subscriber::filter::ParseError;
+use tracing_subscriber::filter::Targets;
 use tracing_subscriber::fmt::MakeWriter;
+use tracing_subscriber::layer::SubscriberExt as _;
 
 /// The environment variable whose filter, when set, replaces the configured one.
 pub const FILTER_ENV: &str = "RUST_LOG";
@@ -56,7 +60,7 @@ pub enum LogError {
         /// Where it came from.
         origin: FilterOrigin,
         /// What the parser objected to.
-        reason: ParseError,
+        reason: String,
     },
     /// `RUST_LOG` holds bytes that are not UTF-8.
     #[error("{FILTER_ENV} is not valid UTF-8")]
@@ -101,26 +105,37 @@ fn choose_filter<'a>(env: Option<&'a str>, default: &'a str) -> (&'a str, Filter
     }
 }
 
-fn parse_filter(spec: &str, origin: FilterOrigin) -> Result<EnvFilter, LogError> {
-    EnvFilter::builder()
-        .parse(spec)
-        .map_err(|reason| LogError::Filter {
-            filter: spec.to_owned(),
-            origin,
-            reason,
-        })
+/// Checks a filter as [`init`] would read it (for `rsu check-config`).
+pub fn check_filter(spec: &str) -> Result<(), LogError> {
+    parse_filter(spec, FilterOrigin::Default).map(|_| ())
 }
 
-fn build<W>(format: LogFormat, filter: EnvFilter, writer: W, ansi: bool) -> Dispatch
+fn parse_filter(spec: &str, origin: FilterOrigin) -> Result<Targets, LogError> {
+    let refuse = |reason: String| LogError::Filter {
+        filter: spec.to_owned(),
+        origin,
+        reason,
+    };
+    // `Targets` would take a span or field filter for a target name that matches nothing.
+    if spec.contains(['[', ']', '{', '}']) {
+        return Err(refuse(
+            "span and field filters are not supported; use `level` or `target=level`".to_owned(),
+        ));
+    }
+    spec.parse::<Targets>().map_err(|e| refuse(e.to_string()))
+}
+
+fn build<W>(format: LogFormat, filter: Targets, writer: W, ansi: bool) -> Dispatch
 where
     W: for<'w> MakeWriter<'w> + Send + Sync + 'static,
 {
+    // The builder's own level (INFO by default) would cut under `filter`: let `filter` decide.
     let builder = tracing_subscriber::fmt()
-        .with_env_filter(filter)
+        .with_max_level(tracing_subscriber::filter::LevelFilter::TRACE)
         .with_writer(writer)
         .with_target(true);
     match format {
-        LogFormat::Text => Dispatch::new(builder.with_ansi(ansi).finish()),
+        LogFormat::Text => Dispatch::new(builder.with_ansi(ansi).finish().with(filter)),
         // Escape codes have no place in JSON, whatever the terminal.
         LogFormat::Json => Dispatch::new(
             builder
@@ -128,7 +143,8 @@ where
                 .json()
                 .with_current_span(true)
                 .with_span_list(true)
-                .finish(),
+                .finish()
+                .with(filter),
         ),
     }
 }
