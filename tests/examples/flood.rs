@@ -25,7 +25,7 @@
 //! process is sampled from /proc (and the process killed past `--rss-kill-mb`, so a runaway read
 //! cannot take the machine down). A final /metrics scrape is checked against what the harness
 //! sent: every input is accepted, rejected by a reason, or dropped by a reason (the kernel's
-//! socket drop counters from /proc/net/udp included, since the service does not expose them).
+//! socket drop counters from /proc/net/udp included, read by the harness itself).
 //!
 //! Exit status 1 when SPaT spacing p1/p99 is outside 100 ms ± 5 ms, RSS grows past the bound,
 //! or the accounting does not add up; 2 when the harness itself cannot run. The child is
@@ -1901,16 +1901,19 @@ fn accounting(
             );
             let no_rule = reasons.get(names::NO_RULE).copied().unwrap_or(0.0) as u64;
             let lost = (sent.good + sent.bad + sent.foreign).saturating_sub(wsmp);
+            // Frames the service dropped before deciding (a full verification queue), each
+            // counted by its reason.
+            let undecided = rx_drop - no_rule;
             let failed = decided - verified;
             check(
                 "verification",
                 format!(
-                    "valid {} -> verified {verified}; bad {} -> not verified {failed} {outcomes:?}; kernel-lost {lost}; no rule {no_rule}",
+                    "valid {} -> verified {verified}; bad {} -> not verified {failed} {outcomes:?}; kernel-lost {lost}; dropped undecided {undecided}; no rule {no_rule}",
                     sent.good, sent.bad
                 ),
                 verified <= sent.good
                     && failed <= sent.bad
-                    && (sent.good - verified) + (sent.bad - failed) <= lost
+                    && (sent.good - verified) + (sent.bad - failed) <= lost + undecided
                     && no_rule <= sent.foreign,
             );
             let fwd = v(names::FORWARDED, &[]);
