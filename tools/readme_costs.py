@@ -49,14 +49,15 @@ def main() -> int:
     if not found:
         print("README: no callgrind recipe found", file=sys.stderr)
         return 1
-    # Every cost example must have its recipe, so none can rot unnoticed.
+    # Every cost example (`*_cost`) must have its recipe, so none can rot unnoticed; the
+    # others (the flood harness) run in CI on their own.
     have = {name for _, name, _ in found}
     examples = {
         f[:-3]
         for d in os.listdir(".")
         if os.path.isdir(os.path.join(d, "examples"))
         for f in os.listdir(os.path.join(d, "examples"))
-        if f.endswith(".rs")
+        if f.endswith("_cost.rs")
     }
     if examples - have:
         print(f"README: no callgrind recipe for the example(s) {sorted(examples - have)}", file=sys.stderr)
