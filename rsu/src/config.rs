@@ -613,13 +613,19 @@ pub struct Loaded {
 
 /// Reads and checks a configuration file. Relative paths in it are relative to its folder.
 pub fn load(path: &Path) -> Result<Loaded, ConfigError> {
+    let (text, shown, base) = read(path)?;
+    parse(&text, &shown, base)
+}
+
+/// A configuration file's text, the name errors give it, and the folder its relative paths
+/// are relative to.
+pub fn read(path: &Path) -> Result<(String, String, &Path), ConfigError> {
     let shown = path.display().to_string();
     let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Read {
         path: shown.clone(),
         source,
     })?;
-    let base = path.parent().unwrap_or(Path::new("."));
-    parse(&text, &shown, base)
+    Ok((text, shown, path.parent().unwrap_or(Path::new("."))))
 }
 
 /// Checks configuration text; `shown` names it in errors, `base` resolves relative paths.

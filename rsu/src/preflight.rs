@@ -34,12 +34,7 @@ pub struct Ready {
 /// Reads the configuration file at `path` and runs the preflight at `now_us` (Unix µs).
 /// Relative paths in the file are relative to its folder.
 pub fn preflight(path: &Path, now_us: i64) -> Result<Ready, ConfigError> {
-    let shown = path.display().to_string();
-    let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Read {
-        path: shown.clone(),
-        source,
-    })?;
-    let base = path.parent().unwrap_or(Path::new("."));
+    let (text, shown, base) = config::read(path)?;
     preflight_text(&text, &shown, base, now_us)
 }
 
