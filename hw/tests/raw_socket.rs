@@ -160,7 +160,11 @@ fn frames_cross_a_veth_pair_between_namespaces() {
     let exe = std::env::current_exe().unwrap();
     let role = |name: &str, ns: &str, iface: &str, own: MacAddr, peer: MacAddr| {
         let mut cmd = Command::new("ip");
+        // Through RSU_TEST_RUNNER when set (CI's qemu for the aarch64 build): the kernel
+        // cannot start a foreign-architecture binary itself.
+        let runner = std::env::var("RSU_TEST_RUNNER").unwrap_or_default();
         cmd.args(["netns", "exec", ns])
+            .args(runner.split_whitespace())
             .arg(&exe)
             .args(["--exact", TEST, "--nocapture", "--test-threads=1"])
             .env(ROLE, name)

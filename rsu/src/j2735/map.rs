@@ -2062,7 +2062,19 @@ mod tests {
         let mut last: Option<(u8, String)> = None;
         let mut total = 0;
         for round in 0u64..24 {
-            let mut child = std::process::Command::new(&exe)
+            // Through RSU_TEST_RUNNER when set (CI's qemu for the aarch64 build): the
+            // kernel cannot start a foreign-architecture binary itself.
+            let runner = std::env::var("RSU_TEST_RUNNER").unwrap_or_default();
+            let mut argv = runner.split_whitespace().map(std::ffi::OsString::from);
+            let mut cmd = match argv.next() {
+                Some(program) => {
+                    let mut c = std::process::Command::new(program);
+                    c.args(argv).arg(&exe);
+                    c
+                }
+                None => std::process::Command::new(&exe),
+            };
+            let mut child = cmd
                 .args([
                     "--exact",
                     "j2735::map::tests::revision_writer_child",
