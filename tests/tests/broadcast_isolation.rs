@@ -176,18 +176,7 @@ async fn reload_adds_changes_and_removes_and_an_invalid_file_changes_nothing() {
     let now = START_UNIX_S;
     // The PKI, and the header of the file the service reads.
     rsu_security::pki::init(&dir, now, &Default::default()).unwrap();
-    let header = r#"
-[rsu]
-name = "hil"
-region = "us"
-[radio]
-backend = "loopback"
-channel = 172
-[security]
-certificate = "rsu.oer"
-key = "rsu-key.pem"
-trust_store = "."
-"#;
+    let header = support::HEADER;
     let file = dir.join("rsu.toml");
     std::fs::write(&file, format!("{header}{}", intersection(1001, 0.0))).unwrap();
     let config = rsu::config::load(&file).unwrap().config;

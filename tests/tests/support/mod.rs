@@ -26,12 +26,9 @@ pub fn scratch(name: &str) -> PathBuf {
     dir
 }
 
-/// A configuration with no intersection over a fresh test PKI in `dir` (signing on, trust
-/// store = the PKI folder); `rest` is more TOML (forwarding sections).
-pub fn config(dir: &Path, rest: &str, now_unix: i64) -> ServiceConfig {
-    rsu_security::pki::init(dir, now_unix, &Default::default()).unwrap();
-    let text = format!(
-        r#"
+/// The head of every HIL configuration: the loopback radio on channel 172, signing with the
+/// test PKI in the configuration's folder, which is also the trust store.
+pub const HEADER: &str = r#"
 [rsu]
 name = "hil"
 region = "us"
@@ -42,9 +39,13 @@ channel = 172
 certificate = "rsu.oer"
 key = "rsu-key.pem"
 trust_store = "."
-{rest}
-"#
-    );
+"#;
+
+/// A configuration with no intersection over a fresh test PKI in `dir` (signing on, trust
+/// store = the PKI folder); `rest` is more TOML (forwarding sections).
+pub fn config(dir: &Path, rest: &str, now_unix: i64) -> ServiceConfig {
+    rsu_security::pki::init(dir, now_unix, &Default::default()).unwrap();
+    let text = format!("{HEADER}{rest}\n");
     let loaded = config::parse(&text, "test config", dir).unwrap_or_else(|e| panic!("{e}"));
     loaded.config
 }
