@@ -45,8 +45,7 @@ use std::path::Path;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use rsu_codecs::j2735::{IntersectionState, MessageFrame};
-use rsu_hw::{Radio, TxMeta};
+use rsu_hw::Radio;
 use rsu_security::cert::Certificate;
 use rsu_security::sign::{self, InclusionPolicy, Signer};
 use rsu_security::trust::{TrustConfig, TrustStore};
@@ -58,17 +57,17 @@ use tracing::{debug, info, warn};
 
 use crate::clock::{Clock, UnixMillis};
 use crate::config::{
-    ControllerInput, IntersectionConfig, MapSource, MessagesConfig, OnSilence, RadioConfig,
-    SecurityConfig, ServiceConfig,
+    ControllerInput, IntersectionConfig, MapSource, MessagesConfig, OnSilence, SecurityConfig,
+    ServiceConfig,
 };
 use crate::controller::{ControllerState, Light, tscbm};
 use crate::intersection::Intersection;
 use crate::j2735::map::{self, RevisionStore};
-use crate::j2735::spat;
+use crate::region::{MessageSet, Output};
 use crate::scheduler::{Scheduler, Stream};
 use crate::telemetry::metrics::{IntersectionMetrics, MessageMetrics, Metrics};
 use crate::telemetry::throttle::{LogLimiter, warn_limited};
-use crate::tx::{Outbound, Transmitter};
+use crate::tx::Transmitter;
 
 mod receive;
 mod reload;
@@ -111,6 +110,9 @@ pub enum StartError {
     /// The timetable cannot be built.
     #[error("schedule: {0}")]
     Schedule(#[from] crate::scheduler::ScheduleError),
+    /// The configured region cannot be carried.
+    #[error("`rsu.region`: {0}")]
+    Region(String),
 }
 
 /// A controller observation and when it arrived on the monotonic clock.
@@ -339,16 +341,23 @@ struct Station {
     spat_count: u8,
     /// When the last SPaT went out (a reload uses it to keep the spacing).
     last_spat: Option<Instant>,
-    /// The MAP, encoded once.
-    map_uper: Vec<u8>,
+    /// The MAP, encoded once per output (in the outputs' order).
+    maps: Vec<Vec<u8>>,
     metrics: IntersectionMetrics,
 }
 
 impl Station {
-    /// This slot's IntersectionState and the lights for the status board, or `None` when the
-    /// controller is silent and SPaT stops. Applies the watchdog. Synchronous, so the watch
-    /// channel's guard is never held across the send's await.
-    fn next_spat(&mut self, now: UnixMillis) -> Option<(IntersectionState, Option<Lights>)> {
+    /// Encodes this slot's SPaT for every output (into each one's buffer; an encoding
+    /// failure is that output's result) and returns the lights for the status board, or
+    /// `None` when the controller is silent and SPaT stops. Applies the watchdog.
+    /// Synchronous, so the watch channel's guard is never held across the send's await, and
+    /// only encoding happens under it: signing follows once it is released.
+    fn next_spat(
+        &mut self,
+        now: UnixMillis,
+        outputs: &mut [Output],
+        encoded: &mut Vec<Result<(), crate::tx::TxError>>,
+    ) -> Option<Option<Lights>> {
         let mono = Instant::now();
         if let Some(sim) = &self.simulated
             && !*self.silenced.borrow()
@@ -387,24 +396,31 @@ impl Station {
             }
             _ => {}
         }
-        let spat = match fresh {
-            Some(o) => spat::intersection_state(&self.model, &o.state, now, self.spat_count, true),
+        let empty;
+        let (state, valid) = match fresh {
+            Some(o) => (&o.state, true),
             // With no state every movement is unavailable, without timing, and the status
             // says noValidSPATisAvailableAtThisTime.
             None if self.on_silence == OnSilence::MarkInvalid && self.silent => {
-                spat::intersection_state(
-                    &self.model,
-                    &ControllerState::empty(now),
-                    now,
-                    self.spat_count,
-                    false,
-                )
+                empty = ControllerState::empty(now);
+                (&empty, false)
             }
             None => {
                 self.metrics.spat_suppressed.increment(1);
                 return None;
             }
         };
+        let slot = crate::region::Slot {
+            model: &self.model,
+            state,
+            valid,
+            count: self.spat_count,
+            now,
+        };
+        encoded.clear();
+        for out in outputs.iter_mut() {
+            encoded.push(out.messages.encode_spat(&slot, &mut out.encoded));
+        }
         let lights = fresh.map(|o| {
             self.model
                 .signal_groups
@@ -419,7 +435,7 @@ impl Station {
                 .collect::<Lights>()
         });
         self.spat_count = (self.spat_count + 1) % 128;
-        Some((spat, lights))
+        Some(lights)
     }
 }
 
@@ -434,9 +450,10 @@ pub struct Service<R: Radio> {
 struct Broadcast<R: Radio> {
     radio: Arc<R>,
     clock: Arc<dyn Clock>,
-    tx: Transmitter,
-    spat_out: Outbound,
-    map_out: Outbound,
+    /// The regions this radio carries: every SPaT and MAP goes out on each.
+    outputs: Vec<Output>,
+    /// Per output, whether this slot's SPaT encoded (reused).
+    encoded: Vec<Result<(), crate::tx::TxError>>,
     stations: Vec<Station>,
     scheduler: Scheduler,
     spat_interval: Duration,
@@ -490,13 +507,15 @@ pub async fn prepare<R: Radio + 'static>(
         }
         None => RevisionStore::in_memory(),
     };
+    let outputs = crate::region::build(config, signer)?;
+    let sets: Vec<Arc<dyn MessageSet>> = outputs.iter().map(|o| o.messages.clone()).collect();
     let mut stations = Vec::new();
     let mut silence = Vec::new();
     let mut tscbm_addrs = Vec::new();
     let mut tasks = Vec::new();
     let mut controllers = Vec::new();
     for ix in &config.intersections {
-        let started = start_station(ix, &mut revisions, &metrics, &clock).await?;
+        let started = start_station(ix, &mut revisions, &sets, &metrics, &clock).await?;
         controllers.push(reload::ControllerSlot::new(ix, started.task));
         tscbm_addrs.push(started.addr);
         silence.push(started.silence);
@@ -515,8 +534,6 @@ pub async fn prepare<R: Radio + 'static>(
         config.messages.spat_interval,
         config.messages.map_interval,
     )?;
-    let spat_out = outbound(&config.radio, config.messages.spat_psid)?;
-    let map_out = outbound(&config.radio, config.messages.map_psid)?;
     let status = Arc::new(Mutex::new(Status {
         intersections: stations
             .iter()
@@ -553,6 +570,7 @@ pub async fn prepare<R: Radio + 'static>(
         controllers,
         services: tasks,
         tmc_tx,
+        sets,
         persist: None,
     };
     let inputs = Arc::new(tokio::sync::Mutex::new(inputs));
@@ -564,9 +582,8 @@ pub async fn prepare<R: Radio + 'static>(
         broadcast: Broadcast {
             radio,
             clock,
-            tx: Transmitter::new(signer),
-            spat_out,
-            map_out,
+            encoded: Vec::with_capacity(outputs.len()),
+            outputs,
             stations,
             scheduler,
             spat_interval: config.messages.spat_interval,
@@ -583,6 +600,7 @@ pub async fn prepare<R: Radio + 'static>(
 async fn start_station(
     ix: &IntersectionConfig,
     revisions: &mut RevisionStore,
+    sets: &[Arc<dyn MessageSet>],
     metrics: &Metrics,
     clock: &Arc<dyn Clock>,
 ) -> Result<StartedStation, StartError> {
@@ -590,7 +608,7 @@ async fn start_station(
     let addr;
     let id = ix.model.id;
     let m = metrics.intersection(id);
-    let map_uper = encode_map(ix, revisions, &m)?;
+    let maps = encode_maps(ix, revisions, sets, &m)?;
     let (feed_tx, feed_rx) = watch::channel(None);
     let (silence_tx, silence_rx) = watch::channel(false);
     let mut simulated = None;
@@ -644,7 +662,7 @@ async fn start_station(
         started: Instant::now(),
         spat_count: 0,
         last_spat: None,
-        map_uper,
+        maps,
         metrics: m,
     };
     Ok(StartedStation {
@@ -805,20 +823,6 @@ fn start_receive<R: Radio + 'static>(
     Ok(tokio::spawn(receiver.run()))
 }
 
-fn outbound(radio: &RadioConfig, psid: rsu_hw::Psid) -> Result<Outbound, StartError> {
-    let meta = TxMeta {
-        channel: Some(radio.channel),
-        rate: Some(radio.rate),
-        power_dbm: Some(radio.power_dbm),
-        user_priority: radio.user_priority,
-        ..TxMeta::default()
-    };
-    Outbound::wsmp(psid, meta).map_err(|e| StartError::Header {
-        psid,
-        message: e.to_string(),
-    })
-}
-
 /// How often unsaved MAP revisions are written again.
 const STATE_RETRY: Duration = Duration::from_secs(30);
 
@@ -864,12 +868,13 @@ async fn persist_later<R: Radio>(
     }
 }
 
-/// The intersection's MAP as UPER, with its revision from the store.
-fn encode_map(
+/// The intersection's MAP with its revision from the store, encoded for every region.
+fn encode_maps(
     ix: &IntersectionConfig,
     revisions: &mut RevisionStore,
+    sets: &[Arc<dyn MessageSet>],
     m: &IntersectionMetrics,
-) -> Result<Vec<u8>, StartError> {
+) -> Result<Vec<Vec<u8>>, StartError> {
     let id = ix.model.id;
     let err = |message: String| StartError::Map { id, message };
     let mut data = match &ix.map {
@@ -882,9 +887,9 @@ fn encode_map(
     map::set_revision(&mut data, revision);
     m.map_revision.set(f64::from(revision));
     info!(intersection = id, revision, "MAP ready");
-    MessageFrame::MapData(Box::new(data))
-        .encode()
-        .map_err(|e| err(e.to_string()))
+    sets.iter()
+        .map(|set| set.encode_map(&data).map_err(|e| err(e.to_string())))
+        .collect()
 }
 
 impl<R: Radio> Service<R> {
@@ -944,7 +949,8 @@ impl<R: Radio> Broadcast<R> {
         }
         info!(
             intersections = self.stations.len(),
-            signed = self.tx.signs(),
+            regions = ?self.outputs.iter().map(|o| o.region).collect::<Vec<_>>(),
+            signed = self.outputs.iter().any(|o| o.carrier.signs()),
             "broadcasting"
         );
         loop {
@@ -987,7 +993,7 @@ impl<R: Radio> Broadcast<R> {
         let reload::Change {
             stations,
             mut scheduler,
-            tx,
+            signers,
             done,
         } = change;
         let mut old: Vec<Option<Station>> = std::mem::take(&mut self.stations)
@@ -1009,7 +1015,9 @@ impl<R: Radio> Broadcast<R> {
         let now = Instant::now();
         scheduler.resume_at(now.duration_since(start));
         self.scheduler = scheduler;
-        self.tx = tx;
+        for (out, signer) in self.outputs.iter_mut().zip(signers) {
+            out.carrier.set_signer(signer);
+        }
         if let Ok(mut status) = self.status.lock() {
             status.intersections = self
                 .stations
@@ -1047,30 +1055,33 @@ impl<R: Radio> Broadcast<R> {
         };
         let now_us = self.clock.now_micros();
         let now = UnixMillis(u64::try_from(now_us / 1000).unwrap_or(0));
-        let Some((spat, lights)) = st.next_spat(now) else {
+        let Some(lights) = st.next_spat(now, &mut self.outputs, &mut self.encoded) else {
             return;
         };
-        let frame = MessageFrame::SPAT(Box::new(spat::spat([spat], now)));
-        let started = std::time::Instant::now();
-        let prepared = self.tx.prepare(&frame, &self.spat_out, now_us);
-        let ok = send(
-            &self.radio,
-            prepared,
-            &st.metrics.spat,
-            st.model.id,
-            Stream::Spat,
-            started,
-            &self.status,
-            &mut self.log,
-        )
-        .await;
-        if ok {
+        let mut sent = 0;
+        for (out, encoded) in self.outputs.iter_mut().zip(self.encoded.drain(..)) {
+            let started = std::time::Instant::now();
+            let prepared =
+                encoded.and_then(|()| out.carrier.seal(Stream::Spat, &out.encoded, now_us));
+            sent += u64::from(
+                send(
+                    &self.radio,
+                    prepared,
+                    &st.metrics.spat,
+                    st.model.id,
+                    Stream::Spat,
+                    started,
+                    &self.status,
+                    &mut self.log,
+                )
+                .await,
+            );
+        }
+        if sent > 0 {
             st.last_spat = Some(Instant::now());
         }
         if let Ok(mut status) = self.status.lock() {
-            if ok {
-                status.spat_sent += 1;
-            }
+            status.spat_sent += sent;
             if let Some(entry) = status.intersections.get_mut(i) {
                 entry.live = lights.is_some();
                 if let Some(l) = lights {
@@ -1085,21 +1096,26 @@ impl<R: Radio> Broadcast<R> {
             return;
         };
         let now_us = self.clock.now_micros();
-        let started = std::time::Instant::now();
-        let prepared = self.tx.prepare_encoded(&st.map_uper, &self.map_out, now_us);
-        let ok = send(
-            &self.radio,
-            prepared,
-            &st.metrics.map,
-            st.model.id,
-            Stream::Map,
-            started,
-            &self.status,
-            &mut self.log,
-        )
-        .await;
-        if ok && let Ok(mut status) = self.status.lock() {
-            status.map_sent += 1;
+        let mut sent = 0;
+        for (out, map) in self.outputs.iter_mut().zip(&st.maps) {
+            let started = std::time::Instant::now();
+            let prepared = out.carrier.seal(Stream::Map, map, now_us);
+            sent += u64::from(
+                send(
+                    &self.radio,
+                    prepared,
+                    &st.metrics.map,
+                    st.model.id,
+                    Stream::Map,
+                    started,
+                    &self.status,
+                    &mut self.log,
+                )
+                .await,
+            );
+        }
+        if let Ok(mut status) = self.status.lock() {
+            status.map_sent += sent;
         }
     }
 }

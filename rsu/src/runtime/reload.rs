@@ -82,7 +82,8 @@ pub(super) enum Slot {
 pub(super) struct Change {
     pub stations: Vec<Slot>,
     pub scheduler: Scheduler,
-    pub tx: Transmitter,
+    /// Per output (in the broadcast loop's order), its signer.
+    pub signers: Vec<Option<rsu_security::sign::Signer>>,
     /// Answered once the loop runs the new set.
     pub done: tokio::sync::oneshot::Sender<()>,
 }
@@ -130,6 +131,9 @@ pub(super) struct Inputs<R: Radio> {
     pub services: Vec<JoinHandle<()>>,
     /// The TMC tasks' transmitter (and signer), replaced in place by a reload.
     pub tmc_tx: Arc<Mutex<Transmitter>>,
+    /// Each output's message set, in the broadcast loop's order: a new intersection's MAP
+    /// is encoded for every region here, on the input side.
+    pub sets: Vec<Arc<dyn crate::region::MessageSet>>,
     /// Saves the MAP revisions while the state folder refuses them.
     pub persist: Option<JoinHandle<()>>,
 }
@@ -349,6 +353,7 @@ impl<R: Radio + 'static> Reloader<R> {
         // any failure then leaves the running configuration untouched.
         let Inputs {
             revisions,
+            sets,
             metrics,
             clock,
             ..
@@ -362,7 +367,7 @@ impl<R: Radio + 'static> Reloader<R> {
                 started.push(None);
                 late.push(i);
             } else {
-                match start_station(ix, revisions, metrics, clock).await {
+                match start_station(ix, revisions, sets, metrics, clock).await {
                     Ok(s) => started.push(Some(s)),
                     Err(e) => {
                         for s in started.iter_mut().flatten() {
@@ -384,6 +389,7 @@ impl<R: Radio + 'static> Reloader<R> {
             }
             let Inputs {
                 revisions,
+                sets,
                 metrics,
                 clock,
                 ..
@@ -392,7 +398,7 @@ impl<R: Radio + 'static> Reloader<R> {
                 let Some(ix) = new.intersections.get(i) else {
                     continue;
                 };
-                match start_station(ix, revisions, metrics, clock).await {
+                match start_station(ix, revisions, sets, metrics, clock).await {
                     Ok(s) => {
                         if let Some(slot) = started.get_mut(i) {
                             *slot = Some(s);
@@ -452,7 +458,8 @@ impl<R: Radio + 'static> Reloader<R> {
         let change = Change {
             stations: slots,
             scheduler,
-            tx: Transmitter::new(broadcast_signer),
+            // One output today (`region::build`): the broadcast signer is its signer.
+            signers: vec![broadcast_signer],
             done,
         };
         if self.changes.send(change).await.is_err() || installed.await.is_err() {
