@@ -62,12 +62,7 @@ pub fn preflight_text(
             problems.push(at(&field, message));
         }
     }
-    let signers = match runtime::load_signer(
-        &config.security,
-        &config.messages,
-        &config.tmc_messages,
-        now_us,
-    ) {
+    let signers = match runtime::load_signer(&config, now_us) {
         Ok(s) => s,
         Err(StartError::Security { field, message }) => {
             problems.push(at(field, message));

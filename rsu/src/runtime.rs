@@ -57,8 +57,7 @@ use tracing::{debug, info, warn};
 
 use crate::clock::{Clock, UnixMillis};
 use crate::config::{
-    ControllerInput, IntersectionConfig, MapSource, MessagesConfig, OnSilence, SecurityConfig,
-    ServiceConfig,
+    ControllerInput, IntersectionConfig, MapSource, OnSilence, SecurityConfig, ServiceConfig,
 };
 use crate::controller::{ControllerState, Light, tscbm};
 use crate::intersection::Intersection;
@@ -206,22 +205,24 @@ pub struct ServiceHandle {
     // service started with; a reload does not update a handle taken before it.
 }
 
-/// The RSU's signers: one for the SPaT/MAP broadcast loop, one shared by Immediate Forward
-/// and Store-and-Repeat, so neither path ever waits for the other's signing.
+/// The RSU's signers: one per broadcast region (in `regions` order; each keeps its own
+/// certificate-inclusion timing), and one shared by Immediate Forward and
+/// Store-and-Repeat, so neither path ever waits for the other's signing.
 #[derive(Debug)]
 pub struct Signers {
-    pub broadcast: Signer,
+    pub broadcast: Vec<Signer>,
     pub tmc: Signer,
 }
 
-/// Builds the signer from the configuration and proves it works: one SPDU per PSID is
-/// signed and verified against the trust store (when given) before anything is sent.
-pub fn load_signer(
-    security: &SecurityConfig,
-    messages: &MessagesConfig,
-    tmc_messages: &[crate::config::TmcMessage],
-    now_us: i64,
-) -> Result<Option<Signers>, StartError> {
+/// Builds the signers from the configuration and proves they work: one SPDU per PSID the
+/// RSU signs is signed and verified against the trust store (when given) before anything is
+/// sent.
+pub fn load_signer(config: &ServiceConfig, now_us: i64) -> Result<Option<Signers>, StartError> {
+    let ServiceConfig {
+        security,
+        tmc_messages,
+        ..
+    } = config;
     let SecurityConfig::Sign {
         certificate,
         key,
@@ -270,10 +271,7 @@ pub fn load_signer(
     // the certificate.
     let mut probe = make()?;
     // Each PSID the RSU signs, with the field that asks for it.
-    let mut psids = vec![
-        (messages.spat_psid, "messages.spat_psid".to_owned()),
-        (messages.map_psid, "messages.map_psid".to_owned()),
-    ];
+    let mut psids = crate::region::signed_psids(config);
     psids.extend(
         tmc_messages
             .iter()
@@ -316,7 +314,11 @@ pub fn load_signer(
         }
     }
     Ok(Some(Signers {
-        broadcast: make()?,
+        broadcast: config
+            .regions
+            .iter()
+            .map(|_| make())
+            .collect::<Result<_, _>>()?,
         tmc: make()?,
     }))
 }
@@ -341,9 +343,21 @@ struct Station {
     spat_count: u8,
     /// When the last SPaT went out (a reload uses it to keep the spacing).
     last_spat: Option<Instant>,
-    /// The MAP, encoded once per output (in the outputs' order).
-    maps: Vec<Vec<u8>>,
+    /// Per output (in the outputs' order): the MAP encoded for its region and the message
+    /// metrics, or `None` where the intersection is not broadcast in that region.
+    outputs: Vec<Option<StationOutput>>,
+    /// The reference point, for framings that address an area around the intersection.
+    target: crate::region::Target,
     metrics: IntersectionMetrics,
+}
+
+/// An intersection's share of one output.
+struct StationOutput {
+    map: Vec<u8>,
+    /// The message types (`spat`, `mapem`…) for metrics and logs.
+    types: [&'static str; 2],
+    spat_metrics: MessageMetrics,
+    map_metrics: MessageMetrics,
 }
 
 impl Station {
@@ -356,7 +370,7 @@ impl Station {
         &mut self,
         now: UnixMillis,
         outputs: &mut [Output],
-        encoded: &mut Vec<Result<(), crate::tx::TxError>>,
+        encoded: &mut Vec<Option<Result<(), crate::tx::TxError>>>,
     ) -> Option<Option<Lights>> {
         let mono = Instant::now();
         if let Some(sim) = &self.simulated
@@ -418,8 +432,12 @@ impl Station {
             now,
         };
         encoded.clear();
-        for out in outputs.iter_mut() {
-            encoded.push(out.messages.encode_spat(&slot, &mut out.encoded));
+        for (out, carried) in outputs.iter_mut().zip(&self.outputs) {
+            encoded.push(
+                carried
+                    .as_ref()
+                    .map(|_| out.messages.encode_spat(&slot, &mut out.encoded)),
+            );
         }
         let lights = fresh.map(|o| {
             self.model
@@ -452,8 +470,11 @@ struct Broadcast<R: Radio> {
     clock: Arc<dyn Clock>,
     /// The regions this radio carries: every SPaT and MAP goes out on each.
     outputs: Vec<Output>,
-    /// Per output, whether this slot's SPaT encoded (reused).
-    encoded: Vec<Result<(), crate::tx::TxError>>,
+    /// Per output, whether this slot's SPaT encoded (`None`: the intersection is not
+    /// broadcast there); reused.
+    encoded: Vec<Option<Result<(), crate::tx::TxError>>>,
+    /// The metrics of the carriers' own frames (GeoNetworking beacons), per output.
+    carrier_metrics: Vec<Option<MessageMetrics>>,
     stations: Vec<Station>,
     scheduler: Scheduler,
     spat_interval: Duration,
@@ -473,7 +494,7 @@ struct StartedStation {
 }
 
 /// Whose send failed and why: the key of the broadcast path's rate-limited warnings.
-type SendFailure = (u16, &'static str, &'static str);
+type SendFailure = (Option<u16>, &'static str, &'static str);
 
 /// Binds the inputs, builds the MAPs and the signer: everything that can fail at start.
 /// Needs a tokio runtime (it spawns the controller input tasks).
@@ -485,7 +506,7 @@ pub async fn prepare<R: Radio + 'static>(
     signers: Option<Signers>,
 ) -> Result<Service<R>, StartError> {
     let radio = Arc::new(radio);
-    let (signer, tmc_signer) = match signers {
+    let (signers, tmc_signer) = match signers {
         Some(s) => (Some(s.broadcast), Some(s.tmc)),
         None => (None, None),
     };
@@ -507,7 +528,7 @@ pub async fn prepare<R: Radio + 'static>(
         }
         None => RevisionStore::in_memory(),
     };
-    let outputs = crate::region::build(config, signer)?;
+    let outputs = crate::region::build(config, signers)?;
     let sets: Vec<Arc<dyn MessageSet>> = outputs.iter().map(|o| o.messages.clone()).collect();
     let mut stations = Vec::new();
     let mut silence = Vec::new();
@@ -583,6 +604,14 @@ pub async fn prepare<R: Radio + 'static>(
             radio,
             clock,
             encoded: Vec::with_capacity(outputs.len()),
+            carrier_metrics: outputs
+                .iter()
+                .map(|o| {
+                    o.carrier
+                        .own_type()
+                        .map(|kind| handle.metrics.message(None, kind))
+                })
+                .collect(),
             outputs,
             stations,
             scheduler,
@@ -608,7 +637,7 @@ async fn start_station(
     let addr;
     let id = ix.model.id;
     let m = metrics.intersection(id);
-    let maps = encode_maps(ix, revisions, sets, &m)?;
+    let (outputs, target) = encode_maps(ix, revisions, sets, &m)?;
     let (feed_tx, feed_rx) = watch::channel(None);
     let (silence_tx, silence_rx) = watch::channel(false);
     let mut simulated = None;
@@ -662,7 +691,8 @@ async fn start_station(
         started: Instant::now(),
         spat_count: 0,
         last_spat: None,
-        maps,
+        outputs,
+        target,
         metrics: m,
     };
     Ok(StartedStation {
@@ -868,13 +898,14 @@ async fn persist_later<R: Radio>(
     }
 }
 
-/// The intersection's MAP with its revision from the store, encoded for every region.
+/// The intersection's MAP with its revision from the store, encoded for every region it is
+/// broadcast in, and its reference point.
 fn encode_maps(
     ix: &IntersectionConfig,
     revisions: &mut RevisionStore,
     sets: &[Arc<dyn MessageSet>],
     m: &IntersectionMetrics,
-) -> Result<Vec<Vec<u8>>, StartError> {
+) -> Result<(Vec<Option<StationOutput>>, crate::region::Target), StartError> {
     let id = ix.model.id;
     let err = |message: String| StartError::Map { id, message };
     let mut data = match &ix.map {
@@ -887,9 +918,33 @@ fn encode_maps(
     map::set_revision(&mut data, revision);
     m.map_revision.set(f64::from(revision));
     info!(intersection = id, revision, "MAP ready");
-    sets.iter()
-        .map(|set| set.encode_map(&data).map_err(|e| err(e.to_string())))
-        .collect()
+    let target = crate::region::Target {
+        reference: data
+            .intersections
+            .as_ref()
+            .and_then(|list| list.0.first())
+            .map(|g| (g.ref_point.lat.0, g.ref_point.long.0)),
+    };
+    let outputs = sets
+        .iter()
+        .map(|set| {
+            if ix
+                .regions
+                .as_ref()
+                .is_some_and(|r| !r.contains(&set.region()))
+            {
+                return Ok(None);
+            }
+            let [spat, map] = set.message_types();
+            Ok(Some(StationOutput {
+                map: set.encode_map(&data).map_err(|e| err(e.to_string()))?,
+                types: [spat, map],
+                spat_metrics: m.message(spat),
+                map_metrics: m.message(map),
+            }))
+        })
+        .collect::<Result<_, StartError>>()?;
+    Ok((outputs, target))
 }
 
 impl<R: Radio> Service<R> {
@@ -954,10 +1009,25 @@ impl<R: Radio> Broadcast<R> {
             "broadcasting"
         );
         loop {
-            let next = self.scheduler.next_deadline();
+            let next = self.scheduler.next_deadline().map(|next| start + next);
+            // A carrier's own frame (a beacon) may fall due between two slots.
+            let now_us = self.clock.now_micros();
+            let own = self
+                .outputs
+                .iter_mut()
+                .filter_map(|o| o.carrier.next_due_us(now_us))
+                .min()
+                .map(|due| {
+                    let wait = u64::try_from(due.saturating_sub(now_us)).unwrap_or(0);
+                    Instant::now() + Duration::from_micros(wait)
+                });
+            let wake = match (next, own) {
+                (Some(a), Some(b)) => Some(a.min(b)),
+                (a, b) => a.or(b),
+            };
             let slot = async {
-                match next {
-                    Some(next) => tokio::time::sleep_until(start + next).await,
+                match wake {
+                    Some(at) => tokio::time::sleep_until(at).await,
                     None => std::future::pending().await,
                 }
             };
@@ -970,6 +1040,7 @@ impl<R: Radio> Broadcast<R> {
                 }
                 () = slot => {}
             }
+            self.send_own().await;
             let now = Instant::now().duration_since(start);
             while let Some(due) = self.scheduler.poll(now) {
                 if due.skipped > 0
@@ -1059,17 +1130,23 @@ impl<R: Radio> Broadcast<R> {
             return;
         };
         let mut sent = 0;
-        for (out, encoded) in self.outputs.iter_mut().zip(self.encoded.drain(..)) {
+        let outputs = self.outputs.iter_mut().zip(&st.outputs);
+        for ((out, mine), encoded) in outputs.zip(self.encoded.drain(..)) {
+            let (Some(mine), Some(encoded)) = (mine, encoded) else {
+                continue;
+            };
             let started = std::time::Instant::now();
-            let prepared =
-                encoded.and_then(|()| out.carrier.seal(Stream::Spat, &out.encoded, now_us));
+            let prepared = encoded.and_then(|()| {
+                out.carrier
+                    .seal(Stream::Spat, &st.target, &out.encoded, now_us)
+            });
             sent += u64::from(
                 send(
                     &self.radio,
                     prepared,
-                    &st.metrics.spat,
-                    st.model.id,
-                    Stream::Spat,
+                    &mine.spat_metrics,
+                    Some(st.model.id),
+                    mine.types[0],
                     started,
                     &self.status,
                     &mut self.log,
@@ -1091,22 +1168,49 @@ impl<R: Radio> Broadcast<R> {
         }
     }
 
+    /// Sends the carriers' own frames that are due (GeoNetworking beacons).
+    async fn send_own(&mut self) {
+        let now_us = self.clock.now_micros();
+        for (out, m) in self.outputs.iter_mut().zip(&self.carrier_metrics) {
+            let (Some(prepared), Some(m), Some(kind)) =
+                (out.carrier.due(now_us), m, out.carrier.own_type())
+            else {
+                continue;
+            };
+            let started = std::time::Instant::now();
+            send(
+                &self.radio,
+                prepared,
+                m,
+                None,
+                kind,
+                started,
+                &self.status,
+                &mut self.log,
+            )
+            .await;
+        }
+    }
+
     async fn send_map(&mut self, i: usize) {
         let Some(st) = self.stations.get(i) else {
             return;
         };
         let now_us = self.clock.now_micros();
         let mut sent = 0;
-        for (out, map) in self.outputs.iter_mut().zip(&st.maps) {
+        for (out, mine) in self.outputs.iter_mut().zip(&st.outputs) {
+            let Some(mine) = mine else {
+                continue;
+            };
             let started = std::time::Instant::now();
-            let prepared = out.carrier.seal(Stream::Map, map, now_us);
+            let prepared = out.carrier.seal(Stream::Map, &st.target, &mine.map, now_us);
             sent += u64::from(
                 send(
                     &self.radio,
                     prepared,
-                    &st.metrics.map,
-                    st.model.id,
-                    Stream::Map,
+                    &mine.map_metrics,
+                    Some(st.model.id),
+                    mine.types[1],
                     started,
                     &self.status,
                     &mut self.log,
@@ -1139,16 +1243,12 @@ async fn send<R: Radio>(
     radio: &Arc<R>,
     prepared: Result<rsu_hw::TxFrame, crate::tx::TxError>,
     m: &MessageMetrics,
-    intersection: u16,
-    stream: Stream,
+    intersection: Option<u16>,
+    kind: &'static str,
     started: std::time::Instant,
     status: &Mutex<Status>,
     log: &mut LogLimiter<SendFailure>,
 ) -> bool {
-    let kind = match stream {
-        Stream::Spat => "spat",
-        Stream::Map => "map",
-    };
     let frame = match prepared {
         Ok(f) => f,
         Err(e) => {

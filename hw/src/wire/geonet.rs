@@ -843,6 +843,8 @@ const MHL: usize = COMMON + 6;
 const EXTENDED: usize = COMMON + COMMON_HEADER_LEN;
 // Within the long position vector.
 const LPV_TIMESTAMP: usize = 8;
+/// Where a GBC header's GeoArea starts in the extended header (after SN, reserved, LPV).
+const GBC_AREA: usize = 28;
 const LPV_LATITUDE: usize = 12;
 const LPV_LONGITUDE: usize = 16;
 
@@ -989,6 +991,17 @@ impl<T: AsRef<[u8]> + AsMut<[u8]>> GeoNetworkingPacket<T> {
     pub fn set_sequence_number(&mut self, sn: u16) {
         if source_offset(self.header_type()) != 0 {
             self.bm()[EXTENDED..EXTENDED + 2].copy_from_slice(&sn.to_be_bytes());
+        }
+    }
+
+    /// Writes the GeoArea centre of a GBC header, unchecked; does nothing for header types
+    /// without an area.
+    pub fn set_area_centre(&mut self, latitude: i32, longitude: i32) {
+        if source_offset(self.header_type()) != 0 {
+            let at = EXTENDED + GBC_AREA;
+            let b = self.bm();
+            b[at..at + 4].copy_from_slice(&latitude.to_be_bytes());
+            b[at + 4..at + 8].copy_from_slice(&longitude.to_be_bytes());
         }
     }
 
@@ -1269,6 +1282,18 @@ impl GnBtpHeaders {
         Ok(())
     }
 
+    /// Moves a GBC header's area to a new centre (each intersection's reference point); an
+    /// error for SHB, which has no area, or for a centre off the globe.
+    pub fn set_area_centre(&mut self, latitude: i32, longitude: i32) -> Result<(), WireError> {
+        check_emit_position(AREA, latitude, longitude)?;
+        let mut gn = self.gn();
+        if gn.sequence_number().is_none() {
+            return Err(emit_error("geo area", "only GBC headers carry an area"));
+        }
+        gn.set_area_centre(latitude, longitude);
+        Ok(())
+    }
+
     /// Sets the GBC sequence number; an error for SHB, which has none.
     pub fn set_sequence_number(&mut self, sn: u16) -> Result<(), WireError> {
         let mut gn = self.gn();
@@ -1526,11 +1551,12 @@ mod tests {
             .set_source_position(moved.latitude, moved.longitude)
             .unwrap();
         headers.set_sequence_number(0xfffe).unwrap();
+        headers.set_area_centre(-12_345_678, 1_799_999_999).unwrap();
         let mut afresh = example_gbc().with_payload_len(304);
         afresh.extended = Extended::Gbc {
             sequence_number: 0xfffe,
             source: moved,
-            area: GeoArea::circle(476_957_100, 65_369_120, 500),
+            area: GeoArea::circle(-12_345_678, 1_799_999_999, 500),
         };
         assert_eq!(
             headers,
@@ -1543,7 +1569,9 @@ mod tests {
         assert!(headers.set_message_len(65_531).is_ok());
         assert!(headers.set_source_position(900_000_001, 0).is_err());
         assert!(headers.set_source_position(0, -1_800_000_001).is_err());
+        assert!(headers.set_area_centre(-900_000_001, 0).is_err());
         let mut shb = GnBtpHeaders::new(&example_shb(), &spatem).unwrap();
+        assert!(shb.set_area_centre(0, 0).is_err());
         assert!(matches!(
             shb.set_sequence_number(1),
             Err(WireError::Emit {

@@ -24,15 +24,19 @@
 use std::sync::Arc;
 
 use rsu_codecs::j2735::MapData;
-use rsu_hw::TxFrame;
+use rsu_hw::channels::Region;
+use rsu_hw::{Psid, TxFrame};
 use rsu_security::sign::Signer;
 
 use crate::clock::UnixMillis;
+use crate::config::ServiceConfig;
 use crate::controller::ControllerState;
 use crate::intersection::Intersection;
+use crate::runtime::StartError;
 use crate::scheduler::Stream;
 use crate::tx::TxError;
 
+pub mod eu;
 pub mod us;
 
 /// What one SPaT slot of one intersection says, whatever the standard: the model, the
@@ -55,6 +59,13 @@ pub struct Slot<'a> {
 /// A region's message standard: builds and encodes SPaT and MAP from the model. Pure, so
 /// one value serves the broadcast thread and the input side at once.
 pub trait MessageSet: Send + Sync + std::fmt::Debug {
+    /// The region whose standard this is.
+    fn region(&self) -> Region;
+
+    /// The `type` label of its signal state and MAP messages on the metrics (`spat`/`map`,
+    /// `spatem`/`mapem`).
+    fn message_types(&self) -> [&'static str; 2];
+
     /// Encodes this slot's signal state message (J2735 SPaT, SPATEM, CSAE SPAT) into `out`,
     /// replacing its contents.
     fn encode_spat(&self, slot: &Slot<'_>, out: &mut Vec<u8>) -> Result<(), TxError>;
@@ -64,12 +75,21 @@ pub trait MessageSet: Send + Sync + std::fmt::Debug {
     fn encode_map(&self, map: &MapData) -> Result<Vec<u8>, TxError>;
 }
 
+/// What a message is about, for framings that address an area (a GeoNetworking GBC is a
+/// circle around the intersection).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Target {
+    /// The intersection's reference point (latitude, longitude in 1e-7 degree), if known.
+    pub reference: Option<(i32, i32)>,
+}
+
 /// A region's security profile and network framing, owned by the broadcast loop.
 pub trait Carrier: Send + std::fmt::Debug {
-    /// Secures (when signing) and frames an encoded message of `stream`.
+    /// Secures (when signing) and frames an encoded message of `stream` about `target`.
     fn seal(
         &mut self,
         stream: Stream,
+        target: &Target,
         message: &[u8],
         now_unix_us: i64,
     ) -> Result<TxFrame, TxError>;
@@ -79,6 +99,22 @@ pub trait Carrier: Send + std::fmt::Debug {
 
     /// Replaces the signer (a reload with a renewed certificate).
     fn set_signer(&mut self, signer: Option<Signer>);
+
+    /// When the carrier next has a frame of its own to send (a GeoNetworking beacon), in
+    /// Unix µs; `None` if never.
+    fn next_due_us(&mut self, _now_unix_us: i64) -> Option<i64> {
+        None
+    }
+
+    /// The carrier's own frame, if one is due at `now_unix_us`.
+    fn due(&mut self, _now_unix_us: i64) -> Option<Result<TxFrame, TxError>> {
+        None
+    }
+
+    /// The `type` label of the carrier's own frames on the metrics, if it sends any.
+    fn own_type(&self) -> Option<&'static str> {
+        None
+    }
 }
 
 /// A region bound to a radio: what the broadcast loop sends SPaT and MAP through.
@@ -110,15 +146,47 @@ impl Output {
     }
 }
 
-/// Builds the outputs the configuration asks for, each with its signer (or none).
+/// Builds one output per configured region (`rsu.regions`, in order), each with its signer
+/// (or none when signing is off).
 pub fn build(
-    config: &crate::config::ServiceConfig,
-    signer: Option<Signer>,
-) -> Result<Vec<Output>, crate::runtime::StartError> {
-    match config.region {
-        rsu_hw::channels::Region::Us => Ok(vec![us::output(config, signer)?]),
-        other => Err(crate::runtime::StartError::Region(format!(
-            "{other:?}: no message set for this region yet"
-        ))),
+    config: &ServiceConfig,
+    signers: Option<Vec<Signer>>,
+) -> Result<Vec<Output>, StartError> {
+    config
+        .regions
+        .iter()
+        .zip(per_output(config, signers))
+        .map(|(region, signer)| match region {
+            Region::Us => us::output(config, signer),
+            Region::Eu => eu::output(config, signer),
+            Region::Cn => Err(StartError::Region(
+                "cn: no message set for this region yet".into(),
+            )),
+        })
+        .collect()
+}
+
+/// The signers in output order: one each, or `None` each when signing is off.
+pub fn per_output(config: &ServiceConfig, signers: Option<Vec<Signer>>) -> Vec<Option<Signer>> {
+    match signers {
+        Some(list) => list.into_iter().map(Some).collect(),
+        None => config.regions.iter().map(|_| None).collect(),
     }
+}
+
+/// Every PSID (ITS-AID) the broadcast signs, with the configuration field that asks for it:
+/// the certificate must permit each one.
+pub fn signed_psids(config: &ServiceConfig) -> Vec<(Psid, String)> {
+    let mut out = Vec::new();
+    for region in &config.regions {
+        match region {
+            Region::Us => {
+                out.push((config.messages.spat_psid, "messages.spat_psid".to_owned()));
+                out.push((config.messages.map_psid, "messages.map_psid".to_owned()));
+            }
+            Region::Eu => out.extend(eu::signed_psids(&config.etsi)),
+            Region::Cn => {}
+        }
+    }
+    out
 }

@@ -7,7 +7,7 @@ use rsu_codecs::j2735::{MapData, MessageFrame};
 use rsu_hw::{Psid, TxFrame, TxMeta};
 use rsu_security::sign::Signer;
 
-use super::{Carrier, MessageSet, Output, Slot};
+use super::{Carrier, MessageSet, Output, Slot, Target};
 use crate::config::{RadioConfig, ServiceConfig};
 use crate::j2735::spat;
 use crate::runtime::StartError;
@@ -19,6 +19,14 @@ use crate::tx::{Outbound, Transmitter, TxError};
 pub struct J2735;
 
 impl MessageSet for J2735 {
+    fn region(&self) -> rsu_hw::channels::Region {
+        rsu_hw::channels::Region::Us
+    }
+
+    fn message_types(&self) -> [&'static str; 2] {
+        ["spat", "map"]
+    }
+
     fn encode_spat(&self, slot: &Slot<'_>, out: &mut Vec<u8>) -> Result<(), TxError> {
         let state =
             spat::intersection_state(slot.model, slot.state, slot.now, slot.count, slot.valid);
@@ -60,6 +68,7 @@ impl Carrier for Wsmp {
     fn seal(
         &mut self,
         stream: Stream,
+        _target: &Target,
         message: &[u8],
         now_unix_us: i64,
     ) -> Result<TxFrame, TxError> {

@@ -27,9 +27,11 @@ use crate::telemetry::metrics::Metrics;
 use crate::tx::Transmitter;
 
 /// The configuration sections that only a restart changes.
-pub const RESTART_ONLY: [&str; 9] = [
+pub const RESTART_ONLY: [&str; 11] = [
     "rsu.name",
     "rsu.region",
+    "rsu.regions",
+    "etsi",
     "rsu.state_dir",
     "position",
     "radio",
@@ -179,6 +181,8 @@ fn keep_restart_only(old: &ServiceConfig, new: &mut ServiceConfig) -> Vec<&'stat
     }
     keep!("rsu.name", name);
     keep!("rsu.region", region);
+    keep!("rsu.regions", regions);
+    keep!("etsi", etsi);
     keep!("rsu.state_dir", state_dir);
     keep!("position", position);
     keep!("radio", radio);
@@ -285,14 +289,14 @@ impl<R: Radio + 'static> Reloader<R> {
                 // whatever they would refuse.
                 let ready = crate::preflight::preflight(&path, now_us)?;
                 let mut new = ready.config;
-                let asked = new.messages;
+                let asked = crate::region::signed_psids(&new);
                 let needs_restart = keep_restart_only(&old, &mut new);
                 // The preflight tested the signer with the file's PSIDs; where those need a
                 // restart the running ones stay, and the signer must permit them.
-                let signers = if new.messages == asked {
+                let signers = if crate::region::signed_psids(&new) == asked {
                     ready.signers
                 } else {
-                    load_signer(&new.security, &new.messages, &new.tmc_messages, now_us)?
+                    load_signer(&new, now_us)?
                 };
                 Ok((new, ready.warnings, needs_restart, signers))
             })
@@ -458,8 +462,7 @@ impl<R: Radio + 'static> Reloader<R> {
         let change = Change {
             stations: slots,
             scheduler,
-            // One output today (`region::build`): the broadcast signer is its signer.
-            signers: vec![broadcast_signer],
+            signers: crate::region::per_output(&new, broadcast_signer),
             done,
         };
         if self.changes.send(change).await.is_err() || installed.await.is_err() {
