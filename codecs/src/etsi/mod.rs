@@ -8,10 +8,13 @@
 //! [`EtsiMessage::decode_uper`], which dispatches on the header's messageID.
 #![allow(clippy::upper_case_acronyms, clippy::too_many_arguments)]
 
+mod addgrpc;
 mod cdd;
 mod pdu;
+pub mod random;
 
 pub use crate::dialect::{Dialect, Etsi, Redialect};
+pub use addgrpc::*;
 pub use cdd::*;
 pub use pdu::{
     ISO_TIME_MARK_MAX, ItsPdu, ItsPduHeader, Mapem, Spatem, Srem, Ssem, check_time_marks,
@@ -312,5 +315,67 @@ mod tests {
         assert!(e.contains("36050"), "{e}");
         let bytes = rasn::uper::encode(&m).unwrap();
         assert!(Spatem::decode_uper(&bytes).is_err());
+    }
+
+    /// Addgrp-C views pack into regionId 3 entries, read back, replace an earlier entry and
+    /// leave other regions alone. Bytes checked with pycrate's AddGrpC module.
+    #[test]
+    fn addgrpc_views_round_trip() {
+        use crate::j2735::{RegionId, RegionalExtension};
+        let reason = MovementEventAddGrpC::new(Some(ExceptionalCondition::PublicTransportPriority));
+        let ext = reason.to_regional().unwrap();
+        assert_eq!(ext.region_id, RegionId::ADD_GRP_C);
+        assert_eq!(ext.reg_ext_value.as_bytes(), [0x42]);
+        let altitude = Position3DAddGrpC::new(Altitude {
+            altitude_value: AltitudeValue(12345),
+            altitude_confidence: AltitudeConfidence::Alt001_00,
+        });
+        assert_eq!(
+            altitude.to_regional().unwrap().reg_ext_value.as_bytes(),
+            [0x0d, 0xb6, 0xcb, 0x00]
+        );
+
+        let other = RegionalExtension::new(RegionId::ADD_GRP_B, vec![1, 2, 3]);
+        let mut regional = Some(vec![other.clone()]);
+        MovementEventAddGrpC::new(None).put(&mut regional).unwrap();
+        reason.put(&mut regional).unwrap();
+        let list = regional.unwrap();
+        assert_eq!(list.len(), 2);
+        assert_eq!(list[0], other);
+        assert_eq!(MovementEventAddGrpC::find(&list).unwrap().unwrap(), reason);
+        assert!(MovementEventAddGrpC::from_regional(&other).is_none());
+
+        // Region 3 octets that are not the view's type are an error, not a guess.
+        let bad = RegionalExtension::new(RegionId::ADD_GRP_C, vec![0x42, 0x00]);
+        let e = MovementEventAddGrpC::from_regional(&bad)
+            .unwrap()
+            .unwrap_err();
+        assert!(e.to_string().contains("after the value"), "{e}");
+        let out_of_range = LaneAttributesAddGrpC {
+            max_vehicle_height: None,
+            max_vehicle_weight: Some(VehicleMass(0)),
+        };
+        let e = out_of_range.to_regional().unwrap_err().to_string();
+        assert!(e.contains("LaneAttributes-addGrpC.maxVehicleWeight"), "{e}");
+    }
+
+    /// Generated messages of every ETSI type round-trip through UPER and JER.
+    #[test]
+    fn generated_messages_round_trip() {
+        let options = crate::random::RandomOptions::default();
+        for seed in 0..40 {
+            let messages = [
+                EtsiMessage::Spatem(Box::new(random::spatem(seed, options).unwrap())),
+                EtsiMessage::Mapem(Box::new(random::mapem(seed, options).unwrap())),
+                EtsiMessage::Srem(Box::new(random::srem(seed, options).unwrap())),
+                EtsiMessage::Ssem(Box::new(random::ssem(seed, options).unwrap())),
+            ];
+            for m in messages {
+                let bytes = m.encode_uper().unwrap();
+                assert_eq!(EtsiMessage::decode_uper(&bytes).unwrap(), m, "seed {seed}");
+                let text = m.to_jer().unwrap().to_string();
+                assert_eq!(EtsiMessage::from_jer(&text).unwrap(), m, "seed {seed}");
+            }
+        }
     }
 }
