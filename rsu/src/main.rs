@@ -54,11 +54,12 @@ enum Command {
         /// The configuration file.
         file: PathBuf,
     },
-    /// Decode UPER MessageFrames (hex text or raw binary) to X.697 JER, one JSON per line.
+    /// Decode UPER messages (hex text or raw binary) to X.697 JER, one JSON per line: J2735
+    /// MessageFrames, or with `--std etsi` one ETSI ITS message (ItsPduHeader first).
     Decode {
-        /// Message standard.
-        #[arg(long = "std", value_enum, default_value_t = Std::J2735)]
-        std: Std,
+        /// Message standard; without it J2735 is assumed, and said on stderr.
+        #[arg(long = "std", value_enum)]
+        std: Option<Std>,
         /// The message as hex text on the command line.
         #[arg(long, conflicts_with = "file")]
         hex: Option<String>,
@@ -71,11 +72,12 @@ enum Command {
         /// A file with hex text or raw binary; `-` or nothing reads standard input.
         file: Option<String>,
     },
-    /// Encode a frame given as X.697 JER (`{"messageId": N, "value": {...}}`) to UPER hex.
+    /// Encode a message given as X.697 JER to UPER hex: a J2735 frame (`{"messageId": N,
+    /// "value": {...}}`), or with `--std etsi` an ETSI message (`{"header": {...}, "spat": ...}`).
     Encode {
-        /// Message standard.
-        #[arg(long = "std", value_enum, default_value_t = Std::J2735)]
-        std: Std,
+        /// Message standard; without it J2735 is assumed, and said on stderr.
+        #[arg(long = "std", value_enum)]
+        std: Option<Std>,
         /// A file with the JSON; `-` or nothing reads standard input.
         file: Option<String>,
     },
@@ -212,6 +214,17 @@ enum PkiCommand {
 enum Std {
     /// SAE J2735 MessageFrame (US).
     J2735,
+    /// ETSI ITS (EU): SPATEM, MAPEM, SREM, SSEM (TS 103 301), CAM, DENM, by ItsPduHeader.
+    Etsi,
+}
+
+/// The standard to use: the one given, or J2735 with a note on stderr saying so, since an
+/// ETSI message read as a J2735 frame fails with a confusing error (or worse, decodes).
+fn standard(given: Option<Std>) -> Std {
+    given.unwrap_or_else(|| {
+        eprintln!("note: --std j2735 assumed (SAE J2735 MessageFrame); --std etsi for ETSI ITS");
+        Std::J2735
+    })
 }
 
 /// A failure the user can act on: one line on stderr and exit status 2.
@@ -285,16 +298,19 @@ fn main() -> ExitCode {
             };
         }
         Command::Decode {
-            std: Std::J2735,
+            std,
             hex,
             all,
             pretty,
             file,
-        } => decode(hex, file, all, pretty),
-        Command::Encode {
-            std: Std::J2735,
-            file,
-        } => encode(file),
+        } => match standard(std) {
+            Std::J2735 => decode(hex, file, all, pretty),
+            Std::Etsi => decode_etsi(hex, file, all, pretty),
+        },
+        Command::Encode { std, file } => match standard(std) {
+            Std::J2735 => encode(file),
+            Std::Etsi => encode_etsi(file),
+        },
         Command::Pki {
             command: PkiCommand::Init { dir, region, days },
         } => {
@@ -483,5 +499,34 @@ fn encode(file: Option<String>) -> Result<(), BadInput> {
     let frame = MessageFrame::from_jer(&text)?;
     let bytes = frame.encode()?;
     println!("{}", rsu_codecs::jer::hex_lower(&bytes));
+    Ok(())
+}
+
+/// One whole ETSI message: the ItsPduHeader names its type, and no length says where it
+/// ends, so the input is one message (a BTP payload) and `--all` cannot split a stream.
+fn decode_etsi(
+    hex: Option<String>,
+    file: Option<String>,
+    all: bool,
+    pretty: bool,
+) -> Result<(), BadInput> {
+    if all {
+        return Err(BadInput(
+            "--all needs self-delimiting frames (J2735); an ETSI message has no length".into(),
+        ));
+    }
+    let bytes = match hex {
+        Some(text) => rsu::input::parse_hex(&text)?,
+        None => rsu::input::detect(&read_source(file.as_deref())?)?.0,
+    };
+    let message = rsu_codecs::etsi::EtsiMessage::decode_uper(&bytes)?;
+    print_json(&message.to_jer()?, pretty)
+}
+
+fn encode_etsi(file: Option<String>) -> Result<(), BadInput> {
+    let raw = read_source(file.as_deref())?;
+    let text = String::from_utf8(raw).map_err(|e| BadInput(format!("not UTF-8 text: {e}")))?;
+    let message = rsu_codecs::etsi::EtsiMessage::from_jer(&text)?;
+    println!("{}", rsu_codecs::jer::hex_lower(&message.encode_uper()?));
     Ok(())
 }

@@ -300,16 +300,54 @@ fn decode_then_encode_gives_the_frame_back() {
     let hex = String::from_utf8(text).unwrap();
     let o = rsu(&["decode", "--hex", hex.trim()], b"");
     assert!(o.status.success(), "{}", stderr(&o));
-    // This vector carries one byte after its frame: decoded, and said on stderr.
+    // Without --std, J2735 is assumed and said; this vector also carries one byte after its
+    // frame: decoded, and said on stderr.
     assert_eq!(
         stderr(&o).trim(),
-        "note: the frame used 74 of 75 bytes; 1 byte was left after it"
+        "note: --std j2735 assumed (SAE J2735 MessageFrame); --std etsi for ETSI ITS\n\
+         note: the frame used 74 of 75 bytes; 1 byte was left after it"
     );
     let json = stdout(&o);
     assert_eq!(json.lines().count(), 1);
-    let o = rsu(&["encode", "-"], json.as_bytes());
+    let o = rsu(&["encode", "--std", "j2735", "-"], json.as_bytes());
+    assert!(stderr(&o).is_empty(), "{}", stderr(&o));
     assert!(o.status.success(), "{}", stderr(&o));
     assert_eq!(stdout(&o).trim(), &hex.trim()[..148]);
+}
+
+#[test]
+fn etsi_messages_decode_and_encode_with_std_etsi() {
+    let dir = std::env::var_os("RSU_VECTORS")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../shared/vectors"));
+    for name in ["cits_spatem.hex", "cits_mapem.hex"] {
+        let Ok(text) = std::fs::read_to_string(dir.join("etsi").join(name)) else {
+            assert!(
+                !std::env::var("RSU_VECTORS_REQUIRED").is_ok_and(|v| v == "1"),
+                "RSU_VECTORS_REQUIRED=1 but {name} is missing"
+            );
+            eprintln!("skipped: vector {name} not found (set RSU_VECTORS)");
+            return;
+        };
+        let hex: String = text.split_whitespace().collect();
+        let o = rsu(&["decode", "--std", "etsi", "--hex", &hex], b"");
+        assert!(o.status.success(), "{name}: {}", stderr(&o));
+        assert!(stderr(&o).is_empty(), "{name}: {}", stderr(&o));
+        let json = stdout(&o);
+        let v: serde_json::Value = serde_json::from_str(&json).unwrap();
+        assert_eq!(v["header"]["protocolVersion"], 2);
+        let o = rsu(&["encode", "--std", "etsi", "-"], json.as_bytes());
+        assert!(o.status.success(), "{name}: {}", stderr(&o));
+        assert_eq!(stdout(&o).trim(), hex, "{name}");
+    }
+    assert_refused(
+        &rsu(&["decode", "--std", "etsi", "--all", "--hex", "0204"], b""),
+        "--all",
+    );
+    assert_refused(
+        &rsu(&["decode", "--std", "etsi", "--hex", "0204000003e9"], b""),
+        "spat",
+    );
 }
 
 #[test]
@@ -329,17 +367,26 @@ fn binary_capture_with_all_gives_one_line_per_frame() {
 
 #[test]
 fn bad_inputs_exit_2_with_one_line() {
-    assert_refused(&rsu(&["decode", "--hex", "00zz"], b""), "not hex");
-    assert_refused(&rsu(&["decode", "--hex", "001"], b""), "odd count");
-    assert_refused(&rsu(&["decode", "--hex", "0013"], b""), "truncated");
-    assert_refused(&rsu(&["decode", "-"], b""), "empty input");
     assert_refused(
-        &rsu(&["encode", "-"], b"{\"messageId\": 19,"),
+        &rsu(&["decode", "--std", "j2735", "--hex", "00zz"], b""),
+        "not hex",
+    );
+    assert_refused(
+        &rsu(&["decode", "--std", "j2735", "--hex", "001"], b""),
+        "odd count",
+    );
+    assert_refused(
+        &rsu(&["decode", "--std", "j2735", "--hex", "0013"], b""),
+        "truncated",
+    );
+    assert_refused(&rsu(&["decode", "--std", "j2735", "-"], b""), "empty input");
+    assert_refused(
+        &rsu(&["encode", "--std", "j2735", "-"], b"{\"messageId\": 19,"),
         "line 1 column",
     );
     assert_refused(
         &rsu(
-            &["encode", "-"],
+            &["encode", "--std", "j2735", "-"],
             br#"{"messageId": 19, "value": {"intersections": []}}"#,
         ),
         "value.intersections: size 0 outside 1..32",
@@ -348,14 +395,20 @@ fn bad_inputs_exit_2_with_one_line() {
         "revision": 200, "status": "0000", "states": [{"signalGroup": 1,
         "state-time-speed": [{"eventState": "dark"}]}]}]}}"#;
     assert_refused(
-        &rsu(&["encode", "-"], out_of_range),
+        &rsu(&["encode", "--std", "j2735", "-"], out_of_range),
         "value.intersections[0].revision: value 200 outside 0..127",
     );
     let unknown_alternative = br#"{"messageId": 19, "value": {"intersections": [{
         "id": {"id": 1}, "revision": 1, "status": "0000", "states": [{"signalGroup": 1,
         "state-time-speed": [{"eventState": "purple"}]}]}]}}"#;
-    assert_refused(&rsu(&["encode", "-"], unknown_alternative), "eventState");
-    assert_refused(&rsu(&["decode", "/no/such/file"], b""), "/no/such/file");
+    assert_refused(
+        &rsu(&["encode", "--std", "j2735", "-"], unknown_alternative),
+        "eventState",
+    );
+    assert_refused(
+        &rsu(&["decode", "--std", "j2735", "/no/such/file"], b""),
+        "/no/such/file",
+    );
 }
 
 /// A deployment-like run: --config with a metrics endpoint and JSON logs, scraped while it

@@ -83,9 +83,9 @@ pub struct DDateTime {
 #[derive(AsnType, Encode, Decode, Debug, Clone, PartialEq, Eq, Hash)]
 #[rasn(automatic_tags)]
 #[non_exhaustive]
-pub struct Position3D {
+pub struct Position3D<S: Dialect = J2735> {
     pub lat: Latitude,
-    pub long: Longitude,
+    pub long: S::Longitude,
     pub elevation: Option<Elevation>,
     #[rasn(size("1..=4"))]
     pub regional: Option<SequenceOf<RegionalExtension>>,
@@ -93,6 +93,12 @@ pub struct Position3D {
 impl Position3D {
     /// A position with no elevation and no regional data.
     pub fn new(lat: Latitude, long: Longitude) -> Self {
+        Self::new_in(lat, long)
+    }
+}
+impl<S: Dialect> Position3D<S> {
+    /// A position of dialect `S` with no elevation and no regional data.
+    pub fn new_in(lat: Latitude, long: S::Longitude) -> Self {
         Self {
             lat,
             long,
@@ -311,15 +317,15 @@ pub struct NodeXY32b {
 /// Node given as an absolute longitude and latitude.
 #[derive(AsnType, Encode, Decode, Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[rasn(automatic_tags)]
-pub struct NodeLLmD64b {
-    pub lon: Longitude,
+pub struct NodeLLmD64b<S: Dialect = J2735> {
+    pub lon: S::Longitude,
     pub lat: Latitude,
 }
 
 /// Position of a node relative to the previous one (or absolute, or regional).
 #[derive(AsnType, Encode, Decode, Debug, Clone, PartialEq, Eq, Hash)]
 #[rasn(choice, automatic_tags)]
-pub enum NodeOffsetPointXY {
+pub enum NodeOffsetPointXY<S: Dialect = J2735> {
     #[rasn(identifier = "node-XY1")]
     NodeXY1(NodeXY20b),
     #[rasn(identifier = "node-XY2")]
@@ -333,7 +339,7 @@ pub enum NodeOffsetPointXY {
     #[rasn(identifier = "node-XY6")]
     NodeXY6(NodeXY32b),
     #[rasn(identifier = "node-LatLon")]
-    NodeLatLon(NodeLLmD64b),
+    NodeLatLon(NodeLLmD64b<S>),
     #[rasn(identifier = "regional")]
     Regional(RegionalExtension),
 }
@@ -342,13 +348,13 @@ pub enum NodeOffsetPointXY {
 #[derive(AsnType, Encode, Decode, Debug, Clone, PartialEq, Eq, Hash)]
 #[rasn(automatic_tags)]
 #[non_exhaustive]
-pub struct NodeXY {
-    pub delta: NodeOffsetPointXY,
+pub struct NodeXY<S: Dialect = J2735> {
+    pub delta: NodeOffsetPointXY<S>,
     pub attributes: Option<NodeAttributeSetXY>,
 }
-impl NodeXY {
+impl<S: Dialect> NodeXY<S> {
     /// A node with no attributes.
-    pub fn new(delta: NodeOffsetPointXY) -> Self {
+    pub fn new(delta: NodeOffsetPointXY<S>) -> Self {
         Self {
             delta,
             attributes: None,
@@ -359,7 +365,7 @@ impl NodeXY {
 /// Two to 63 nodes describing a lane path.
 #[derive(AsnType, Encode, Decode, Debug, Clone, PartialEq, Eq, Hash)]
 #[rasn(delegate, size("2..=63"))]
-pub struct NodeSetXY(pub SequenceOf<NodeXY>);
+pub struct NodeSetXY<S: Dialect = J2735>(pub SequenceOf<NodeXY<S>>);
 
 /// X offset of a computed lane (inline choice of `ComputedLane.offsetXaxis`), in cm.
 #[derive(AsnType, Encode, Decode, Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -424,9 +430,9 @@ impl ComputedLane {
 #[derive(AsnType, Encode, Decode, Debug, Clone, PartialEq, Eq, Hash)]
 #[rasn(choice, automatic_tags)]
 #[non_exhaustive]
-pub enum NodeListXY {
+pub enum NodeListXY<S: Dialect = J2735> {
     #[rasn(identifier = "nodes")]
-    Nodes(NodeSetXY),
+    Nodes(NodeSetXY<S>),
     #[rasn(identifier = "computed")]
     Computed(ComputedLane),
 }
@@ -1266,7 +1272,7 @@ mod tests {
             LaneDataAttribute::LaneAngle(MergeDivergeNodeAngle::UNAVAILABLE),
         ]));
         attrs.d_width = Some(OffsetB10(-20));
-        let mut first = NodeXY::new(NodeOffsetPointXY::NodeXY1(NodeXY20b {
+        let mut first: NodeXY = NodeXY::new(NodeOffsetPointXY::NodeXY1(NodeXY20b {
             x: OffsetB10(511),
             y: OffsetB10(-512),
         }));
@@ -1278,7 +1284,7 @@ mod tests {
         let list = NodeListXY::Nodes(NodeSetXY(vec![first, second]));
         round_trip(&list);
 
-        let computed = NodeListXY::Computed(ComputedLane::new(
+        let computed: NodeListXY = NodeListXY::Computed(ComputedLane::new(
             LaneID(3),
             ComputedLaneOffsetXaxis::Small(DrivenLineOffsetSm(-2047)),
             ComputedLaneOffsetYaxis::Large(DrivenLineOffsetLg(32_767)),
@@ -1294,7 +1300,7 @@ mod tests {
         assert!(rasn::uper::encode(&Position3D::new(Latitude(900_000_002), Longitude(0))).is_err());
         assert!(rasn::uper::encode(&Heading(28_801)).is_err());
         // A node set needs at least two nodes.
-        let one = NodeSetXY(vec![NodeXY::new(NodeOffsetPointXY::NodeXY1(NodeXY20b {
+        let one: NodeSetXY = NodeSetXY(vec![NodeXY::new(NodeOffsetPointXY::NodeXY1(NodeXY20b {
             x: OffsetB10(0),
             y: OffsetB10(0),
         }))]);
@@ -1311,7 +1317,7 @@ mod tests {
         };
         assert_eq!(round_trip(&node), [0x80, 0x1F, 0xF0]);
         // Same node behind the 3-bit index 000 of alternative 0 of 8: 0001_0000 0000_0011 1111_1110.
-        let point = NodeOffsetPointXY::NodeXY1(node);
+        let point: NodeOffsetPointXY = NodeOffsetPointXY::NodeXY1(node);
         assert_eq!(round_trip(&point), [0x10, 0x03, 0xFE]);
         // Extensible enumeration, 23 root values: extension bit 0, index 12 in 5 bits 01100.
         assert_eq!(round_trip(&BasicVehicleRole::Police), [0x30]);

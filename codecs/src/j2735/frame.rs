@@ -259,7 +259,7 @@ fn frame_header(input: &[u8]) -> Option<(DSRCmsgID, usize, usize)> {
 }
 
 /// The path of the first member of `input` that the decoded value does not have.
-fn unknown_member(input: &Value, canonical: &Value, path: String) -> Option<String> {
+pub(crate) fn unknown_member(input: &Value, canonical: &Value, path: String) -> Option<String> {
     let join = |key: &str| {
         if path.is_empty() {
             key.to_owned()

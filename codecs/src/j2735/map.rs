@@ -9,7 +9,7 @@ use super::*;
 #[derive(AsnType, Encode, Decode, Debug, Clone, PartialEq, Eq, Hash)]
 #[rasn(automatic_tags)]
 #[non_exhaustive]
-pub struct MapData {
+pub struct MapData<S: Dialect = J2735> {
     #[rasn(identifier = "timeStamp")]
     pub time_stamp: Option<MinuteOfTheYear>,
     #[rasn(identifier = "msgIssueRevision")]
@@ -18,9 +18,9 @@ pub struct MapData {
     pub layer_type: Option<LayerType>,
     #[rasn(identifier = "layerID")]
     pub layer_id: Option<LayerID>,
-    pub intersections: Option<IntersectionGeometryList>,
+    pub intersections: Option<IntersectionGeometryList<S>>,
     #[rasn(identifier = "roadSegments")]
-    pub road_segments: Option<RoadSegmentList>,
+    pub road_segments: Option<RoadSegmentList<S>>,
     #[rasn(identifier = "dataParameters")]
     pub data_parameters: Option<DataParameters>,
     #[rasn(identifier = "restrictionList")]
@@ -31,6 +31,12 @@ pub struct MapData {
 impl MapData {
     /// A map message with only its revision counter.
     pub fn new(msg_issue_revision: MsgCount) -> Self {
+        Self::new_in(msg_issue_revision)
+    }
+}
+impl<S: Dialect> MapData<S> {
+    /// A map message of dialect `S` with only its revision counter.
+    pub fn new_in(msg_issue_revision: MsgCount) -> Self {
         Self {
             time_stamp: None,
             msg_issue_revision,
@@ -133,7 +139,7 @@ impl Default for DataParameters {
 #[derive(AsnType, Encode, Decode, Debug, Clone, PartialEq, Eq, Hash)]
 #[rasn(automatic_tags)]
 #[non_exhaustive]
-pub struct GenericLane {
+pub struct GenericLane<S: Dialect = J2735> {
     #[rasn(identifier = "laneID")]
     pub lane_id: LaneID,
     pub name: Option<DescriptiveName>,
@@ -145,16 +151,16 @@ pub struct GenericLane {
     pub lane_attributes: LaneAttributes,
     pub maneuvers: Option<AllowedManeuvers>,
     #[rasn(identifier = "nodeList")]
-    pub node_list: NodeListXY,
+    pub node_list: NodeListXY<S>,
     #[rasn(identifier = "connectsTo")]
     pub connects_to: Option<ConnectsToList>,
     pub overlays: Option<OverlayLaneList>,
     #[rasn(size("1..=4"))]
     pub regional: Option<SequenceOf<RegionalExtension>>,
 }
-impl GenericLane {
+impl<S: Dialect> GenericLane<S> {
     /// A lane with its id, attributes and path only.
-    pub fn new(lane_id: LaneID, lane_attributes: LaneAttributes, node_list: NodeListXY) -> Self {
+    pub fn new(lane_id: LaneID, lane_attributes: LaneAttributes, node_list: NodeListXY<S>) -> Self {
         Self {
             lane_id,
             name: None,
@@ -179,30 +185,30 @@ pub struct IntersectionID(pub u16);
 #[derive(AsnType, Encode, Decode, Debug, Clone, PartialEq, Eq, Hash)]
 #[rasn(automatic_tags)]
 #[non_exhaustive]
-pub struct IntersectionGeometry {
+pub struct IntersectionGeometry<S: Dialect = J2735> {
     pub name: Option<DescriptiveName>,
     pub id: IntersectionReferenceID,
     pub revision: MsgCount,
     #[rasn(identifier = "refPoint")]
-    pub ref_point: Position3D,
+    pub ref_point: Position3D<S>,
     #[rasn(identifier = "laneWidth")]
     pub lane_width: Option<LaneWidth>,
     #[rasn(identifier = "speedLimits")]
     pub speed_limits: Option<SpeedLimitList>,
     #[rasn(identifier = "laneSet")]
-    pub lane_set: LaneList,
+    pub lane_set: LaneList<S>,
     #[rasn(identifier = "preemptPriorityData")]
     pub preempt_priority_data: Option<PreemptPriorityList>,
     #[rasn(size("1..=4"))]
     pub regional: Option<SequenceOf<RegionalExtension>>,
 }
-impl IntersectionGeometry {
+impl<S: Dialect> IntersectionGeometry<S> {
     /// An intersection geometry with its mandatory fields only.
     pub fn new(
         id: IntersectionReferenceID,
         revision: MsgCount,
-        ref_point: Position3D,
-        lane_set: LaneList,
+        ref_point: Position3D<S>,
+        lane_set: LaneList<S>,
     ) -> Self {
         Self {
             name: None,
@@ -221,7 +227,7 @@ impl IntersectionGeometry {
 /// 1 to 32 intersection geometries.
 #[derive(AsnType, Encode, Decode, Debug, Clone, PartialEq, Eq, Hash)]
 #[rasn(delegate, size("1..=32"))]
-pub struct IntersectionGeometryList(pub SequenceOf<IntersectionGeometry>);
+pub struct IntersectionGeometryList<S: Dialect = J2735>(pub SequenceOf<IntersectionGeometry<S>>);
 
 /// Globally unique intersection reference: optional road regulator and intersection number.
 #[derive(AsnType, Encode, Decode, Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -373,7 +379,7 @@ impl LaneDirection {
 /// 1 to 255 lanes of an intersection.
 #[derive(AsnType, Encode, Decode, Debug, Clone, PartialEq, Eq, Hash)]
 #[rasn(delegate, size("1..=255"))]
-pub struct LaneList(pub SequenceOf<GenericLane>);
+pub struct LaneList<S: Dialect = J2735>(pub SequenceOf<GenericLane<S>>);
 
 /// Traffic kinds that share a lane's path (10 bits).
 #[derive(AsnType, Encode, Decode, Debug, Clone, PartialEq, Eq, Hash)]
@@ -525,34 +531,34 @@ pub enum RestrictionUserType {
 /// 1 to 255 lanes of a road segment.
 #[derive(AsnType, Encode, Decode, Debug, Clone, PartialEq, Eq, Hash)]
 #[rasn(delegate, size("1..=255"))]
-pub struct RoadLaneSetList(pub SequenceOf<GenericLane>);
+pub struct RoadLaneSetList<S: Dialect = J2735>(pub SequenceOf<GenericLane<S>>);
 
 /// Geometry of a road segment outside intersections: reference point, defaults and lanes.
 #[derive(AsnType, Encode, Decode, Debug, Clone, PartialEq, Eq, Hash)]
 #[rasn(automatic_tags)]
 #[non_exhaustive]
-pub struct RoadSegment {
+pub struct RoadSegment<S: Dialect = J2735> {
     pub name: Option<DescriptiveName>,
     pub id: RoadSegmentReferenceID,
     pub revision: MsgCount,
     #[rasn(identifier = "refPoint")]
-    pub ref_point: Position3D,
+    pub ref_point: Position3D<S>,
     #[rasn(identifier = "laneWidth")]
     pub lane_width: Option<LaneWidth>,
     #[rasn(identifier = "speedLimits")]
     pub speed_limits: Option<SpeedLimitList>,
     #[rasn(identifier = "roadLaneSet")]
-    pub road_lane_set: RoadLaneSetList,
+    pub road_lane_set: RoadLaneSetList<S>,
     #[rasn(size("1..=4"))]
     pub regional: Option<SequenceOf<RegionalExtension>>,
 }
-impl RoadSegment {
+impl<S: Dialect> RoadSegment<S> {
     /// A road segment with its mandatory fields only.
     pub fn new(
         id: RoadSegmentReferenceID,
         revision: MsgCount,
-        ref_point: Position3D,
-        road_lane_set: RoadLaneSetList,
+        ref_point: Position3D<S>,
+        road_lane_set: RoadLaneSetList<S>,
     ) -> Self {
         Self {
             name: None,
@@ -570,7 +576,7 @@ impl RoadSegment {
 /// 1 to 32 road segments.
 #[derive(AsnType, Encode, Decode, Debug, Clone, PartialEq, Eq, Hash)]
 #[rasn(delegate, size("1..=32"))]
-pub struct RoadSegmentList(pub SequenceOf<RoadSegment>);
+pub struct RoadSegmentList<S: Dialect = J2735>(pub SequenceOf<RoadSegment<S>>);
 
 /// A preemption or priority zone, defined only by a regional extension.
 #[derive(AsnType, Encode, Decode, Debug, Clone, PartialEq, Eq, Hash)]

@@ -21,6 +21,7 @@ mod spat;
 mod srm;
 mod tim;
 
+pub use crate::dialect::{Dialect, J2735};
 pub use bsm::*;
 pub use common::*;
 pub use frame::*;

@@ -9,20 +9,20 @@ use super::*;
 #[derive(AsnType, Encode, Decode, Debug, Clone, PartialEq, Eq, Hash)]
 #[rasn(automatic_tags)]
 #[non_exhaustive]
-pub struct SignalRequestMessage {
+pub struct SignalRequestMessage<S: Dialect = J2735> {
     #[rasn(identifier = "timeStamp")]
     pub time_stamp: Option<MinuteOfTheYear>,
     pub second: DSecond,
     #[rasn(identifier = "sequenceNumber")]
     pub sequence_number: Option<MsgCount>,
     pub requests: Option<SignalRequestList>,
-    pub requestor: RequestorDescription,
+    pub requestor: RequestorDescription<S>,
     #[rasn(size("1..=4"))]
     pub regional: Option<SequenceOf<RegionalExtension>>,
 }
-impl SignalRequestMessage {
+impl<S: Dialect> SignalRequestMessage<S> {
     /// A request message with its time and requestor only.
-    pub fn new(second: DSecond, requestor: RequestorDescription) -> Self {
+    pub fn new(second: DSecond, requestor: RequestorDescription<S>) -> Self {
         Self {
             time_stamp: None,
             second,
@@ -176,11 +176,11 @@ pub enum RequestSubRole {
 #[derive(AsnType, Encode, Decode, Debug, Clone, PartialEq, Eq, Hash)]
 #[rasn(automatic_tags)]
 #[non_exhaustive]
-pub struct RequestorDescription {
+pub struct RequestorDescription<S: Dialect = J2735> {
     pub id: VehicleID,
     #[rasn(identifier = "type")]
-    pub type_: Option<RequestorType>,
-    pub position: Option<RequestorPositionVector>,
+    pub type_: Option<RequestorType<S>>,
+    pub position: Option<RequestorPositionVector<S>>,
     pub name: Option<DescriptiveName>,
     #[rasn(identifier = "routeName")]
     pub route_name: Option<DescriptiveName>,
@@ -196,6 +196,12 @@ pub struct RequestorDescription {
 impl RequestorDescription {
     /// A requestor known only by its vehicle id.
     pub fn new(id: VehicleID) -> Self {
+        Self::new_in(id)
+    }
+}
+impl<S: Dialect> RequestorDescription<S> {
+    /// Like `new`, in dialect `S`.
+    pub fn new_in(id: VehicleID) -> Self {
         Self {
             id,
             type_: None,
@@ -214,14 +220,14 @@ impl RequestorDescription {
 #[derive(AsnType, Encode, Decode, Debug, Clone, PartialEq, Eq, Hash)]
 #[rasn(automatic_tags)]
 #[non_exhaustive]
-pub struct RequestorPositionVector {
-    pub position: Position3D,
+pub struct RequestorPositionVector<S: Dialect = J2735> {
+    pub position: Position3D<S>,
     pub heading: Option<Angle>,
     pub speed: Option<TransmissionAndSpeed>,
 }
-impl RequestorPositionVector {
+impl<S: Dialect> RequestorPositionVector<S> {
     /// A position with no heading or speed.
-    pub fn new(position: Position3D) -> Self {
+    pub fn new(position: Position3D<S>) -> Self {
         Self {
             position,
             heading: None,
@@ -234,11 +240,11 @@ impl RequestorPositionVector {
 #[derive(AsnType, Encode, Decode, Debug, Clone, PartialEq, Eq, Hash)]
 #[rasn(automatic_tags)]
 #[non_exhaustive]
-pub struct RequestorType {
+pub struct RequestorType<S: Dialect = J2735> {
     pub role: BasicVehicleRole,
     pub subrole: Option<RequestSubRole>,
     pub request: Option<RequestImportanceLevel>,
-    pub iso3883: Option<Iso3833VehicleType>,
+    pub iso3883: Option<S::VehicleType>,
     #[rasn(identifier = "hpmsType")]
     pub hpms_type: Option<VehicleType>,
     pub regional: Option<RegionalExtension>,
@@ -246,6 +252,12 @@ pub struct RequestorType {
 impl RequestorType {
     /// A requester type with its basic role only.
     pub fn new(role: BasicVehicleRole) -> Self {
+        Self::new_in(role)
+    }
+}
+impl<S: Dialect> RequestorType<S> {
+    /// Like `new`, in dialect `S`.
+    pub fn new_in(role: BasicVehicleRole) -> Self {
         Self {
             role,
             subrole: None,
@@ -327,18 +339,24 @@ impl SignalRequestPackage {
 #[derive(AsnType, Encode, Decode, Debug, Clone, PartialEq, Eq, Hash)]
 #[rasn(automatic_tags)]
 #[non_exhaustive]
-pub struct SignalRequesterInfo {
+pub struct SignalRequesterInfo<S: Dialect = J2735> {
     pub id: VehicleID,
     pub request: RequestID,
     #[rasn(identifier = "sequenceNumber")]
     pub sequence_number: MsgCount,
     pub role: Option<BasicVehicleRole>,
     #[rasn(identifier = "typeData")]
-    pub type_data: Option<RequestorType>,
+    pub type_data: Option<RequestorType<S>>,
 }
 impl SignalRequesterInfo {
     /// Requester info with its mandatory fields only.
     pub fn new(id: VehicleID, request: RequestID, sequence_number: MsgCount) -> Self {
+        Self::new_in(id, request, sequence_number)
+    }
+}
+impl<S: Dialect> SignalRequesterInfo<S> {
+    /// Like `new`, in dialect `S`.
+    pub fn new_in(id: VehicleID, request: RequestID, sequence_number: MsgCount) -> Self {
         Self {
             id,
             request,
@@ -353,21 +371,21 @@ impl SignalRequesterInfo {
 #[derive(AsnType, Encode, Decode, Debug, Clone, PartialEq, Eq, Hash)]
 #[rasn(automatic_tags)]
 #[non_exhaustive]
-pub struct SignalStatus {
+pub struct SignalStatus<S: Dialect = J2735> {
     #[rasn(identifier = "sequenceNumber")]
     pub sequence_number: MsgCount,
     pub id: IntersectionReferenceID,
     #[rasn(identifier = "sigStatus")]
-    pub sig_status: SignalStatusPackageList,
+    pub sig_status: SignalStatusPackageList<S>,
     #[rasn(size("1..=4"))]
     pub regional: Option<SequenceOf<RegionalExtension>>,
 }
-impl SignalStatus {
+impl<S: Dialect> SignalStatus<S> {
     /// An intersection status with its mandatory fields only.
     pub fn new(
         sequence_number: MsgCount,
         id: IntersectionReferenceID,
-        sig_status: SignalStatusPackageList,
+        sig_status: SignalStatusPackageList<S>,
     ) -> Self {
         Self {
             sequence_number,
@@ -381,25 +399,25 @@ impl SignalStatus {
 /// 1 to 32 intersection statuses.
 #[derive(AsnType, Encode, Decode, Debug, Clone, PartialEq, Eq, Hash)]
 #[rasn(delegate, size("1..=32"))]
-pub struct SignalStatusList(pub SequenceOf<SignalStatus>);
+pub struct SignalStatusList<S: Dialect = J2735>(pub SequenceOf<SignalStatus<S>>);
 
 /// Signal status message: the controller's state of the requests it has received.
 #[derive(AsnType, Encode, Decode, Debug, Clone, PartialEq, Eq, Hash)]
 #[rasn(automatic_tags)]
 #[non_exhaustive]
-pub struct SignalStatusMessage {
+pub struct SignalStatusMessage<S: Dialect = J2735> {
     #[rasn(identifier = "timeStamp")]
     pub time_stamp: Option<MinuteOfTheYear>,
     pub second: DSecond,
     #[rasn(identifier = "sequenceNumber")]
     pub sequence_number: Option<MsgCount>,
-    pub status: SignalStatusList,
+    pub status: SignalStatusList<S>,
     #[rasn(size("1..=4"))]
     pub regional: Option<SequenceOf<RegionalExtension>>,
 }
-impl SignalStatusMessage {
+impl<S: Dialect> SignalStatusMessage<S> {
     /// A status message with its time and status list only.
-    pub fn new(second: DSecond, status: SignalStatusList) -> Self {
+    pub fn new(second: DSecond, status: SignalStatusList<S>) -> Self {
         Self {
             time_stamp: None,
             second,
@@ -414,8 +432,8 @@ impl SignalStatusMessage {
 #[derive(AsnType, Encode, Decode, Debug, Clone, PartialEq, Eq, Hash)]
 #[rasn(automatic_tags)]
 #[non_exhaustive]
-pub struct SignalStatusPackage {
-    pub requester: Option<SignalRequesterInfo>,
+pub struct SignalStatusPackage<S: Dialect = J2735> {
+    pub requester: Option<SignalRequesterInfo<S>>,
     #[rasn(identifier = "inboundOn")]
     pub inbound_on: IntersectionAccessPoint,
     #[rasn(identifier = "outboundOn")]
@@ -430,6 +448,15 @@ pub struct SignalStatusPackage {
 impl SignalStatusPackage {
     /// A request status with its mandatory fields only.
     pub fn new(inbound_on: IntersectionAccessPoint, status: PrioritizationResponseStatus) -> Self {
+        Self::new_in(inbound_on, status)
+    }
+}
+impl<S: Dialect> SignalStatusPackage<S> {
+    /// Like `new`, in dialect `S`.
+    pub fn new_in(
+        inbound_on: IntersectionAccessPoint,
+        status: PrioritizationResponseStatus,
+    ) -> Self {
         Self {
             requester: None,
             inbound_on,
@@ -446,7 +473,7 @@ impl SignalStatusPackage {
 /// 1 to 32 request statuses.
 #[derive(AsnType, Encode, Decode, Debug, Clone, PartialEq, Eq, Hash)]
 #[rasn(delegate, size("1..=32"))]
-pub struct SignalStatusPackageList(pub SequenceOf<SignalStatusPackage>);
+pub struct SignalStatusPackageList<S: Dialect = J2735>(pub SequenceOf<SignalStatusPackage<S>>);
 
 /// Station identifier of a V2X device (32 bits).
 #[derive(AsnType, Encode, Decode, Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]

@@ -1,0 +1,381 @@
+//! ETSI ITS (EU): the ItsPduHeader envelopes of TS 103 301 (SPATEM, MAPEM, SREM, SSEM) and
+//! EN 302 637 (CAM, DENM), with the ETSI-ITS-DSRC content (ISO TS 19091 ed. 2) shared with
+//! [`crate::j2735`] through the [`Etsi`] dialect, and the Addgrp-C regional extensions.
+//!
+//! An ETSI message is a SEQUENCE of the 6-octet [`ItsPduHeader`] and one body, with no length
+//! wrapper: the BTP payload is the message. Build one with `new(station_id, body)`, which puts
+//! the protocol version this codec sends (2) in the header; decode one of unknown type with
+//! [`EtsiMessage::decode_uper`], which dispatches on the header's messageID.
+#![allow(clippy::upper_case_acronyms, clippy::too_many_arguments)]
+
+mod addgrpc;
+mod cdd;
+mod pdu;
+pub mod random;
+
+pub use crate::dialect::{Dialect, Etsi, Redialect};
+pub use addgrpc::*;
+pub use cdd::*;
+pub use pdu::{
+    ISO_TIME_MARK_MAX, ItsPdu, ItsPduHeader, Mapem, Spatem, Srem, Ssem, check_time_marks,
+};
+
+use serde_json::Value;
+
+use crate::error::Error;
+
+/// Any ETSI message, chosen by the header's messageID.
+#[derive(Debug, Clone, PartialEq)]
+pub enum EtsiMessage {
+    /// SPATEM (4).
+    Spatem(Box<Spatem>),
+    /// MAPEM (5).
+    Mapem(Box<Mapem>),
+    /// SREM (9).
+    Srem(Box<Srem>),
+    /// SSEM (10).
+    Ssem(Box<Ssem>),
+    /// A message this codec does not type (e.g. CPM, 14): its header and all its octets,
+    /// which re-encode unchanged.
+    Unknown {
+        /// The header, read from the first 6 octets.
+        header: ItsPduHeader,
+        /// The whole message as received, header included.
+        bytes: Vec<u8>,
+    },
+}
+
+impl EtsiMessage {
+    /// The message's header.
+    pub fn header(&self) -> &ItsPduHeader {
+        match self {
+            Self::Spatem(m) => &m.header,
+            Self::Mapem(m) => &m.header,
+            Self::Srem(m) => &m.header,
+            Self::Ssem(m) => &m.header,
+            Self::Unknown { header, .. } => header,
+        }
+    }
+
+    /// Decodes a whole UPER message of any type this codec knows; an unknown messageID is
+    /// kept as [`EtsiMessage::Unknown`], a known one with a bad body is an error.
+    pub fn decode_uper(bytes: &[u8]) -> Result<Self, Error> {
+        let header = ItsPduHeader::peek(bytes)?;
+        Ok(match header.message_id {
+            ItsPduHeader::SPATEM => Self::Spatem(Box::new(Spatem::decode_uper(bytes)?)),
+            ItsPduHeader::MAPEM => Self::Mapem(Box::new(Mapem::decode_uper(bytes)?)),
+            ItsPduHeader::SREM => Self::Srem(Box::new(Srem::decode_uper(bytes)?)),
+            ItsPduHeader::SSEM => Self::Ssem(Box::new(Ssem::decode_uper(bytes)?)),
+            _ => Self::Unknown {
+                header,
+                bytes: bytes.to_vec(),
+            },
+        })
+    }
+
+    /// UPER encoding of the message.
+    pub fn encode_uper(&self) -> Result<Vec<u8>, Error> {
+        match self {
+            Self::Spatem(m) => m.encode_uper(),
+            Self::Mapem(m) => m.encode_uper(),
+            Self::Srem(m) => m.encode_uper(),
+            Self::Ssem(m) => m.encode_uper(),
+            Self::Unknown { bytes, .. } => Ok(bytes.clone()),
+        }
+    }
+
+    /// The message as X.697 JER; an unknown message has no JER here and is an error.
+    pub fn to_jer(&self) -> Result<Value, Error> {
+        match self {
+            Self::Spatem(m) => m.to_jer(),
+            Self::Mapem(m) => m.to_jer(),
+            Self::Srem(m) => m.to_jer(),
+            Self::Ssem(m) => m.to_jer(),
+            Self::Unknown { header, .. } => Err(Error::Constraint {
+                path: "header.messageID".into(),
+                reason: format!("messageID {} has no typed JER here", header.message_id),
+            }),
+        }
+    }
+
+    /// Reads a message from JER text, choosing its type by `header.messageID`.
+    pub fn from_jer(text: &str) -> Result<Self, Error> {
+        let json = serde_json::from_str::<Value>(text).map_err(|e| Error::Jer {
+            path: format!("line {} column {}", e.line(), e.column()),
+            reason: e.to_string(),
+        })?;
+        let id = json
+            .get("header")
+            .and_then(|h| h.get("messageID"))
+            .and_then(Value::as_u64)
+            .ok_or_else(|| Error::Jer {
+                path: "header.messageID".into(),
+                reason: "missing or not an integer".into(),
+            })?;
+        Ok(match u8::try_from(id).unwrap_or(u8::MAX) {
+            ItsPduHeader::SPATEM => Self::Spatem(Box::new(pdu::from_jer_value(&json)?)),
+            ItsPduHeader::MAPEM => Self::Mapem(Box::new(pdu::from_jer_value(&json)?)),
+            ItsPduHeader::SREM => Self::Srem(Box::new(pdu::from_jer_value(&json)?)),
+            ItsPduHeader::SSEM => Self::Ssem(Box::new(pdu::from_jer_value(&json)?)),
+            other => {
+                return Err(Error::Jer {
+                    path: "header.messageID".into(),
+                    reason: format!("messageID {other} has no typed JER here"),
+                });
+            }
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::expect_used)]
+    use super::*;
+    use crate::j2735::{J2735, Latitude, Position3D, TimeMark};
+    use crate::testutil::{
+        json_difference, read_json, read_vector, reconcile_extensible_bit_strings,
+    };
+
+    /// Decodes an ETSI vector, compares it with the reference decoder's JSON, and checks that
+    /// it re-encodes to the same bytes and that the JSON reads back to the same value.
+    fn check_vector(name: &str) -> Option<EtsiMessage> {
+        let bytes = read_vector(&format!("etsi/{name}.hex"))?;
+        let message = EtsiMessage::decode_uper(&bytes).unwrap_or_else(|e| panic!("{name}: {e}"));
+        assert!(
+            !matches!(message, EtsiMessage::Unknown { .. }),
+            "{name}: not typed"
+        );
+        let mut expected = read_json(&format!("etsi/{name}.jer.json"))?;
+        let as_written = EtsiMessage::from_jer(&expected.to_string())
+            .unwrap_or_else(|e| panic!("{name} as written: {e}"));
+        assert_eq!(
+            as_written, message,
+            "{name}: JER as written decodes differently"
+        );
+        let actual = message.to_jer().unwrap_or_else(|e| panic!("{name}: {e}"));
+        reconcile_extensible_bit_strings(&actual, &mut expected);
+        if let Some(diff) = json_difference(&actual, &expected, "") {
+            panic!("{name}: JER differs at {diff}");
+        }
+        assert_eq!(
+            message.encode_uper().unwrap(),
+            bytes,
+            "{name}: re-encoding differs"
+        );
+        Some(message)
+    }
+
+    #[test]
+    fn spatem_vector_is_bit_exact() {
+        let Some(m) = check_vector("cits_spatem") else {
+            return;
+        };
+        assert_eq!(m.header().protocol_version, 2);
+        assert!(matches!(m, EtsiMessage::Spatem(_)));
+    }
+
+    #[test]
+    fn mapem_vector_is_bit_exact() {
+        let Some(m) = check_vector("cits_mapem") else {
+            return;
+        };
+        assert!(matches!(m, EtsiMessage::Mapem(_)));
+    }
+
+    #[test]
+    fn srem_vector_is_bit_exact() {
+        let Some(m) = check_vector("cits_srem_pre_ocit") else {
+            return;
+        };
+        assert!(matches!(m, EtsiMessage::Srem(_)));
+    }
+
+    #[test]
+    fn cpm_is_kept_opaque() {
+        let Some(bytes) = read_vector("etsi/cits_cpm.hex") else {
+            return;
+        };
+        let m = EtsiMessage::decode_uper(&bytes).unwrap();
+        assert!(matches!(m, EtsiMessage::Unknown { .. }), "{m:?}");
+        assert_eq!(m.encode_uper().unwrap(), bytes);
+    }
+
+    /// The one Longitude difference, on the example of eu-etsi.md §3.2: the same position
+    /// ends in e641c0 in ETSI (checked with pycrate) and e64180 in J2735; -1800000000 exists
+    /// only in ETSI.
+    #[test]
+    fn longitude_lower_bound_differs_by_one() {
+        let etsi = Position3D::<Etsi>::new_in(Latitude(521_234_567), Longitude(51_234_567));
+        let us = Position3D::new(Latitude(521_234_567), crate::j2735::Longitude(51_234_567));
+        let etsi_bytes = rasn::uper::encode(&etsi).unwrap();
+        let us_bytes = rasn::uper::encode(&us).unwrap();
+        assert!(
+            etsi_bytes.ends_with(&[0xe6, 0x41, 0xc0]),
+            "{etsi_bytes:02x?}"
+        );
+        assert!(us_bytes.ends_with(&[0xe6, 0x41, 0x80]), "{us_bytes:02x?}");
+        assert_eq!(us.clone().redialect::<Etsi>(), etsi);
+        assert_eq!(etsi.redialect::<J2735>(), us);
+
+        let west = Position3D::<Etsi>::new_in(Latitude(0), Longitude(-1_800_000_000));
+        let bytes = rasn::uper::encode(&west).unwrap();
+        // -1800000000 is the offset: 32 zero bits after the 1-bit presence map and latitude.
+        assert_eq!(
+            rasn::uper::decode::<Position3D<Etsi>>(&bytes).unwrap(),
+            west
+        );
+        assert!(rasn::uper::encode(&west.clone().redialect::<J2735>()).is_err());
+        let beyond = Position3D::<Etsi>::new_in(Latitude(0), Longitude(-1_800_000_001));
+        assert!(rasn::uper::encode(&beyond).is_err());
+    }
+
+    fn spat(seed: u64) -> crate::j2735::SPAT {
+        let options = crate::random::RandomOptions {
+            regional: false,
+            ..Default::default()
+        };
+        let mut spat: crate::j2735::SPAT = crate::random::random_value(seed, options).unwrap();
+        // Random TimeMarks go up to J2735's 36111; keep them inside ISO's range here.
+        for i in &mut spat.intersections.0 {
+            for s in &mut i.states.0 {
+                for e in &mut s.state_time_speed.0 {
+                    if let Some(t) = &mut e.timing {
+                        t.start_time = t.start_time.map(|m| TimeMark(m.0 % 36002));
+                        t.min_end_time = TimeMark(t.min_end_time.0 % 36002);
+                        t.max_end_time = t.max_end_time.map(|m| TimeMark(m.0 % 36002));
+                        t.likely_time = t.likely_time.map(|m| TimeMark(m.0 % 36002));
+                        t.next_time = t.next_time.map(|m| TimeMark(m.0 % 36002));
+                    }
+                }
+            }
+        }
+        spat
+    }
+
+    #[test]
+    fn header_is_six_octets_and_checked() {
+        let mut m = Spatem::new(crate::j2735::StationID(1001), spat(7));
+        let bytes = m.encode_uper().unwrap();
+        // eu-etsi.md §1.1, checked with pycrate: SPATEM v2 from station 1001.
+        assert_eq!(bytes[..6], [0x02, 0x04, 0x00, 0x00, 0x03, 0xe9]);
+        assert_eq!(Spatem::decode_uper(&bytes).unwrap(), m);
+
+        let mut longer = bytes.clone();
+        longer.push(0);
+        let e = Spatem::decode_uper(&longer).unwrap_err().to_string();
+        assert!(e.contains("1 octet(s) after the spat"), "{e}");
+        assert!(Spatem::decode_uper(&bytes[..bytes.len() - 1]).is_err());
+        assert!(Spatem::decode_uper(&bytes[..3]).is_err());
+
+        // Version 1 (TS 103 301 v1.1.1) is read and re-encoded as it came; 3 is refused.
+        m.header.protocol_version = 1;
+        let v1 = m.encode_uper().unwrap();
+        assert_eq!(v1[0], 1);
+        assert_eq!(Spatem::decode_uper(&v1).unwrap(), m);
+        let mut v3 = v1.clone();
+        v3[0] = 3;
+        let e = Spatem::decode_uper(&v3).unwrap_err().to_string();
+        assert!(e.contains("protocolVersion 3"), "{e}");
+        m.header.protocol_version = 3;
+        assert!(m.encode_uper().is_err());
+
+        // A MAPEM header on a SPATEM body is refused both ways.
+        let mut wrong = v1.clone();
+        wrong[1] = ItsPduHeader::MAPEM;
+        assert!(Spatem::decode_uper(&wrong).is_err());
+        assert!(EtsiMessage::decode_uper(&wrong).is_err());
+        m.header = ItsPduHeader::new(2, ItsPduHeader::MAPEM, crate::j2735::StationID(1));
+        assert!(m.encode_uper().is_err());
+    }
+
+    /// TimeMark 36002..36111 is J2735-2020 only: a SPATEM refuses it with the field path.
+    #[test]
+    fn spatem_refuses_j2735_only_time_marks() {
+        let mut spat = spat(3);
+        let event = spat
+            .intersections
+            .0
+            .iter_mut()
+            .flat_map(|i| i.states.0.iter_mut())
+            .flat_map(|s| s.state_time_speed.0.iter_mut())
+            .next()
+            .unwrap();
+        event.timing = Some(crate::j2735::TimeChangeDetails {
+            start_time: None,
+            min_end_time: TimeMark(0),
+            max_end_time: None,
+            likely_time: Some(TimeMark(36_050)),
+            confidence: None,
+            next_time: None,
+        });
+        assert!(rasn::uper::encode(&spat).is_ok());
+        let m = Spatem::new(crate::j2735::StationID(5), spat);
+        let e = m.encode_uper().unwrap_err().to_string();
+        assert!(e.contains("timing.likelyTime"), "{e}");
+        assert!(e.contains("36050"), "{e}");
+        let bytes = rasn::uper::encode(&m).unwrap();
+        assert!(Spatem::decode_uper(&bytes).is_err());
+    }
+
+    /// Addgrp-C views pack into regionId 3 entries, read back, replace an earlier entry and
+    /// leave other regions alone. Bytes checked with pycrate's AddGrpC module.
+    #[test]
+    fn addgrpc_views_round_trip() {
+        use crate::j2735::{RegionId, RegionalExtension};
+        let reason = MovementEventAddGrpC::new(Some(ExceptionalCondition::PublicTransportPriority));
+        let ext = reason.to_regional().unwrap();
+        assert_eq!(ext.region_id, RegionId::ADD_GRP_C);
+        assert_eq!(ext.reg_ext_value.as_bytes(), [0x42]);
+        let altitude = Position3DAddGrpC::new(Altitude {
+            altitude_value: AltitudeValue(12345),
+            altitude_confidence: AltitudeConfidence::Alt001_00,
+        });
+        assert_eq!(
+            altitude.to_regional().unwrap().reg_ext_value.as_bytes(),
+            [0x0d, 0xb6, 0xcb, 0x00]
+        );
+
+        let other = RegionalExtension::new(RegionId::ADD_GRP_B, vec![1, 2, 3]);
+        let mut regional = Some(vec![other.clone()]);
+        MovementEventAddGrpC::new(None).put(&mut regional).unwrap();
+        reason.put(&mut regional).unwrap();
+        let list = regional.unwrap();
+        assert_eq!(list.len(), 2);
+        assert_eq!(list[0], other);
+        assert_eq!(MovementEventAddGrpC::find(&list).unwrap().unwrap(), reason);
+        assert!(MovementEventAddGrpC::from_regional(&other).is_none());
+
+        // Region 3 octets that are not the view's type are an error, not a guess.
+        let bad = RegionalExtension::new(RegionId::ADD_GRP_C, vec![0x42, 0x00]);
+        let e = MovementEventAddGrpC::from_regional(&bad)
+            .unwrap()
+            .unwrap_err();
+        assert!(e.to_string().contains("after the value"), "{e}");
+        let out_of_range = LaneAttributesAddGrpC {
+            max_vehicle_height: None,
+            max_vehicle_weight: Some(VehicleMass(0)),
+        };
+        let e = out_of_range.to_regional().unwrap_err().to_string();
+        assert!(e.contains("LaneAttributes-addGrpC.maxVehicleWeight"), "{e}");
+    }
+
+    /// Generated messages of every ETSI type round-trip through UPER and JER.
+    #[test]
+    fn generated_messages_round_trip() {
+        let options = crate::random::RandomOptions::default();
+        for seed in 0..40 {
+            let messages = [
+                EtsiMessage::Spatem(Box::new(random::spatem(seed, options).unwrap())),
+                EtsiMessage::Mapem(Box::new(random::mapem(seed, options).unwrap())),
+                EtsiMessage::Srem(Box::new(random::srem(seed, options).unwrap())),
+                EtsiMessage::Ssem(Box::new(random::ssem(seed, options).unwrap())),
+            ];
+            for m in messages {
+                let bytes = m.encode_uper().unwrap();
+                assert_eq!(EtsiMessage::decode_uper(&bytes).unwrap(), m, "seed {seed}");
+                let text = m.to_jer().unwrap().to_string();
+                assert_eq!(EtsiMessage::from_jer(&text).unwrap(), m, "seed {seed}");
+            }
+        }
+    }
+}
