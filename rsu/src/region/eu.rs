@@ -18,8 +18,18 @@ use rsu_hw::wire::{
 use rsu_hw::{EtherType, MacAddr, Psid, TxFrame, TxMeta, WireError};
 use rsu_security::sign::Signer;
 
-use super::{Carrier, Target};
-use crate::config::{EtsiConfig, GnTransport, RadioConfig};
+use std::sync::Arc;
+
+use rsu_codecs::etsi::{self, Redialect};
+use rsu_codecs::j2735::{MapData, StationID};
+use rsu_hw::channels::Region;
+
+use super::{Carrier, MessageSet, Output, Slot, Target};
+use crate::config::{
+    EtsiConfig, GnTransport, MapSource, PositionConfig, RadioConfig, ServiceConfig,
+};
+use crate::j2735::spat;
+use crate::runtime::StartError;
 use crate::scheduler::Stream;
 use crate::tx::TxError;
 
@@ -327,25 +337,120 @@ impl Carrier for GeoNet {
     }
 }
 
+/// SPATEM and MAPEM (TS 103 301, protocolVersion 2): the ISO TS 19091 content the US SPaT
+/// and MAP carry, in the ETSI dialect (Longitude's lower bound) behind an ItsPduHeader.
+#[derive(Debug)]
+pub struct EtsiDsrc {
+    station_id: u32,
+}
+
+impl EtsiDsrc {
+    /// The message set of the station `station_id` (the ItsPduHeader's stationId).
+    pub fn new(station_id: u32) -> EtsiDsrc {
+        EtsiDsrc { station_id }
+    }
+}
+
+impl MessageSet for EtsiDsrc {
+    fn region(&self) -> Region {
+        Region::Eu
+    }
+
+    fn message_types(&self) -> [&'static str; 2] {
+        ["spatem", "mapem"]
+    }
+
+    fn encode_spat(&self, slot: &Slot<'_>, out: &mut Vec<u8>) -> Result<(), TxError> {
+        let state =
+            spat::intersection_state(slot.model, slot.state, slot.now, slot.count, slot.valid);
+        let spat = spat::spat([state], slot.now);
+        // ISO's TimeMark stops at 36001 where J2735-2020's goes on to 36111.
+        etsi::check_time_marks(&spat)?;
+        // A SPATEM is the 6-octet header (no preamble: a SEQUENCE of two mandatory fields,
+        // all of fixed size) followed by the SPAT value, which the J2735 hot path's encoder
+        // writes (proven equal to the generic encoder in the tests below).
+        out.clear();
+        out.push(2);
+        out.push(etsi::ItsPduHeader::SPATEM);
+        out.extend_from_slice(&self.station_id.to_be_bytes());
+        spat.encode_value_into(out)?;
+        Ok(())
+    }
+
+    fn encode_map(&self, map: &MapData) -> Result<Vec<u8>, TxError> {
+        let map: MapData<etsi::Etsi> = map.clone().redialect();
+        Ok(etsi::Mapem::new(StationID(self.station_id), map).encode_uper()?)
+    }
+}
+
+/// The RSU's position for the GeoNetworking position vector: the surveyed one, else the
+/// reference point of the first intersection that has one (an RSU stands at its crossing).
+pub fn position(config: &ServiceConfig) -> Option<(i32, i32)> {
+    if let PositionConfig::Static {
+        latitude,
+        longitude,
+        ..
+    } = &config.position
+    {
+        return Some((to_1e7(*latitude)?, to_1e7(*longitude)?));
+    }
+    config.intersections.iter().find_map(|ix| {
+        if let Some(g) = &ix.model.geometry {
+            return Some((g.reference.lat_1e7, g.reference.lon_1e7));
+        }
+        match &ix.map {
+            MapSource::File { map, .. } => map
+                .intersections
+                .as_ref()
+                .and_then(|l| l.0.first())
+                .map(|g| (g.ref_point.lat.0, g.ref_point.long.0)),
+            MapSource::Model => None,
+        }
+    })
+}
+
+fn to_1e7(degrees: f64) -> Option<i32> {
+    let v = (degrees * 1e7).round();
+    // The configuration checked the range; this only keeps the cast honest.
+    (v.abs() <= 1.8e9).then_some(v as i32)
+}
+
 /// The EU output of a configuration.
-pub fn output(
-    _config: &crate::config::ServiceConfig,
-    _signer: Option<Signer>,
-) -> Result<super::Output, crate::runtime::StartError> {
-    // The configuration refuses `eu` until the ETSI message set is in (config::check_region).
-    Err(crate::runtime::StartError::Region(
-        "eu: the ETSI message set is not built yet".into(),
+pub fn output(config: &ServiceConfig, signer: Option<Signer>) -> Result<Output, StartError> {
+    let etsi = &config.etsi;
+    let position = position(config).ok_or_else(|| {
+        StartError::Region(
+            "eu: GeoNetworking needs the RSU's position: set [position] source = \"static\", \
+             or give an intersection a geometry or a MAP file"
+                .into(),
+        )
+    })?;
+    let mac = config.radio.mac.0;
+    let station_id = etsi
+        .station_id
+        .unwrap_or(u32::from_be_bytes([mac[2], mac[3], mac[4], mac[5]]));
+    let mut signer = signer;
+    if let Some(s) = signer.as_mut() {
+        // TS 103 097 §7.1.3: a SPATEM or MAPEM names its signer by certificate, since only
+        // CAMs carry the P2PCD that would let a vehicle learn it from a digest.
+        s.policy.interval_us = 0;
+    }
+    let carrier = GeoNet::new(etsi, &config.radio, position, signer)
+        .map_err(|e| StartError::Region(format!("eu: GeoNetworking headers: {e}")))?;
+    Ok(Output::new(
+        "eu",
+        Arc::new(EtsiDsrc::new(station_id)),
+        Box::new(carrier),
     ))
 }
 
 #[cfg(test)]
 #[allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
 mod tests {
-    use std::sync::Arc;
 
     use rasn_its::ieee1609dot2::base_types::Duration as CertDuration;
     use rsu_hw::DataRate;
-    use rsu_hw::channels::{ChannelAccess, ChannelConfig, ChannelPlan, Region, Technology};
+    use rsu_hw::channels::{ChannelAccess, ChannelConfig, ChannelPlan, Technology};
     use rsu_hw::wire::{BtpPacket, GeoNetworkingPacket};
     use rsu_security::keys::Curve;
     use rsu_security::pki::{CertSpec, TestChain};
