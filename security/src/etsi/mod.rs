@@ -12,6 +12,9 @@
 
 pub mod ssp;
 
+#[cfg(test)]
+mod signing_tests;
+
 use crate::spdu::{Location, SignedSpdu, SignerInfo};
 use rasn_its::ieee1609dot2::Ieee1609Dot2Content;
 
