@@ -283,3 +283,38 @@ fn received_profile_violations_are_named() {
         Err(ProfileViolation::DigestNotAllowed(37))
     );
 }
+
+/// hashId follows the ticket's key: sha384 for a brainpoolP384r1 ticket, sha256 for
+/// brainpoolP256r1, and the signature encodings of those curves verify.
+#[test]
+fn hash_and_signature_follow_the_ticket_curve() {
+    use crate::keys::Curve;
+    use crate::pki::{CertSpec, TestChain, bitmap_ssp};
+    for (curve, hash) in [
+        (Curve::BrainpoolP384r1, crate::HashAlg::Sha384),
+        (Curve::BrainpoolP256r1, crate::HashAlg::Sha256),
+        (Curve::NistP384, crate::HashAlg::Sha384),
+    ] {
+        let mut ee = CertSpec::end_entity("", START, Duration::Hours(24), &[]);
+        ee.name = None;
+        ee.app_permissions = vec![(ITS_AID_SPATEM, Some(bitmap_ssp(&[0x01, 0xff])))];
+        let chain = TestChain::new(
+            &CertSpec::ca("root", START, Duration::Years(1), 1),
+            Curve::NistP256,
+            &ee,
+            curve,
+        )
+        .unwrap();
+        let key = crate::sign::backend_from_pem(&chain.ee_pem, "AT").unwrap();
+        let mut s = Signer::etsi(key, Arc::new(chain.ee.clone()), EtsiPolicy::default()).unwrap();
+        let bytes = s
+            .sign_etsi(ITS_AID_SPATEM, b"p", intersection_state(), None, NOW_US)
+            .unwrap();
+        let mut store = TrustStore::new(TrustConfig::default());
+        store.add(chain.root.clone()).unwrap();
+        let mut v = Verifier::new(store, VerifierConfig::default());
+        let out = v.verify(&bytes, NOW_US).unwrap();
+        assert!(out.is_valid(), "{curve:?}: {:?}", out.reason);
+        assert_eq!(out.signed().unwrap().hash_alg, hash, "{curve:?}");
+    }
+}
