@@ -179,9 +179,11 @@ fn check_location(its_aid: u64, loc: Option<&Location>) -> Result<(), ProfileVio
 
 /// The TS 103 097 profile checks of a received signed SPDU carrying `its_aid` (the ITS-AID
 /// the GN/BTP layer expects for its port): generationTime present; p2pcdLearningRequest and
-/// missingCrlIdentifier absent; generationLocation present for DENM and absent for the
-/// others this RSU handles; inline P2PCD fields only in CAMs; a `certificate` signer of
-/// exactly one certificate, and never `digest` for DENM; the payload unsecuredData.
+/// missingCrlIdentifier absent; generationLocation present for DENM (§7.1.2) and absent for
+/// CAM (§7.1.1), SPATEM and MAPEM (this project's profile, as the issue states it; §7.1.3
+/// only says it is not required, so other ITS-AIDs such as IVIM may carry one); inline P2PCD
+/// fields only in CAMs; a `certificate` signer of exactly one certificate, and never
+/// `digest` for DENM; the payload unsecuredData.
 ///
 /// Run it after [`crate::verify::Verifier`] (which checks signature, chain and permissions);
 /// it looks at structure only.
@@ -202,7 +204,13 @@ pub fn check_received(s: &SignedSpdu<'_>, its_aid: u64) -> Result<(), ProfileVio
     if s.tbs.header_info.missing_crl_identifier.is_some() {
         return Err(ProfileViolation::MissingCrlIdentifier);
     }
-    check_location(its_aid, h.generation_location.as_ref())?;
+    match (its_aid, h.generation_location.is_some()) {
+        (ITS_AID_DENM, false) => return Err(ProfileViolation::MissingGenerationLocation(its_aid)),
+        (ITS_AID_CAM | ITS_AID_SPATEM | ITS_AID_MAPEM, true) => {
+            return Err(ProfileViolation::UnexpectedGenerationLocation(its_aid));
+        }
+        _ => {}
+    }
     if its_aid != ITS_AID_CAM
         && (!h.inline_p2pcd_request.is_empty() || h.requested_certificate.is_some())
     {

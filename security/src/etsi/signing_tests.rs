@@ -264,6 +264,15 @@ fn received_profile_violations_are_named() {
         parse_and_check(&b, ITS_AID_MAPEM),
         Err(ProfileViolation::UnexpectedGenerationLocation(138))
     );
+    // IVIM may carry one (§7.1.3 does not forbid it).
+    let mut h = spdu::Header::new(ITS_AID_IVIM, t);
+    h.generation_location = Some(Location {
+        lat_e7: 1,
+        lon_e7: 2,
+        elevation: 3,
+    });
+    let b = us.sign_with_header(&h, b"x", NOW_US).unwrap();
+    assert_eq!(parse_and_check(&b, ITS_AID_IVIM), Ok(()));
     // DENM: no location, then digest-signed (the second SPDU of a 1609.2 signer).
     let h = spdu::Header::new(ITS_AID_DENM, t);
     let b = us.sign_with_header(&h, b"x", NOW_US).unwrap();
