@@ -313,6 +313,8 @@ pub enum Profile {
     /// ETSI TS 103 097 v2.1.1 §7.1: generationTime always, no p2pcdLearningRequest or
     /// missingCrlIdentifier, generationLocation only (and always) for DENM, the signer form
     /// per ITS-AID from the policy, and the ticket's SSPs checked by [`Signer::sign_etsi`].
+    /// [`Signer::sign`] and [`Signer::sign_with_header`] apply the header rules and signer
+    /// form too, but cannot check SSPs (they are not told what the content needs).
     Etsi103097(EtsiPolicy),
 }
 
