@@ -1065,14 +1065,6 @@ pub fn region_name(region: Region) -> &'static str {
 /// One region; China is refused until its message set exists.
 fn check_region(c: &mut Checker<'_>, field: &str, value: &Spanned<String>) -> Option<Region> {
     let region = c.choice(field, value, &REGIONS)?;
-    if region == Region::Eu {
-        c.at(
-            field,
-            value,
-            "region `eu` is not supported yet: its message set (ETSI SPATEM/MAPEM) is being built",
-        );
-        return None;
-    }
     if region == Region::Cn {
         c.at(
             field,

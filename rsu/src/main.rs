@@ -35,6 +35,10 @@ enum Command {
         /// temporary folder removed at exit). Only without --config.
         #[arg(long, conflicts_with = "config")]
         pki: Option<PathBuf>,
+        /// The demo's region: `us` (J2735 over WSMP on DSRC channel 172, the default) or `eu`
+        /// (SPATEM and MAPEM over GeoNetworking on ITS-G5 channel 180). Only without --config.
+        #[arg(long, value_enum, conflicts_with = "config")]
+        region: Option<DemoRegionArg>,
         /// Stop after this many seconds.
         #[arg(long)]
         duration: Option<f64>,
@@ -220,6 +224,15 @@ enum PkiCommand {
     },
 }
 
+/// The regions the embedded demo runs in.
+#[derive(Copy, Clone, PartialEq, Eq, ValueEnum)]
+enum DemoRegionArg {
+    /// J2735 SPaT and MAP, IEEE 1609.2, WSMP, DSRC channel 172.
+    Us,
+    /// SPATEM and MAPEM, TS 103 097, GeoNetworking and BTP, ITS-G5 channel 180.
+    Eu,
+}
+
 /// Message standards the codec tools speak.
 #[derive(Copy, Clone, PartialEq, Eq, ValueEnum)]
 enum Std {
@@ -253,6 +266,7 @@ fn main() -> ExitCode {
         config: None,
         pcap: None,
         pki: None,
+        region: None,
         duration: None,
         json_logs: false,
         status: false,
@@ -263,6 +277,7 @@ fn main() -> ExitCode {
             config,
             pcap,
             pki,
+            region,
             duration,
             json_logs,
             status,
@@ -280,6 +295,10 @@ fn main() -> ExitCode {
                 config,
                 pcap,
                 pki,
+                region: match region {
+                    None | Some(DemoRegionArg::Us) => rsu::app::DemoRegion::Us,
+                    Some(DemoRegionArg::Eu) => rsu::app::DemoRegion::Eu,
+                },
                 duration,
                 json_logs,
                 status: if no_status {

@@ -62,7 +62,7 @@ use crate::config::{
 use crate::controller::{ControllerState, Light, tscbm};
 use crate::intersection::Intersection;
 use crate::j2735::map::{self, RevisionStore};
-use crate::region::{MessageSet, Output};
+use crate::region::{Content, MessageSet, Output};
 use crate::scheduler::{Scheduler, Stream};
 use crate::telemetry::metrics::{IntersectionMetrics, MessageMetrics, Metrics};
 use crate::telemetry::throttle::{LogLimiter, warn_limited};
@@ -370,7 +370,7 @@ impl Station {
         &mut self,
         now: UnixMillis,
         outputs: &mut [Output],
-        encoded: &mut Vec<Option<Result<(), crate::tx::TxError>>>,
+        encoded: &mut Vec<Option<Result<Content, crate::tx::TxError>>>,
     ) -> Option<Option<Lights>> {
         let mono = Instant::now();
         if let Some(sim) = &self.simulated
@@ -472,7 +472,7 @@ struct Broadcast<R: Radio> {
     outputs: Vec<Output>,
     /// Per output, whether this slot's SPaT encoded (`None`: the intersection is not
     /// broadcast there); reused.
-    encoded: Vec<Option<Result<(), crate::tx::TxError>>>,
+    encoded: Vec<Option<Result<Content, crate::tx::TxError>>>,
     /// The metrics of the carriers' own frames (GeoNetworking beacons), per output.
     carrier_metrics: Vec<Option<MessageMetrics>>,
     stations: Vec<Station>,
@@ -1136,9 +1136,9 @@ impl<R: Radio> Broadcast<R> {
                 continue;
             };
             let started = std::time::Instant::now();
-            let prepared = encoded.and_then(|()| {
+            let prepared = encoded.and_then(|content| {
                 out.carrier
-                    .seal(Stream::Spat, &st.target, &out.encoded, now_us)
+                    .seal(Stream::Spat, &st.target, &content, &out.encoded, now_us)
             });
             sent += u64::from(
                 send(
@@ -1203,7 +1203,13 @@ impl<R: Radio> Broadcast<R> {
                 continue;
             };
             let started = std::time::Instant::now();
-            let prepared = out.carrier.seal(Stream::Map, &st.target, &mine.map, now_us);
+            let prepared = out.carrier.seal(
+                Stream::Map,
+                &st.target,
+                &Content::default(),
+                &mine.map,
+                now_us,
+            );
             sent += u64::from(
                 send(
                     &self.radio,

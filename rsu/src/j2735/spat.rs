@@ -303,6 +303,20 @@ pub fn intersection_state(
     out
 }
 
+/// What an intersection state holds that a certificate's permissions may have to allow
+/// (an ETSI authorisation ticket's TLM SSP gates maneuver assist and advisory speeds).
+pub fn content(state: &IntersectionState) -> crate::region::Content {
+    let movements = &state.states.0;
+    crate::region::Content {
+        maneuver_assist: movements.iter().any(|m| m.maneuver_assist_list.is_some())
+            || state.maneuver_assist_list.is_some(),
+        advisory_speed: movements
+            .iter()
+            .flat_map(|m| &m.state_time_speed.0)
+            .any(|e| e.speeds.is_some()),
+    }
+}
+
 /// A J2735 SPAT of the given intersection states, stamped with `now`'s minute of the year.
 ///
 /// J2735 carries 1..=32 intersections: the list is passed on whole, so an empty or longer

@@ -24,7 +24,11 @@ use rsu_codecs::etsi::{self, Redialect};
 use rsu_codecs::j2735::{MapData, StationID};
 use rsu_hw::channels::Region;
 
-use super::{Carrier, MessageSet, Output, Slot, Target};
+use rsu_security::etsi::EtsiPolicy;
+use rsu_security::etsi::ssp::{self, SpatemContent, SspNeed};
+use rsu_security::sign::Profile;
+
+use super::{Carrier, Content, MessageSet, Output, Slot, Target};
 use crate::config::{
     EtsiConfig, GnTransport, MapSource, PositionConfig, RadioConfig, ServiceConfig,
 };
@@ -227,12 +231,14 @@ impl GeoNet {
         &mut self,
         basic: [u8; 4],
         its_aid: u64,
+        need: SspNeed,
         now_unix_us: i64,
     ) -> Result<TxFrame, TxError> {
         let frames = &mut self.frames;
         match self.signer.as_mut() {
             Some(signer) => {
-                let spdu = signer.sign(its_aid, &self.inner, now_unix_us)?;
+                // Refused, before signing, when the ticket's SSP does not allow the content.
+                let spdu = signer.sign_etsi(its_aid, &self.inner, need, None, now_unix_us)?;
                 let mut basic = basic;
                 // Version in the high nibble, next header 2 (secured packet) in the low.
                 basic[0] = (basic[0] & 0xf0) | BasicNextHeader::SecuredPacket.raw();
@@ -260,12 +266,20 @@ impl Carrier for GeoNet {
         &mut self,
         stream: Stream,
         target: &Target,
+        content: &Content,
         message: &[u8],
         now_unix_us: i64,
     ) -> Result<TxFrame, TxError> {
-        let s = match stream {
-            Stream::Spat => &mut self.spatem,
-            Stream::Map => &mut self.mapem,
+        let (s, need) = match stream {
+            Stream::Spat => (
+                &mut self.spatem,
+                ssp::spatem_need(SpatemContent {
+                    intersection_state: true,
+                    advisory_speed: content.advisory_speed,
+                    maneuver_assist: content.maneuver_assist,
+                }),
+            ),
+            Stream::Map => (&mut self.mapem, ssp::mapem_need()),
         };
         s.headers.set_message_len(message.len())?;
         s.headers.set_timestamp(gn_timestamp(now_unix_us));
@@ -284,7 +298,7 @@ impl Carrier for GeoNet {
             .extend_from_slice(bytes.get(4..).unwrap_or_default());
         self.inner.extend_from_slice(message);
         let (its_aid, shb) = (s.its_aid, s.transport == GnTransport::Shb);
-        let frame = self.finish(basic, its_aid, now_unix_us)?;
+        let frame = self.finish(basic, its_aid, need, now_unix_us)?;
         if shb {
             self.restart_beacon_timer(now_unix_us);
         }
@@ -331,7 +345,12 @@ impl Carrier for GeoNet {
                 self.inner.clear();
                 self.inner
                     .extend_from_slice(bytes.get(4..).unwrap_or_default());
-                self.finish(basic, u64::from(ITS_AID_GN_MGMT), now_unix_us)
+                self.finish(
+                    basic,
+                    u64::from(ITS_AID_GN_MGMT),
+                    SspNeed::NONE,
+                    now_unix_us,
+                )
             });
         Some(result)
     }
@@ -360,9 +379,10 @@ impl MessageSet for EtsiDsrc {
         ["spatem", "mapem"]
     }
 
-    fn encode_spat(&self, slot: &Slot<'_>, out: &mut Vec<u8>) -> Result<(), TxError> {
+    fn encode_spat(&self, slot: &Slot<'_>, out: &mut Vec<u8>) -> Result<Content, TxError> {
         let state =
             spat::intersection_state(slot.model, slot.state, slot.now, slot.count, slot.valid);
+        let content = spat::content(&state);
         let spat = spat::spat([state], slot.now);
         // ISO's TimeMark stops at 36001 where J2735-2020's goes on to 36111.
         etsi::check_time_marks(&spat)?;
@@ -374,7 +394,7 @@ impl MessageSet for EtsiDsrc {
         out.push(etsi::ItsPduHeader::SPATEM);
         out.extend_from_slice(&self.station_id.to_be_bytes());
         spat.encode_value_into(out)?;
-        Ok(())
+        Ok(content)
     }
 
     fn encode_map(&self, map: &MapData) -> Result<Vec<u8>, TxError> {
@@ -429,12 +449,10 @@ pub fn output(config: &ServiceConfig, signer: Option<Signer>) -> Result<Output, 
     let station_id = etsi
         .station_id
         .unwrap_or(u32::from_be_bytes([mac[2], mac[3], mac[4], mac[5]]));
-    let mut signer = signer;
-    if let Some(s) = signer.as_mut() {
-        // TS 103 097 §7.1.3: a SPATEM or MAPEM names its signer by certificate, since only
-        // CAMs carry the P2PCD that would let a vehicle learn it from a digest.
-        s.policy.interval_us = 0;
-    }
+    // TS 103 097: generationTime always, no generationLocation, and a SPATEM or MAPEM names
+    // its signer by certificate (§7.1.3; only CAMs carry the P2PCD that would let a vehicle
+    // learn the ticket from a digest). The ticket's SSPs are read here, once.
+    let signer = signer.map(|s| s.with_profile(Profile::Etsi103097(EtsiPolicy::default())));
     let carrier = GeoNet::new(etsi, &config.radio, position, signer)
         .map_err(|e| StartError::Region(format!("eu: GeoNetworking headers: {e}")))?;
     Ok(Output::new(
@@ -495,7 +513,15 @@ mod tests {
     #[test]
     fn spatem_over_shb_has_the_etsi_headers() {
         let mut gn = carrier(&EtsiConfig::default(), None);
-        let frame = gn.seal(Stream::Spat, &target(), MESSAGE, NOW_US).unwrap();
+        let frame = gn
+            .seal(
+                Stream::Spat,
+                &target(),
+                &Content::default(),
+                MESSAGE,
+                NOW_US,
+            )
+            .unwrap();
         assert_eq!(frame.ethertype, EtherType::GEONETWORKING);
         assert_eq!(frame.meta.channel, Some(180));
         let packet = GeoNetworkingPacket::new_checked(&frame.payload[..]).unwrap();
@@ -524,7 +550,9 @@ mod tests {
         assert_eq!(btp.payload(), MESSAGE);
         assert_eq!(usize::from(repr.payload_len), 4 + MESSAGE.len());
         // MAPEM on its own port and class.
-        let frame = gn.seal(Stream::Map, &target(), MESSAGE, NOW_US).unwrap();
+        let frame = gn
+            .seal(Stream::Map, &target(), &Content::default(), MESSAGE, NOW_US)
+            .unwrap();
         let packet = GeoNetworkingPacket::new_checked(&frame.payload[..]).unwrap();
         assert_eq!(packet.traffic_class().id, 3);
         let btp = BtpPacket::new_checked(packet.payload()).unwrap();
@@ -541,7 +569,15 @@ mod tests {
         let mut gn = carrier(&etsi, None);
         let mut numbers = Vec::new();
         for _ in 0..3 {
-            let frame = gn.seal(Stream::Spat, &target(), MESSAGE, NOW_US).unwrap();
+            let frame = gn
+                .seal(
+                    Stream::Spat,
+                    &target(),
+                    &Content::default(),
+                    MESSAGE,
+                    NOW_US,
+                )
+                .unwrap();
             let packet = GeoNetworkingPacket::new_checked(&frame.payload[..]).unwrap();
             let repr = GeoNetworkingRepr::parse(&packet).unwrap();
             assert_eq!(packet.header_type(), 0x40);
@@ -582,10 +618,24 @@ mod tests {
         let mut signer = Signer::new(chain.ee_key, Arc::new(chain.ee)).unwrap();
         signer.policy.interval_us = 0;
         let unsecured = carrier(&EtsiConfig::default(), None)
-            .seal(Stream::Spat, &target(), MESSAGE, NOW_US)
+            .seal(
+                Stream::Spat,
+                &target(),
+                &Content::default(),
+                MESSAGE,
+                NOW_US,
+            )
             .unwrap();
         let mut gn = carrier(&EtsiConfig::default(), Some(signer));
-        let frame = gn.seal(Stream::Spat, &target(), MESSAGE, NOW_US).unwrap();
+        let frame = gn
+            .seal(
+                Stream::Spat,
+                &target(),
+                &Content::default(),
+                MESSAGE,
+                NOW_US,
+            )
+            .unwrap();
         let basic = BasicHeader::parse(&frame.payload).unwrap();
         assert_eq!(basic.next_header, BasicNextHeader::SecuredPacket);
         assert_eq!(basic.remaining_hop_limit, 1);
@@ -615,7 +665,13 @@ mod tests {
         let signer = Signer::new(chain.ee_key, Arc::new(chain.ee)).unwrap();
         let mut gn = carrier(&EtsiConfig::default(), Some(signer));
         let err = gn
-            .seal(Stream::Spat, &target(), MESSAGE, NOW_US)
+            .seal(
+                Stream::Spat,
+                &target(),
+                &Content::default(),
+                MESSAGE,
+                NOW_US,
+            )
             .unwrap_err();
         assert_eq!(err.code(), "sign");
     }
@@ -627,7 +683,8 @@ mod tests {
         let mut now = NOW_US;
         assert!(gn.next_due_us(now).is_some());
         for _ in 0..100 {
-            gn.seal(Stream::Spat, &target(), MESSAGE, now).unwrap();
+            gn.seal(Stream::Spat, &target(), &Content::default(), MESSAGE, now)
+                .unwrap();
             now += 100_000;
             assert!(gn.due(now).is_none(), "a beacon despite SHB traffic");
         }
@@ -643,7 +700,8 @@ mod tests {
         gn.next_due_us(last);
         let mut now = NOW_US;
         while gaps.len() < 50 {
-            gn.seal(Stream::Spat, &target(), MESSAGE, now).unwrap();
+            gn.seal(Stream::Spat, &target(), &Content::default(), MESSAGE, now)
+                .unwrap();
             let due = gn.next_due_us(now).unwrap();
             if let Some(frame) = gn.due(now) {
                 let frame = frame.unwrap();

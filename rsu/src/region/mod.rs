@@ -56,6 +56,16 @@ pub struct Slot<'a> {
     pub now: UnixMillis,
 }
 
+/// What an encoded signal state message contains that a certificate's permissions (an ETSI
+/// authorisation ticket's SSP) may have to allow.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Content {
+    /// Any movement carries a maneuver assist list (pedestrian detection).
+    pub maneuver_assist: bool,
+    /// Any movement event carries advisory speeds.
+    pub advisory_speed: bool,
+}
+
 /// A region's message standard: builds and encodes SPaT and MAP from the model. Pure, so
 /// one value serves the broadcast thread and the input side at once.
 pub trait MessageSet: Send + Sync + std::fmt::Debug {
@@ -67,8 +77,8 @@ pub trait MessageSet: Send + Sync + std::fmt::Debug {
     fn message_types(&self) -> [&'static str; 2];
 
     /// Encodes this slot's signal state message (J2735 SPaT, SPATEM, CSAE SPAT) into `out`,
-    /// replacing its contents.
-    fn encode_spat(&self, slot: &Slot<'_>, out: &mut Vec<u8>) -> Result<(), TxError>;
+    /// replacing its contents; says what it holds that needs a permission.
+    fn encode_spat(&self, slot: &Slot<'_>, out: &mut Vec<u8>) -> Result<Content, TxError>;
 
     /// Encodes an intersection's MAP (once per revision), given as the J2735 MapData the
     /// model or the operator's map file describes.
@@ -85,11 +95,13 @@ pub struct Target {
 
 /// A region's security profile and network framing, owned by the broadcast loop.
 pub trait Carrier: Send + std::fmt::Debug {
-    /// Secures (when signing) and frames an encoded message of `stream` about `target`.
+    /// Secures (when signing) and frames an encoded message of `stream` about `target`,
+    /// refusing content the certificate does not permit.
     fn seal(
         &mut self,
         stream: Stream,
         target: &Target,
+        content: &Content,
         message: &[u8],
         now_unix_us: i64,
     ) -> Result<TxFrame, TxError>;

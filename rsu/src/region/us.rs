@@ -7,7 +7,7 @@ use rsu_codecs::j2735::{MapData, MessageFrame};
 use rsu_hw::{Psid, TxFrame, TxMeta};
 use rsu_security::sign::Signer;
 
-use super::{Carrier, MessageSet, Output, Slot, Target};
+use super::{Carrier, Content, MessageSet, Output, Slot, Target};
 use crate::config::{RadioConfig, ServiceConfig};
 use crate::j2735::spat;
 use crate::runtime::StartError;
@@ -27,12 +27,13 @@ impl MessageSet for J2735 {
         ["spat", "map"]
     }
 
-    fn encode_spat(&self, slot: &Slot<'_>, out: &mut Vec<u8>) -> Result<(), TxError> {
+    fn encode_spat(&self, slot: &Slot<'_>, out: &mut Vec<u8>) -> Result<Content, TxError> {
         let state =
             spat::intersection_state(slot.model, slot.state, slot.now, slot.count, slot.valid);
+        let content = spat::content(&state);
         let frame = MessageFrame::SPAT(Box::new(spat::spat([state], slot.now)));
         frame.encode_into(out)?;
-        Ok(())
+        Ok(content)
     }
 
     fn encode_map(&self, map: &MapData) -> Result<Vec<u8>, TxError> {
@@ -69,6 +70,7 @@ impl Carrier for Wsmp {
         &mut self,
         stream: Stream,
         _target: &Target,
+        _content: &Content,
         message: &[u8],
         now_unix_us: i64,
     ) -> Result<TxFrame, TxError> {
