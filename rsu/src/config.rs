@@ -81,7 +81,7 @@ pub struct ConfigFile {
     pub receive: ReceiveSection,
     /// The EU region's GeoNetworking settings.
     #[serde(default)]
-    pub etsi: Option<EtsiSection>,
+    pub etsi: Option<Spanned<EtsiSection>>,
 }
 
 /// `[rsu]`: who this RSU is.
@@ -855,10 +855,11 @@ pub fn check(file: &ConfigFile, text: &str, base: &Path) -> Result<Loaded, Vec<P
     let etsi = match &file.etsi {
         None => Some(EtsiConfig::default()),
         Some(section) => {
-            let checked = etsi::check_etsi(&mut c, section);
+            let checked = etsi::check_etsi(&mut c, section.get_ref());
             if !regions.as_ref().is_some_and(|r| r.contains(&Region::Eu)) {
-                c.nowhere(
+                c.at(
                     "etsi",
+                    section,
                     "[etsi] configures the EU region, which `rsu.region`/`rsu.regions` does not broadcast",
                 );
             }

@@ -109,9 +109,12 @@ pub enum StartError {
     /// The timetable cannot be built.
     #[error("schedule: {0}")]
     Schedule(#[from] crate::scheduler::ScheduleError),
-    /// The configured region cannot be carried.
-    #[error("`rsu.region`: {0}")]
-    Region(String),
+    /// A configured region cannot be carried; `field` is the configuration field to fix.
+    #[error("`{field}`: {message}")]
+    Region {
+        field: &'static str,
+        message: String,
+    },
 }
 
 /// A controller observation and when it arrived on the monotonic clock.

@@ -438,12 +438,12 @@ fn to_1e7(degrees: f64) -> Option<i32> {
 /// The EU output of a configuration.
 pub fn output(config: &ServiceConfig, signer: Option<Signer>) -> Result<Output, StartError> {
     let etsi = &config.etsi;
-    let position = position(config).ok_or_else(|| {
-        StartError::Region(
-            "eu: GeoNetworking needs the RSU's position: set [position] source = \"static\", \
-             or give an intersection a geometry or a MAP file"
-                .into(),
-        )
+    let position = position(config).ok_or_else(|| StartError::Region {
+        field: "position",
+        message: "the EU region's GeoNetworking headers need the RSU's position: set \
+                  [position] source = \"static\", or give an intersection a geometry or a \
+                  MAP file"
+            .into(),
     })?;
     let mac = config.radio.mac.0;
     let station_id = etsi
@@ -453,8 +453,11 @@ pub fn output(config: &ServiceConfig, signer: Option<Signer>) -> Result<Output, 
     // its signer by certificate (§7.1.3; only CAMs carry the P2PCD that would let a vehicle
     // learn the ticket from a digest). The ticket's SSPs are read here, once.
     let signer = signer.map(|s| s.with_profile(Profile::Etsi103097(EtsiPolicy::default())));
-    let carrier = GeoNet::new(etsi, &config.radio, position, signer)
-        .map_err(|e| StartError::Region(format!("eu: GeoNetworking headers: {e}")))?;
+    let carrier =
+        GeoNet::new(etsi, &config.radio, position, signer).map_err(|e| StartError::Region {
+            field: "etsi",
+            message: format!("GeoNetworking headers: {e}"),
+        })?;
     Ok(Output::new(
         "eu",
         Arc::new(EtsiDsrc::new(station_id)),

@@ -171,9 +171,10 @@ pub fn build(
         .map(|(region, signer)| match region {
             Region::Us => us::output(config, signer),
             Region::Eu => eu::output(config, signer),
-            Region::Cn => Err(StartError::Region(
-                "cn: no message set for this region yet".into(),
-            )),
+            Region::Cn => Err(StartError::Region {
+                field: "rsu.regions",
+                message: "cn: no message set for this region yet".into(),
+            }),
         })
         .collect()
 }
