@@ -738,6 +738,48 @@ mod tests {
         assert!(gn.due(NOW_US + 10_000_000).is_none());
     }
 
+    /// A MAP and its MAPEM carry the same geometry: the ETSI MapData, brought back to the
+    /// J2735 dialect, is the J2735 one (every longitude the same degrees, though encoded from
+    /// another lower bound), over 300 random MapData (most of which must encode, so the check
+    /// cannot pass empty).
+    #[test]
+    fn map_and_mapem_agree_on_the_geometry() {
+        use rsu_codecs::j2735::MessageFrame;
+        use rsu_codecs::random::{RandomOptions, random_value};
+        let options = RandomOptions {
+            presence: 50,
+            extra_items: 2,
+            regional: false,
+            extensions: false,
+            max_depth: 12,
+        };
+        let mut compared = 0;
+        for seed in 0..300u64 {
+            let Ok(map) = random_value::<MapData>(seed, options) else {
+                continue;
+            };
+            let Ok(us) = super::super::us::J2735.encode_map(&map) else {
+                continue;
+            };
+            let eu = EtsiDsrc::new(7).encode_map(&map).unwrap();
+            let (MessageFrame::MapData(us_map), _) = MessageFrame::decode(&us).unwrap() else {
+                panic!("not a MAP");
+            };
+            let mapem = etsi::Mapem::decode_uper(&eu).unwrap();
+            assert_eq!(
+                (mapem.header.protocol_version, mapem.header.message_id),
+                (2, 5)
+            );
+            let back: MapData = mapem.map.redialect();
+            assert_eq!(&back, us_map.as_ref(), "seed {seed}");
+            compared += 1;
+        }
+        assert!(
+            compared >= 200,
+            "only {compared} of 300 random MAPs encoded"
+        );
+    }
+
     #[test]
     fn a_signed_beacon_uses_the_gn_management_aid() {
         let chain = chain(&[137, 138, 141]);
