@@ -6,6 +6,8 @@
 //! Goal: `hot_path/spat_build_encode_sign_frame_send ≤ 1.15 × hot_path/ring_raw_sign_p256`.
 //! The `parts` group times each step, to show where any excess goes. The SPaT is the demo
 //! intersection's (13 signal groups, one event each, with timing), from config/demo.toml.
+//! The `eu_hot_path` group does the same for the EU region's SPATEM (GeoNetworking, TS 103
+//! 097 with the ticket's SSP checked, certificate signer) against ring with the ticket's key.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use std::hint::black_box;
@@ -100,6 +102,58 @@ fn bench(c: &mut Criterion) {
                 .sign(0x82, black_box(&payload), (NOW_MS * 1000) as i64)
                 .unwrap()
         })
+    });
+    g.finish();
+    eu_hot_path(c, &f);
+}
+
+/// The EU region's hot path for the same intersection: SPATEM build and encode, GeoNetworking
+/// SHB + BTP-B headers, TS 103 097 signing (SSP check, certificate signer), secured packet and
+/// send, against ring's raw signature with the ticket's key in the same run.
+fn eu_hot_path(c: &mut Criterion, f: &Fixture) {
+    use rsu::region::{Carrier, MessageSet, Slot, Target};
+    use rsu::scheduler::Stream;
+    let mut eu = eu_fixture(f);
+    let model = &f.config.intersections[0].model;
+    let now = UnixMillis(NOW_MS);
+    let now_us = (NOW_MS * 1000) as i64;
+    let target = Target {
+        reference: Some((422_808_000, -837_430_000)),
+    };
+    let ring_key = ring_pair(&eu.pem);
+    let rng = ring::rand::SystemRandom::new();
+    let mut buf = Vec::with_capacity(1024);
+    let mut send_batch = |iters: u64| -> Duration {
+        let medium = LoopbackMedium::new(LoopbackConfig {
+            tx_queue: usize::try_from(iters).unwrap() + 1,
+            ..LoopbackConfig::default()
+        });
+        let radio = medium.node(MacAddr::local([2, 0, 0, 0, 0, 1]), f.config.radio.channels);
+        let started = Instant::now();
+        for i in 0..iters {
+            let state = demo_state(&f.config, now);
+            let slot = Slot {
+                model,
+                state: &state,
+                valid: true,
+                count: (i % 128) as u8,
+                now,
+            };
+            let content = eu.messages.encode_spat(&slot, &mut buf).unwrap();
+            let ready = eu
+                .carrier
+                .seal(Stream::Spat, &target, &content, &buf, now_us)
+                .unwrap();
+            now_or_never(radio.send(ready)).unwrap();
+        }
+        started.elapsed()
+    };
+    let mut g = c.benchmark_group("eu_hot_path");
+    g.bench_function("spatem_build_encode_gn_sign_send", |b| {
+        b.iter_custom(&mut send_batch)
+    });
+    g.bench_function("ring_raw_sign_p256", |b| {
+        b.iter(|| ring_key.sign(&rng, black_box(&[0x5a; 64])).unwrap())
     });
     g.finish();
 }
