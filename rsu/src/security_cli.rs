@@ -187,7 +187,30 @@ pub fn sign(
 }
 
 /// `rsu verify`: the JSON report and the exit status (0 valid, 1 invalid, 2 not an SPDU).
-pub fn verify(trust: &Path, spdu: &[u8], now_us: i64) -> Result<(serde_json::Value, u8), Failure> {
+/// Verifies an IEEE 1609.2 / TS 103 097 SPDU, or a whole secured GeoNetworking packet (what
+/// the EU region puts after the EtherType: a basic header with next header 2, then the SPDU),
+/// whose TS 103 097 profile is then checked too.
+pub fn verify(trust: &Path, input: &[u8], now_us: i64) -> Result<(serde_json::Value, u8), Failure> {
+    // An SPDU starts with its protocolVersion, 3; a GeoNetworking basic header with the
+    // version (0 or 1) in its high nibble and next header 2 (secured) in its low one.
+    let geonetworking = matches!(input.first(), Some(b) if b >> 4 <= 1 && b & 0x0f == 2);
+    let spdu = if geonetworking {
+        rsu_hw::wire::BasicHeader::parse(input)
+            .map_err(|e| bad(format!("not a GeoNetworking packet: {e}")))?;
+        input.get(4..).unwrap_or_default()
+    } else {
+        input
+    };
+    verify_spdu(trust, spdu, now_us, geonetworking)
+}
+
+/// Verifies `spdu`; with `etsi_profile`, its TS 103 097 profile must hold too.
+fn verify_spdu(
+    trust: &Path,
+    spdu: &[u8],
+    now_us: i64,
+    etsi_profile: bool,
+) -> Result<(serde_json::Value, u8), Failure> {
     let mut store = TrustStore::new(TrustConfig::default());
     let n = store.load_dir(trust).map_err(bad)?;
     if store.anchors().count() == 0 {
@@ -219,7 +242,17 @@ pub fn verify(trust: &Path, spdu: &[u8], now_us: i64) -> Result<(serde_json::Val
         Some(SignerInfo::Digest(_)) => json["signerForm"] = "digest".into(),
         Some(SignerInfo::SelfSigned) => {}
     }
-    Ok((json, if out.is_valid() { 0 } else { 1 }))
+    let mut valid = out.is_valid();
+    if etsi_profile {
+        json["network"] = "geonetworking".into();
+        if let Some(signed) = signed {
+            let profile = rsu_security::etsi::check_received(signed, signed.header.psid);
+            json["profile"] = profile.as_ref().map_or_else(|p| p.code(), |()| "ok").into();
+            valid &= profile.is_ok();
+            json["valid"] = valid.into();
+        }
+    }
+    Ok((json, if valid { 0 } else { 1 }))
 }
 
 /// Now, or `--at UNIX_SECONDS`, in Unix microseconds.

@@ -252,3 +252,55 @@ fn pki_init_eu_can_make_a_ticket_that_forbids_intersection_state() {
     ]);
     assert!(o.status.success(), "{}", text(&o.stderr));
 }
+
+fn verify_in(trust: &str, input: &str) -> (serde_json::Value, i32) {
+    let o = rsu(&["verify", "--trust", trust, "--hex", input]);
+    let json = serde_json::from_str(text(&o.stdout).trim()).unwrap_or(serde_json::Value::Null);
+    (json, o.status.code().unwrap())
+}
+
+/// `rsu verify --trust DIR` accepts what `rsu run --region eu --pki DIR --pcap` sent: whole
+/// secured GeoNetworking packets, profile included; a flipped bit is refused.
+#[test]
+fn verify_accepts_the_eu_demos_secured_geonetworking_packets() {
+    let d = TempDir::new("eu-demo");
+    let pcap = d.path("eu.pcap");
+    let o = rsu(&[
+        "run",
+        "--region",
+        "eu",
+        "--duration",
+        "1.2",
+        "--no-status",
+        "--pki",
+        &d.path("pki"),
+        "--pcap",
+        &pcap,
+    ]);
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    let mut reader = rsu_hw::PcapReader::new(std::fs::File::open(&pcap).unwrap()).unwrap();
+    let mut checked = 0;
+    while let Some(record) = reader.next_record().unwrap() {
+        // Ethernet: the GeoNetworking packet follows the 14-octet header.
+        let gn = hex::encode(&record.data[14..]);
+        let (json, status) = verify_in(&d.path("pki"), &gn);
+        assert_eq!(status, 0, "{json}");
+        assert_eq!(json["network"], "geonetworking");
+        assert_eq!(json["profile"], "ok");
+        assert_eq!(json["signerForm"], "certificate");
+        assert!(json["psid"] == 137 || json["psid"] == 138, "{json}");
+        checked += 1;
+    }
+    assert!(checked >= 10, "{checked} frames");
+    let mut bad = std::fs::read(&pcap).unwrap();
+    let last = bad.len() - 1;
+    bad[last] ^= 1;
+    let mut reader = rsu_hw::PcapReader::new(&bad[..]).unwrap();
+    let mut last_frame = None;
+    while let Some(record) = reader.next_record().unwrap() {
+        last_frame = Some(record.data[14..].to_vec());
+    }
+    let (json, status) = verify_in(&d.path("pki"), &hex::encode(last_frame.unwrap()));
+    assert_eq!(status, 1, "{json}");
+    assert_eq!(json["valid"], false);
+}
