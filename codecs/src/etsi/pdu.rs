@@ -227,53 +227,54 @@ macro_rules! its_pdu {
         #[rasn(automatic_tags)]
         pub struct $name {
             /// Protocol version, messageID and sender.
-            pub header: ItsPduHeader,
+            pub header: $crate::etsi::ItsPduHeader,
             #[rasn(identifier = $ident)]
             pub $field: $body,
         }
 
         impl $name {
             /// A message from `station_id` with the protocol version this codec sends.
-            pub fn new(station_id: StationID, $field: $body) -> Self {
+            pub fn new(station_id: $crate::j2735::StationID, $field: $body) -> Self {
                 Self {
-                    header: ItsPduHeader::new(
-                        <Self as ItsPdu>::PROTOCOL_VERSION,
-                        <Self as ItsPdu>::MESSAGE_ID,
+                    header: $crate::etsi::ItsPduHeader::new(
+                        <Self as $crate::etsi::ItsPdu>::PROTOCOL_VERSION,
+                        <Self as $crate::etsi::ItsPdu>::MESSAGE_ID,
                         station_id,
                     ),
                     $field,
                 }
             }
             /// UPER encoding; a value outside its range is refused with its field path.
-            pub fn encode_uper(&self) -> Result<Vec<u8>, Error> {
-                encode_uper(self)
+            pub fn encode_uper(&self) -> Result<Vec<u8>, $crate::Error> {
+                $crate::etsi::pdu::encode_uper(self)
             }
             /// Decodes a whole UPER message (header included); trailing octets are an error.
-            pub fn decode_uper(bytes: &[u8]) -> Result<Self, Error> {
-                decode_uper(bytes)
+            pub fn decode_uper(bytes: &[u8]) -> Result<Self, $crate::Error> {
+                $crate::etsi::pdu::decode_uper(bytes)
             }
             /// The message as X.697 JER.
-            pub fn to_jer(&self) -> Result<Value, Error> {
-                to_jer(self)
+            pub fn to_jer(&self) -> Result<serde_json::Value, $crate::Error> {
+                $crate::etsi::pdu::to_jer(self)
             }
             /// Reads the message from X.697 JER text.
-            pub fn from_jer(text: &str) -> Result<Self, Error> {
-                from_jer(text)
+            pub fn from_jer(text: &str) -> Result<Self, $crate::Error> {
+                $crate::etsi::pdu::from_jer(text)
             }
         }
 
-        impl ItsPdu for $name {
+        impl $crate::etsi::ItsPdu for $name {
             const MESSAGE_ID: u8 = $id;
             const PROTOCOL_VERSIONS: &'static [u8] = &[$($v),+];
             const PROTOCOL_VERSION: u8 = $send;
             const BODY: &'static str = $ident;
-            fn header(&self) -> &ItsPduHeader {
+            fn header(&self) -> &$crate::etsi::ItsPduHeader {
                 &self.header
             }
             $($check)?
         }
     };
 }
+pub(crate) use its_pdu;
 
 its_pdu! {
     /// SPATEM (TS 103 301): signal phase and timing. protocolVersion 2 is sent; 1 (TS 103 301
