@@ -412,6 +412,8 @@ mod tests {
                 EtsiMessage::Mapem(Box::new(random::mapem(seed, options).unwrap())),
                 EtsiMessage::Srem(Box::new(random::srem(seed, options).unwrap())),
                 EtsiMessage::Ssem(Box::new(random::ssem(seed, options).unwrap())),
+                EtsiMessage::Cam(Box::new(random::cam(seed, options).unwrap())),
+                EtsiMessage::Denm(Box::new(random::denm(seed, options).unwrap())),
             ];
             for m in messages {
                 let bytes = m.encode_uper().unwrap();
