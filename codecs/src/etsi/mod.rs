@@ -423,4 +423,32 @@ mod tests {
             }
         }
     }
+
+    /// The SPATEM hot path (header octets + the hand-written SPAT encoder) gives rasn's bytes,
+    /// for SPATs the fast encoder takes and for those it hands back (Addgrp-C extensions).
+    #[test]
+    fn spatem_fast_path_matches_rasn() {
+        let options = crate::random::RandomOptions::default();
+        let mut buf = Vec::new();
+        let mut fast = 0;
+        for seed in 0..300 {
+            let m = if seed % 2 == 0 {
+                Spatem::new(crate::j2735::StationID(seed as u32), spat(seed))
+            } else {
+                random::spatem(seed, options).unwrap()
+            };
+            m.encode_uper_into(&mut buf).unwrap();
+            assert_eq!(buf, rasn::uper::encode(&m).unwrap(), "seed {seed}");
+            assert_eq!(buf, m.encode_uper().unwrap(), "seed {seed}");
+            let mut bare = Vec::new();
+            if crate::j2735::fast_spat::encode_spat_value(&m.spat, &mut bare).is_ok() {
+                fast += 1;
+            }
+        }
+        assert!(fast > 100, "the fast encoder took only {fast} SPATs");
+        // Its checks stay: a J2735-only TimeMark is refused with the SPATEM's field path.
+        let mut m = Spatem::new(crate::j2735::StationID(1), spat(1));
+        m.header.message_id = ItsPduHeader::MAPEM;
+        assert!(m.encode_uper_into(&mut buf).is_err());
+    }
 }

@@ -322,6 +322,38 @@ its_pdu! {
     }
 }
 
+impl ItsPduHeader {
+    /// The header's 6 UPER octets: three whole-octet fields, so the body that follows starts
+    /// octet-aligned.
+    pub fn to_uper(&self) -> [u8; Self::UPER_LEN] {
+        let [s0, s1, s2, s3] = self.station_id.0.to_be_bytes();
+        [self.protocol_version, self.message_id, s0, s1, s2, s3]
+    }
+}
+
+impl Spatem {
+    /// Encodes into `buf` (cleared first), reusing its allocation: the hot path's form.
+    ///
+    /// A SPATEM is a SEQUENCE without extension marker or optional fields, so its UPER is the
+    /// 6 header octets followed by the SPAT's own UPER; the SPAT goes through
+    /// [`SPAT::encode_uper_into`], the J2735 hot path's hand-written encoder (proven against
+    /// rasn bit for bit), after the ETSI header and TimeMark checks. Same bytes as
+    /// [`Spatem::encode_uper`].
+    pub fn encode_uper_into(&self, buf: &mut Vec<u8>) -> Result<(), Error> {
+        Self::check_header(&self.header)?;
+        check_time_marks(&self.spat)?;
+        buf.clear();
+        buf.extend_from_slice(&self.header.to_uper());
+        self.spat.encode_uper_into(buf).map_err(|e| match e {
+            Error::Constraint { path, reason } => Error::Constraint {
+                path: format!("spat.{path}"),
+                reason,
+            },
+            other => other,
+        })
+    }
+}
+
 /// ISO TS 19091's TimeMark is 0..36001; J2735-2020's 0..36111 is wider with the same 16 bits,
 /// so the shared SPAT type accepts values a SPATEM must not carry.
 pub const ISO_TIME_MARK_MAX: u16 = 36001;
