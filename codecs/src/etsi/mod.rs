@@ -6,6 +6,48 @@
 //! wrapper: the BTP payload is the message. Build one with `new(station_id, body)`, which puts
 //! the protocol version this codec sends (2) in the header; decode one of unknown type with
 //! [`EtsiMessage::decode_uper`], which dispatches on the header's messageID.
+//!
+//! From the J2735 values the US path already builds (the SPAT is shared as is; the MapData
+//! moves to the ETSI dialect, which changes only how longitudes are encoded):
+//!
+//! ```
+//! use rsu_codecs::etsi::{AddGrpC, ExceptionalCondition, Mapem, MovementEventAddGrpC, Redialect, Spatem};
+//! use rsu_codecs::j2735::*;
+//!
+//! let event = MovementEvent::new(MovementPhaseState::StopAndRemain);
+//! let state = MovementState::new(SignalGroupID(2), MovementEventList(vec![event]));
+//! let id = IntersectionReferenceID { region: None, id: IntersectionID(12110) };
+//! let status = IntersectionStatusObject(rasn::types::BitString::repeat(false, 16));
+//! let mut intersection = IntersectionState::new(id, MsgCount(1), status, MovementList(vec![state]));
+//! // Optional Addgrp-C data: why the first movement's state changed.
+//! MovementEventAddGrpC::new(Some(ExceptionalCondition::PublicTransportPriority))
+//!     .put(&mut intersection.states.0[0].state_time_speed.0[0].regional)?;
+//! let spat = SPAT::new(IntersectionStateList(vec![intersection]));
+//!
+//! let spatem = Spatem::new(StationID(1001), spat);
+//! let mut buf = Vec::new();
+//! spatem.encode_uper_into(&mut buf)?; // the hot path; `encode_uper()` gives the same bytes
+//! assert_eq!(buf[..6], [0x02, 0x04, 0x00, 0x00, 0x03, 0xe9]);
+//!
+//! let lane = GenericLane::new(LaneID(1), LaneAttributes {
+//!     directional_use: LaneDirection(rasn::types::BitString::repeat(false, 2)),
+//!     shared_with: LaneSharing(rasn::types::BitString::repeat(false, 10)),
+//!     lane_type: LaneTypeAttributes::Vehicle(LaneAttributesVehicle(rasn::types::BitString::repeat(false, 8))),
+//!     regional: None,
+//! }, NodeListXY::Computed(ComputedLane::new(
+//!     LaneID(2),
+//!     ComputedLaneOffsetXaxis::Small(DrivenLineOffsetSm(0)),
+//!     ComputedLaneOffsetYaxis::Small(DrivenLineOffsetSm(350)),
+//! )));
+//! let reference = Position3D::new(Latitude(521_234_567), Longitude(51_234_567));
+//! let geometry = IntersectionGeometry::new(id, MsgCount(1), reference, LaneList(vec![lane]));
+//! let mut map = MapData::new(MsgCount(1)); // J2735, as the US path builds it
+//! map.intersections = Some(IntersectionGeometryList(vec![geometry]));
+//! let mapem = Mapem::new(StationID(1001), map.redialect());
+//! let bytes = mapem.encode_uper()?;
+//! assert_eq!(Mapem::decode_uper(&bytes)?, mapem);
+//! # Ok::<(), rsu_codecs::Error>(())
+//! ```
 #![allow(clippy::upper_case_acronyms, clippy::too_many_arguments)]
 
 mod addgrpc;
