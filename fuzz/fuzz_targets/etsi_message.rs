@@ -34,7 +34,10 @@ fuzz_target!(|data: &[u8]| {
         .to_jer()
         .unwrap_or_else(|e| panic!("decoded message does not render as JER: {e}\n{message:?}"));
     let text = json.to_string();
-    let from_json = EtsiMessage::from_jer(&text)
-        .unwrap_or_else(|e| panic!("own JER is refused: {e}\n{text}"));
-    assert_eq!(from_json, message, "JER round trip changed the message\n{text}");
+    let from_json =
+        EtsiMessage::from_jer(&text).unwrap_or_else(|e| panic!("own JER is refused: {e}\n{text}"));
+    assert_eq!(
+        from_json, message,
+        "JER round trip changed the message\n{text}"
+    );
 });
