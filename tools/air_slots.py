@@ -1,7 +1,9 @@
 #!/usr/bin/env python3
-"""Checks that the frames of one WSMP PSID in a capture sit on the broadcast's slot grid.
+"""Checks that the frames of one stream (a WSMP PSID, or a BTP port) in a capture sit on the
+broadcast's slot grid.
 
-Reads `tshark -T fields -e frame.time_epoch -e wsmp.psid` lines on standard input and, for
+Reads `tshark -T fields -e frame.time_epoch -e wsmp.psid` (or `-e btpb.dstport`) lines on
+standard input and, for
 the PSID given, finds the grid (the frames' typical phase within the period) and checks that
 every frame lies in a slot of its own (at most a few milliseconds before the slot's start, or
 later within it; no more than a tenth of them over a quarter period late), and that at least

@@ -20,8 +20,15 @@ Rules implemented (IEEE 1609.2 5.3.1, 6.3, 6.4):
 Only cryptographic validity is checked: not the validity period, region, PSID permissions or
 any other certificate policy. Every input must be canonical COER (it re-encodes identically).
 
-Commands (see tools/README.md): verify, sign, selftest. Exit 0 ok / 1 invalid / 2 usage or
-parse error.
+verify-gn applies the same verification to a secured GeoNetworking packet (EN 302 636-4-1:
+basic header version 1, next header 2, then EtsiTs103097Data whose unsecuredData is the GN
+common header onward) and checks the TS 103 097 v2.1.1 profile on the way: generationTime
+present, p2pcdLearningRequest / missingCrlIdentifier absent, no generationLocation for
+SPATEM/MAPEM (137/138) and one for DENM (37), a certificate signer of exactly one
+certificate, the GN payload length, and the psid against the BTP-B port's ITS-AID.
+
+Commands (see tools/README.md): verify, verify-gn, sign, selftest. Exit 0 ok / 1 invalid / 2
+usage or parse error.
 """
 
 from __future__ import annotations
@@ -352,16 +359,25 @@ def now_time64() -> int:
     return int((time.time() - UNIX_AT_2004 + LEAP_SECONDS_SINCE_2004) * 1_000_000)
 
 
-def sign_spdu(cert: Cert, key: ec.EllipticCurvePrivateKey, psid: int, time64: int,
-              payload: bytes, signer_mode: str = 'digest') -> bytes:
+def sign_spdu(cert: Cert, key: ec.EllipticCurvePrivateKey, psid: int, time64: int | None,
+              payload: bytes, signer_mode: str = 'digest', header_extra: dict | None = None,
+              extra_certs: list[Cert] | None = None) -> bytes:
+    """A signed SPDU. header_extra adds headerInfo fields (the verify-gn self-test uses it to
+    build what the TS 103 097 profile forbids); extra_certs follow the signer certificate in a
+    `certificate` signer."""
     curve = curve_of_key(key)
     if cert.key is None or cert.key.public_numbers() != key.public_key().public_numbers():
         raise UsageError('the private key does not belong to certificate %s' % cert.label)
+    header: dict[str, Any] = {'psid': psid}
+    if time64 is not None:
+        header['generationTime'] = time64
+    header.update(header_extra or {})
     tbs = {
         'payload': {'data': {'protocolVersion': 3, 'content': ('unsecuredData', payload)}},
-        'headerInfo': {'psid': psid, 'generationTime': time64},
+        'headerInfo': header,
     }
-    signer = ('digest', cert.hashed_id8()) if signer_mode == 'digest' else ('certificate', [cert.value])
+    signer = ('digest', cert.hashed_id8()) if signer_mode == 'digest' else \
+        ('certificate', [cert.value] + [c.value for c in extra_certs or []])
     spdu = {'protocolVersion': 3, 'content': ('signedData', {
         'hashId': curve.hash_name,
         'tbsData': tbs,
@@ -430,6 +446,103 @@ def verify_spdu(data: bytes, pool: list[Cert], require_root: bool = False) -> di
     return res
 
 
+# --- GeoNetworking secured packets (ETSI EN 302 636-4-1, TS 103 097) -------------------------
+
+GN_BASIC_LEN = 4
+GN_COMMON_LEN = 8
+# Extended header length by HT<<4|HST: beacon, GBC circle/rectangle/ellipse, SHB.
+GN_EXTENDED_LEN = {0x10: 24, 0x40: 44, 0x41: 44, 0x42: 44, 0x50: 28}
+# BTP-B well-known destination ports (TS 103 248) and the ITS-AID that signs what they carry
+# (TS 102 965).
+PORT_ITS_AID = {2001: 36, 2002: 37, 2003: 138, 2004: 137, 2006: 139, 2007: 140, 2008: 637}
+ITS_AID_DENM = 37
+NO_LOCATION_AIDS = (137, 138)
+
+
+def check_gn_inner(inner: bytes) -> tuple[str | None, int | None]:
+    """(reason or None, BTP-B destination port or None) for the unsecured part of a secured
+    GN packet: common header, extended header, then the payload the common header counts."""
+    if len(inner) < GN_COMMON_LEN:
+        return 'inner payload of %d bytes is shorter than the GN common header' % len(inner), None
+    nh, ht, pl = inner[0] >> 4, inner[1], int.from_bytes(inner[4:6], 'big')
+    ext = GN_EXTENDED_LEN.get(ht)
+    if ext is None:
+        return 'GN header type 0x%02x is not beacon, GBC or SHB' % ht, None
+    after = len(inner) - GN_COMMON_LEN - ext
+    if after < 0 or pl != after:
+        return ('GN common header payload length %d, but %d bytes follow the extended header'
+                % (pl, after)), None
+    if nh == 2 and after >= 4:  # BTP-B: destination port first
+        start = GN_COMMON_LEN + ext
+        return None, int.from_bytes(inner[start:start + 2], 'big')
+    return None, None
+
+
+def verify_gn(frame: bytes, pool: list[Cert], require_root: bool = False,
+              expect_psid: int | None = None) -> dict:
+    """The verdict on a whole GN packet (basic header onward) as the JSON object of the
+    interface; ParseError when the secured part is not canonical COER."""
+    res: dict[str, Any] = {'valid': False, 'psid': None, 'signer': None, 'signerForm': None,
+                           'generationTime': None, 'inner': None, 'reason': ''}
+
+    def invalid(reason: str) -> dict:
+        res['reason'] = reason
+        return res
+
+    if len(frame) < GN_BASIC_LEN:
+        raise ParseError('%d bytes: shorter than the GN basic header' % len(frame))
+    version, nh = frame[0] >> 4, frame[0] & 0x0F
+    if version != 1:
+        return invalid('GN basic header version %d, not 1' % version)
+    if nh != 2:
+        return invalid('GN basic header next header %d, not 2 (secured packet)' % nh)
+    secured = frame[GN_BASIC_LEN:]
+    # Nothing may follow the EtsiTs103097Data: decode_exact refuses trailing bytes.
+    value = decode_exact(D.Ieee1609Dot2Data, secured, 'EtsiTs103097Data')
+    kind, sd = value['content']
+    if kind != 'signedData':
+        return invalid('EtsiTs103097Data content is %s, not signedData' % kind)
+    header = sd['tbsData']['headerInfo']
+    res['psid'] = header['psid']
+    res['generationTime'] = header.get('generationTime')
+    signer_kind, signer_val = sd['signer']
+    res['signerForm'] = signer_kind
+    inner = sd['tbsData']['payload'].get('data')
+    if inner is not None and inner['content'][0] == 'unsecuredData':
+        res['inner'] = inner['content'][1].hex()
+    # TS 103 097 v2.1.1 profile, before the signature: what an ETSI receiver refuses anyway.
+    if 'generationTime' not in header:
+        return invalid('profile: generationTime absent')
+    for forbidden in ('p2pcdLearningRequest', 'missingCrlIdentifier'):
+        if forbidden in header:
+            return invalid('profile: %s present' % forbidden)
+    if header['psid'] in NO_LOCATION_AIDS and 'generationLocation' in header:
+        return invalid('profile: generationLocation present for psid %d' % header['psid'])
+    if header['psid'] == ITS_AID_DENM and 'generationLocation' not in header:
+        return invalid('profile: generationLocation absent for a DENM')
+    if signer_kind == 'certificate' and len(signer_val) != 1:
+        return invalid('profile: signer is %d certificates, not exactly one' % len(signer_val))
+    if signer_kind not in ('certificate', 'digest'):
+        return invalid('profile: signer is %s' % signer_kind)
+    if res['inner'] is None:
+        return invalid('profile: payload is not unsecuredData')
+    if expect_psid is not None and header['psid'] != expect_psid:
+        return invalid('psid %d, expected %d' % (header['psid'], expect_psid))
+    why, port = check_gn_inner(bytes.fromhex(res['inner']))
+    if why:
+        return invalid(why)
+    if port in PORT_ITS_AID and PORT_ITS_AID[port] != header['psid']:
+        return invalid('psid %d does not sign what BTP port %d carries (ITS-AID %d)'
+                       % (header['psid'], port, PORT_ITS_AID[port]))
+    verdict = verify_spdu(secured, pool, require_root)
+    res['signer'] = verdict['signer']
+    if not verdict['valid']:
+        return invalid(verdict['reason'])
+    res['valid'] = True
+    res['reason'] = 'ok'
+    return res
+
+
 # --- input ------------------------------------------------------------------------------------
 
 def read_bytes(path: str) -> bytes:
@@ -490,6 +603,18 @@ def cmd_verify(args: argparse.Namespace) -> int:
         res = {'valid': False, 'psid': None, 'signer': None, 'generationTime': None,
                'payload': None, 'reason': str(err)}
         print(json.dumps(res))
+        return 2
+    print(json.dumps(res))
+    return 0 if res['valid'] else 1
+
+
+def cmd_verify_gn(args: argparse.Namespace) -> int:
+    pool = load_certs(args.cert)
+    try:
+        res = verify_gn(spdu_input(args), pool, args.require_root, args.psid)
+    except ParseError as err:
+        print(json.dumps({'valid': False, 'psid': None, 'signer': None, 'signerForm': None,
+                          'generationTime': None, 'inner': None, 'reason': str(err)}))
         return 2
     print(json.dumps(res))
     return 0 if res['valid'] else 1
@@ -728,6 +853,114 @@ def selftest_cli(t: SelfTest, cert: Cert, key: ec.EllipticCurvePrivateKey) -> No
         t.check('CLI sign | verify', bad.returncode == 2, 'truncated SPDU gave exit %d' % bad.returncode)
 
 
+def gn_frame(inner: bytes, spdu: bytes, first_octet: int = 0x12) -> bytes:
+    """Basic header (version 1, NH 2 unless first_octet says otherwise, lifetime 60 s as
+    itsGnDefaultPacketLifetime, RHL 1) + the secured structure."""
+    return bytes([first_octet, 0, 0x1A, 1]) + spdu
+
+
+def gn_inner(port: int, message: bytes) -> bytes:
+    """Common header (BTP-B, SHB, DP2, not mobile, MHL 1) + SHB extended header (an RSU's
+    long position vector, station type 15) + BTP-B header + message."""
+    pl = 4 + len(message)
+    common = bytes([0x20, 0x50, 0x02, 0x00]) + pl.to_bytes(2, 'big') + bytes([1, 0])
+    lpv = bytes([0x3C, 0x00]) + bytes(6) + (123456).to_bytes(4, 'big') + \
+        (507000000).to_bytes(4, 'big') + (43000000).to_bytes(4, 'big') + bytes(4)
+    return common + lpv + bytes(4) + port.to_bytes(2, 'big') + bytes(2) + message
+
+
+def selftest_gn(t: SelfTest) -> None:
+    """verify-gn on frames built here: a valid SPATEM-like packet, then one broken thing at a
+    time."""
+    start = int(time.time()) - UNIX_AT_2004 + LEAP_SECONDS_SINCE_2004
+    base = {'id': ('none', 0), 'cracaId': b'\x00\x00\x00', 'crlSeries': 0,
+            'validityPeriod': {'start': start, 'duration': ('hours', 24)}}
+    root_key = ec.generate_private_key(ec.BrainpoolP384R1())
+    root = build_cert(dict(base, id=('name', 'gn-root'),
+                           certIssuePermissions=[{'subjectPermissions': ('all', 0)}]),
+                      root_key, None, None, 'root')
+    at_key = ec.generate_private_key(ec.SECP256R1())
+    at = build_cert(dict(base, appPermissions=[{'psid': 137}, {'psid': 138}, {'psid': 37}]),
+                    at_key, root, root_key, 'at')
+    t64 = 693000000000000
+    inner = gn_inner(2004, bytes.fromhex('0204000003e9') + b'spat')
+
+    def frame(psid: int = 137, mode: str = 'certificate', extra: dict | None = None,
+              body: bytes = inner, extra_certs: list[Cert] | None = None,
+              time64: int | None = t64, first: int = 0x12) -> bytes:
+        return gn_frame(body, sign_spdu(at, at_key, psid, time64, body, mode, extra,
+                                        extra_certs), first)
+
+    def verdict(data: bytes, pool: list[Cert], psid: int | None = None) -> dict:
+        try:
+            return verify_gn(data, pool, True, psid)
+        except ParseError as err:
+            return {'valid': False, 'reason': 'parse: %s' % err}
+
+    good = frame()
+    res = verdict(good, [root], 137)
+    t.check('verify-gn valid packet', res['valid'] and res['inner'] == inner.hex()
+            and res['psid'] == 137 and res['signerForm'] == 'certificate'
+            and res['generationTime'] == t64, str(res))
+    res = verdict(frame(mode='digest'), [at, root])
+    t.check('verify-gn valid packet', res['valid'], 'digest with --cert: %s' % res)
+    location = {'generationLocation': {'latitude': 507000000, 'longitude': 43000000,
+                                       'elevation': 0}}
+    denm = gn_inner(2002, b'denm')
+    res = verdict(frame(37, extra=location, body=denm), [root])
+    t.check('verify-gn valid packet', res['valid'], 'DENM with location: %s' % res)
+    # Every single-octet change after the basic header must fail (or fail to parse).
+    flips = 0
+    for i in range(GN_BASIC_LEN, len(good)):
+        bad = bytearray(good)
+        bad[i] ^= 0x01
+        flips += not verdict(bytes(bad), [root])['valid']
+    t.check('verify-gn tampered byte fails', flips == len(good) - GN_BASIC_LEN,
+            '%d of %d flipped octets still verify' % (len(good) - GN_BASIC_LEN - flips,
+                                                       len(good) - GN_BASIC_LEN))
+    # RHL is outside the signature: forwarders change it.
+    rhl = bytearray(good)
+    rhl[3] = 9
+    t.check('verify-gn valid packet', verdict(bytes(rhl), [root])['valid'], 'RHL changed')
+    cases = [
+        ('wrong psid for the BTP port', frame(138), [root], None),
+        ('psid other than expected', good, [root], 138),
+        ('basic header NH 1', frame(first=0x11), [root], None),
+        ('basic header version 0', frame(first=0x02), [root], None),
+        ('no generationTime', frame(time64=None), [root], None),
+        ('generationLocation in a SPATEM', frame(extra=location), [root], None),
+        ('DENM without generationLocation', frame(37, body=denm), [root], None),
+        ('p2pcdLearningRequest', frame(extra={'p2pcdLearningRequest': b'\x01\x02\x03'}),
+         [root], None),
+        ('two certificates', frame(extra_certs=[root]), [root], None),
+        ('digest without the certificate', frame(mode='digest'), [root], None),
+        ('chain to an unknown root', good, [], None),
+        ('trailing byte', good + b'\x00', [root], None),
+        ('GN payload length wrong', frame(body=inner + b'x'), [root], None),
+    ]
+    for label, data, pool, psid in cases:
+        res = verdict(data, pool, psid)
+        t.check('verify-gn refuses', not res['valid'], '%s: %s' % (label, res))
+    # The command line, as the Rust test calls it.
+    with tempfile.TemporaryDirectory() as tmp:
+        root_path = Path(tmp, 'root.oer')
+        root_path.write_bytes(root.raw)
+        me = [sys.executable, str(Path(__file__).resolve()), 'verify-gn', '--cert',
+              str(root_path), '--require-root']
+        ok = subprocess.run(me + ['--psid', '137', '--hex', good.hex()], capture_output=True,
+                            text=True, check=False)
+        t.check('verify-gn CLI', ok.returncode == 0 and json.loads(ok.stdout)['valid'],
+                ok.stdout + ok.stderr)
+        bad = bytearray(good)
+        bad[-1] ^= 0x80
+        no = subprocess.run(me + ['-'], input=bytes(bad).hex(), capture_output=True, text=True,
+                            check=False)
+        t.check('verify-gn CLI', no.returncode == 1, no.stdout + no.stderr)
+        short = subprocess.run(me + ['--hex', '1200'], capture_output=True, text=True,
+                               check=False)
+        t.check('verify-gn CLI', short.returncode == 2, short.stdout + short.stderr)
+
+
 def cmd_selftest(args: argparse.Namespace) -> int:
     path = vectors_file()
     try:
@@ -737,6 +970,7 @@ def cmd_selftest(args: argparse.Namespace) -> int:
     t = SelfTest()
     selftest_vectors(t, vectors)
     selftest_roundtrip(t)
+    selftest_gn(t)
     total = sum(g[0] for g in t.groups.values())
     failed = sum(g[1] for g in t.groups.values())
     for name, (n, bad) in t.groups.items():
@@ -768,9 +1002,20 @@ def main(argv: list[str]) -> int:
     src = s.add_mutually_exclusive_group(required=True)
     src.add_argument('--hex', metavar='PAYLOAD_HEX')
     src.add_argument('file', nargs='?', metavar='FILE', help='raw payload bytes; - is stdin')
+    g = sub.add_parser('verify-gn', help='verify a secured GeoNetworking packet (basic header '
+                       'onward) under the TS 103 097 profile, print one JSON line')
+    g.add_argument('--cert', action='append', default=[], metavar='CERT.oer',
+                   help='a COER certificate: the signer (for signer=digest) or an issuer')
+    g.add_argument('--require-root', action='store_true',
+                   help='the signer chain must end at a self-signed certificate given or embedded')
+    g.add_argument('--psid', type=int, help='the ITS-AID the packet must be signed for')
+    src = g.add_mutually_exclusive_group(required=True)
+    src.add_argument('--hex', metavar='GN_HEX')
+    src.add_argument('file', nargs='?', metavar='FILE', help='binary or hex text; - is stdin')
     sub.add_parser('selftest', help='check the oracle against the vectors file')
     args = parser.parse_args(argv)
-    handlers = {'verify': cmd_verify, 'sign': cmd_sign, 'selftest': cmd_selftest}
+    handlers = {'verify': cmd_verify, 'verify-gn': cmd_verify_gn, 'sign': cmd_sign,
+                'selftest': cmd_selftest}
     try:
         return handlers[args.command](args)
     except UsageError as err:

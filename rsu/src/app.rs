@@ -25,6 +25,31 @@ mod signals;
 /// The embedded demo configuration.
 pub const DEMO_CONFIG: &str = include_str!("../../config/demo.toml");
 
+/// The EU demo's own sections; its intersection is the US demo's.
+pub const DEMO_EU_HEAD: &str = include_str!("../../config/demo-eu.toml");
+
+/// The embedded demo of `region`: the US one, or the EU head with the US demo's
+/// intersection (everything from its first `[[intersection]]` on).
+pub fn demo_text(region: DemoRegion) -> std::borrow::Cow<'static, str> {
+    match region {
+        DemoRegion::Us => DEMO_CONFIG.into(),
+        DemoRegion::Eu => {
+            let at = DEMO_CONFIG.find("\n[[intersection]]").unwrap_or(0);
+            format!("{DEMO_EU_HEAD}{}", &DEMO_CONFIG[at..]).into()
+        }
+    }
+}
+
+/// Which standards the embedded demo speaks.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum DemoRegion {
+    /// J2735 over WSMP on DSRC channel 172.
+    #[default]
+    Us,
+    /// SPATEM and MAPEM over GeoNetworking on ITS-G5 channel 180.
+    Eu,
+}
+
 /// What `rsu run` was asked to do.
 #[derive(Debug, Clone, Default)]
 pub struct RunOptions {
@@ -34,6 +59,8 @@ pub struct RunOptions {
     pub pcap: Option<PathBuf>,
     /// The demo's test PKI folder (created if empty, reused if present).
     pub pki: Option<PathBuf>,
+    /// The demo's region (only without `config`).
+    pub region: DemoRegion,
     /// Stop after this long.
     pub duration: Option<Duration>,
     /// Log as JSON lines instead of text (overrides the configuration).
@@ -76,8 +103,13 @@ impl Drop for TempDir {
     }
 }
 
-/// Loads the demo configuration over a test PKI in `dir`, creating the PKI if absent.
-pub fn demo_config(dir: &Path, now_unix: i64) -> Result<ServiceConfig, RunError> {
+/// Loads the demo configuration of `region` over a test PKI in `dir`, creating the PKI (US
+/// or EU-shaped) if absent.
+pub fn demo_config(
+    dir: &Path,
+    now_unix: i64,
+    region: DemoRegion,
+) -> Result<ServiceConfig, RunError> {
     let pki_err = |message: String| RunError::Pki {
         dir: dir.display().to_string(),
         message,
@@ -88,10 +120,22 @@ pub fn demo_config(dir: &Path, now_unix: i64) -> Result<ServiceConfig, RunError>
         .count();
     match have {
         3 => {}
-        0 => {
-            rsu_security::pki::init(dir, now_unix, &rsu_security::pki::InitOptions::default())
+        0 => match region {
+            DemoRegion::Us => {
+                rsu_security::pki::init(dir, now_unix, &rsu_security::pki::InitOptions::default())
+                    .map(drop)
+                    .map_err(|e| pki_err(e.to_string()))?;
+            }
+            DemoRegion::Eu => {
+                rsu_security::pki::init_eu(
+                    dir,
+                    now_unix,
+                    &rsu_security::pki::EuInitOptions::default(),
+                )
+                .map(drop)
                 .map_err(|e| pki_err(e.to_string()))?;
-        }
+            }
+        },
         _ => {
             return Err(pki_err(
                 "holds part of a test PKI (root.oer, rsu.oer, rsu-key.pem): use an empty or complete folder"
@@ -99,7 +143,7 @@ pub fn demo_config(dir: &Path, now_unix: i64) -> Result<ServiceConfig, RunError>
             ));
         }
     }
-    Ok(config::parse(DEMO_CONFIG, "embedded demo configuration", dir)?.config)
+    Ok(config::parse(&demo_text(region), "embedded demo configuration", dir)?.config)
 }
 
 /// Runs the service until SIGINT, SIGTERM or the duration; blocks the calling thread.
@@ -122,9 +166,9 @@ pub fn run(opts: RunOptions) -> Result<(), RunError> {
                     d
                 }
             };
-            demo_config(&dir, now_unix)?;
+            demo_config(&dir, now_unix, opts.region)?;
             preflight::preflight_text(
-                DEMO_CONFIG,
+                &demo_text(opts.region),
                 "embedded demo configuration",
                 &dir,
                 clock.now_micros(),
@@ -327,7 +371,10 @@ fn demo_obu(medium: &LoopbackMedium, config: &ServiceConfig) -> Arc<Mutex<ObuCou
     tokio::spawn(async move {
         while let Ok(frame) = obu.recv().await {
             let ok = match demux(&frame) {
-                Ok(Network::Wsmp { data, .. }) => {
+                Ok(
+                    Network::Wsmp { data, .. }
+                    | Network::GeoNetworkingSecured { secured: data, .. },
+                ) => {
                     let now = SystemClock.now_micros();
                     verifier
                         .verify(&data, now)

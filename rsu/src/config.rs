@@ -29,9 +29,11 @@ use crate::intersection::{
 };
 use crate::telemetry::logging::LogFormat;
 
+mod etsi;
 mod forwarding;
 mod sources;
 
+pub use etsi::{EtsiConfig, EtsiSection, GnTransport};
 pub use forwarding::{
     ForwardSection, IMMEDIATE_FORWARD_PORT, ImmediateForwardConfig, ImmediateForwardSection,
     ReceiveConfig, ReceiveSection, SignPolicy, StoreAndRepeatConfig, StoreAndRepeatSection,
@@ -77,6 +79,9 @@ pub struct ConfigFile {
     /// Received-message verification.
     #[serde(default)]
     pub receive: ReceiveSection,
+    /// The EU region's GeoNetworking settings.
+    #[serde(default)]
+    pub etsi: Option<Spanned<EtsiSection>>,
 }
 
 /// `[rsu]`: who this RSU is.
@@ -85,8 +90,13 @@ pub struct ConfigFile {
 pub struct RsuSection {
     /// A name for logs and metrics.
     pub name: Spanned<String>,
-    /// `us`; `eu` and `cn` arrive with their message sets.
+    /// The radio's region (`us` or `eu`): its channel plan, and what it broadcasts unless
+    /// `regions` says otherwise.
     pub region: Spanned<String>,
+    /// The message standards broadcast at once, each as its own stream on the radio
+    /// (default: `[region]`); for example `["us", "eu"]`.
+    #[serde(default)]
+    pub regions: Option<Spanned<Vec<Spanned<String>>>>,
     /// Where state that outlives a restart is kept (MAP revisions).
     #[serde(default)]
     pub state_dir: Option<PathBuf>,
@@ -221,6 +231,8 @@ pub struct IntersectionSection {
     #[serde(default, rename = "signal_group")]
     pub signal_groups: Vec<SignalGroupSection>,
     pub geometry: Option<GeometrySection>,
+    /// The regions (`rsu.regions`) this intersection is broadcast in (default: all).
+    pub broadcast_regions: Option<Spanned<Vec<Spanned<String>>>>,
 }
 
 /// `[intersection.tscbm]`: the controller's broadcast over UDP.
@@ -311,7 +323,12 @@ pub struct ConnectionSection {
 #[derive(Debug, Clone)]
 pub struct ServiceConfig {
     pub name: String,
+    /// The radio's region (channel plan).
     pub region: Region,
+    /// The regions broadcast, in order: one output each.
+    pub regions: Vec<Region>,
+    /// The EU region's settings (defaults when `[etsi]` is absent).
+    pub etsi: EtsiConfig,
     pub state_dir: Option<PathBuf>,
     pub position: PositionConfig,
     pub radio: RadioConfig,
@@ -435,6 +452,8 @@ pub enum MapSource {
 #[derive(Debug, Clone)]
 pub struct IntersectionConfig {
     pub model: Intersection,
+    /// The regions this intersection is broadcast in; `None`: all of the RSU's.
+    pub regions: Option<Vec<Region>>,
     pub controller: ControllerInput,
     pub watchdog: Duration,
     pub on_silence: OnSilence,
@@ -828,21 +847,25 @@ pub fn check(file: &ConfigFile, text: &str, base: &Path) -> Result<Loaded, Vec<P
         warnings: Vec::new(),
     };
 
-    let region = c.choice(
-        "rsu.region",
-        &file.rsu.region,
-        &[("us", Region::Us), ("eu", Region::Eu), ("cn", Region::Cn)],
-    );
-    if let Some(r @ (Region::Eu | Region::Cn)) = region {
-        c.at(
-            "rsu.region",
-            &file.rsu.region,
-            format!(
-                "region `{}` is not supported yet: its message set (ETSI / CSAE) arrives in a later release; use `us`",
-                if r == Region::Eu { "eu" } else { "cn" }
-            ),
-        );
-    }
+    let region = check_region(&mut c, "rsu.region", &file.rsu.region);
+    let regions = match (&file.rsu.regions, region) {
+        (None, r) => r.map(|r| vec![r]),
+        (Some(list), _) => check_regions(&mut c, "rsu.regions", list),
+    };
+    let etsi = match &file.etsi {
+        None => Some(EtsiConfig::default()),
+        Some(section) => {
+            let checked = etsi::check_etsi(&mut c, section.get_ref());
+            if !regions.as_ref().is_some_and(|r| r.contains(&Region::Eu)) {
+                c.at(
+                    "etsi",
+                    section,
+                    "[etsi] configures the EU region, which `rsu.region`/`rsu.regions` does not broadcast",
+                );
+            }
+            checked
+        }
+    };
     if file.rsu.name.get_ref().trim().is_empty() {
         c.at("rsu.name", &file.rsu.name, "must not be empty");
     }
@@ -882,7 +905,23 @@ pub fn check(file: &ConfigFile, text: &str, base: &Path) -> Result<Loaded, Vec<P
     let mut ids = HashSet::new();
     let mut ports = HashSet::new();
     for (i, section) in file.intersections.iter().enumerate() {
-        if let Some(ix) = check_intersection(&mut c, i, section) {
+        if let Some(mut ix) = check_intersection(&mut c, i, section) {
+            if let Some(list) = &section.broadcast_regions {
+                let field = format!("intersection[{i}].broadcast_regions");
+                ix.regions = check_regions(&mut c, &field, list);
+                if let (Some(own), Some(all)) = (&ix.regions, &regions)
+                    && let Some(r) = own.iter().find(|r| !all.contains(r))
+                {
+                    c.at(
+                        field,
+                        list,
+                        format!(
+                            "{} is not one of the RSU's regions (`rsu.regions`)",
+                            region_name(*r)
+                        ),
+                    );
+                }
+            }
             if !ids.insert((ix.model.region, ix.model.id)) {
                 c.at(
                     format!("intersection[{i}].id"),
@@ -970,8 +1009,15 @@ pub fn check(file: &ConfigFile, text: &str, base: &Path) -> Result<Loaded, Vec<P
     if !c.problems.is_empty() {
         return Err(c.problems);
     }
-    let (Some(region), Some(radio), Some(security), Some(messages), Some(receive)) =
-        (region, radio, security, messages, receive)
+    let (
+        Some(region),
+        Some(regions),
+        Some(etsi),
+        Some(radio),
+        Some(security),
+        Some(messages),
+        Some(receive),
+    ) = (region, regions, etsi, radio, security, messages, receive)
     else {
         // Each None above pushed a problem; this is unreachable in practice.
         return Err(vec![Problem {
@@ -984,6 +1030,8 @@ pub fn check(file: &ConfigFile, text: &str, base: &Path) -> Result<Loaded, Vec<P
         config: ServiceConfig {
             name: file.rsu.name.get_ref().clone(),
             region,
+            regions,
+            etsi,
             state_dir: file.rsu.state_dir.as_ref().map(|p| c.path(p)),
             position,
             radio,
@@ -1002,6 +1050,56 @@ pub fn check(file: &ConfigFile, text: &str, base: &Path) -> Result<Loaded, Vec<P
         },
         warnings: c.warnings,
     })
+}
+
+/// The regions a configuration may name, and what each is called there.
+const REGIONS: [(&str, Region); 3] = [("us", Region::Us), ("eu", Region::Eu), ("cn", Region::Cn)];
+
+/// A region's name in the configuration file.
+pub fn region_name(region: Region) -> &'static str {
+    REGIONS
+        .iter()
+        .find(|(_, r)| *r == region)
+        .map_or("?", |(name, _)| *name)
+}
+
+/// One region; China is refused until its message set exists.
+fn check_region(c: &mut Checker<'_>, field: &str, value: &Spanned<String>) -> Option<Region> {
+    let region = c.choice(field, value, &REGIONS)?;
+    if region == Region::Cn {
+        c.at(
+            field,
+            value,
+            "region `cn` is not supported yet: its message set (CSAE 53) arrives in a later release; use `us` or `eu`",
+        );
+        return None;
+    }
+    Some(region)
+}
+
+/// A non-empty list of distinct regions.
+fn check_regions(
+    c: &mut Checker<'_>,
+    field: &str,
+    list: &Spanned<Vec<Spanned<String>>>,
+) -> Option<Vec<Region>> {
+    if list.get_ref().is_empty() {
+        c.at(field, list, "must name at least one region");
+        return None;
+    }
+    let mut out = Vec::new();
+    let mut ok = true;
+    for (k, v) in list.get_ref().iter().enumerate() {
+        match check_region(c, &format!("{field}[{k}]"), v) {
+            Some(r) if out.contains(&r) => {
+                c.at(format!("{field}[{k}]"), v, "named twice");
+                ok = false;
+            }
+            Some(r) => out.push(r),
+            None => ok = false,
+        }
+    }
+    ok.then_some(out)
 }
 
 fn check_position(c: &mut Checker<'_>, section: Option<&PositionSection>) -> PositionConfig {
@@ -1559,6 +1657,7 @@ fn check_intersection(
     }
     Some(IntersectionConfig {
         model,
+        regions: None,
         controller: controller?,
         watchdog,
         on_silence,

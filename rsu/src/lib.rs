@@ -22,6 +22,7 @@ pub mod input;
 pub mod intersection;
 pub mod j2735;
 pub mod preflight;
+pub mod region;
 pub mod runtime;
 pub mod scheduler;
 pub mod security_cli;

@@ -35,6 +35,10 @@ enum Command {
         /// temporary folder removed at exit). Only without --config.
         #[arg(long, conflicts_with = "config")]
         pki: Option<PathBuf>,
+        /// The demo's region: `us` (J2735 over WSMP on DSRC channel 172, the default) or `eu`
+        /// (SPATEM and MAPEM over GeoNetworking on ITS-G5 channel 180). Only without --config.
+        #[arg(long, value_enum, conflicts_with = "config")]
+        region: Option<DemoRegionArg>,
         /// Stop after this many seconds.
         #[arg(long)]
         duration: Option<f64>,
@@ -195,18 +199,38 @@ enum NetArg {
 
 #[derive(Subcommand)]
 enum PkiCommand {
-    /// Create DIR/root.oer, DIR/rsu.oer, DIR/root-key.pem and DIR/rsu-key.pem: a self-signed
-    /// P-256 root CA and an RSU certificate for PSIDs 0x82 (SPaT/MAP), 0x83 (TIM), 0x80
-    /// (RTCM) and 0x204097 (MAP under CTI 4501). For tests and demonstrations only.
+    /// US (default): create DIR/root.oer, DIR/rsu.oer, DIR/root-key.pem and DIR/rsu-key.pem, a
+    /// self-signed P-256 root CA and an RSU certificate for PSIDs 0x82 (SPaT/MAP), 0x83 (TIM),
+    /// 0x80 (RTCM) and 0x204097 (MAP under CTI 4501). EU (`--region eu`): also DIR/aa.oer and
+    /// DIR/aa-key.pem, a brainpoolP384r1 root, a P-256 authorisation authority and a P-256
+    /// authorisation ticket (DIR/rsu.oer) for ITS-AIDs 36, 37, 137-141 and 637 with SSPs.
+    /// For tests and demonstrations only.
     Init {
         dir: String,
-        /// Restrict the RSU certificate to a circle: LAT,LON,RADIUS_M.
+        /// Which PKI: `us` (IEEE 1609.2 / SCMS-like) or `eu` (TS 103 097 / CCMS-like). A
+        /// LAT,LON,RADIUS_M value is still read as `--area` (the flag's earlier meaning).
+        #[arg(long, default_value = "us")]
+        region: String,
+        /// Restrict the RSU certificate (EU: the ticket) to a circle: LAT,LON,RADIUS_M.
         #[arg(long)]
-        region: Option<String>,
-        /// Validity of the RSU certificate in days.
+        area: Option<String>,
+        /// Validity of the RSU certificate (EU: the ticket) in days.
         #[arg(long, default_value_t = 365)]
         days: u16,
+        /// EU only: the ticket's SPATEM (ITS-AID 137) SSP as hex instead of `01ff`; `0178`
+        /// makes a ticket that forbids IntersectionState (ETSI TP_IS_TLM_SSP_SND_BV_07).
+        #[arg(long)]
+        spatem_ssp: Option<String>,
     },
+}
+
+/// The regions the embedded demo runs in.
+#[derive(Copy, Clone, PartialEq, Eq, ValueEnum)]
+enum DemoRegionArg {
+    /// J2735 SPaT and MAP, IEEE 1609.2, WSMP, DSRC channel 172.
+    Us,
+    /// SPATEM and MAPEM, TS 103 097, GeoNetworking and BTP, ITS-G5 channel 180.
+    Eu,
 }
 
 /// Message standards the codec tools speak.
@@ -242,6 +266,7 @@ fn main() -> ExitCode {
         config: None,
         pcap: None,
         pki: None,
+        region: None,
         duration: None,
         json_logs: false,
         status: false,
@@ -252,6 +277,7 @@ fn main() -> ExitCode {
             config,
             pcap,
             pki,
+            region,
             duration,
             json_logs,
             status,
@@ -269,6 +295,10 @@ fn main() -> ExitCode {
                 config,
                 pcap,
                 pki,
+                region: match region {
+                    None | Some(DemoRegionArg::Us) => rsu::app::DemoRegion::Us,
+                    Some(DemoRegionArg::Eu) => rsu::app::DemoRegion::Eu,
+                },
                 duration,
                 json_logs,
                 status: if no_status {
@@ -312,15 +342,26 @@ fn main() -> ExitCode {
             Std::Etsi => encode_etsi(file),
         },
         Command::Pki {
-            command: PkiCommand::Init { dir, region, days },
+            command:
+                PkiCommand::Init {
+                    dir,
+                    region,
+                    area,
+                    days,
+                    spatem_ssp,
+                },
         } => {
             let now = rsu::security_cli::now_us(None) / 1_000_000;
             return report(
                 rsu::security_cli::pki_init(
                     std::path::Path::new(&dir),
                     now,
-                    region.as_deref(),
-                    Some(days),
+                    &rsu::security_cli::PkiInitArgs {
+                        region: &region,
+                        area: area.as_deref(),
+                        days: Some(days),
+                        spatem_ssp: spatem_ssp.as_deref(),
+                    },
                 )
                 .map(|text| (text, 0)),
             );

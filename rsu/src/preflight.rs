@@ -14,11 +14,12 @@
 
 use std::path::Path;
 
-use rsu_codecs::j2735::MessageFrame;
 use rsu_security::trust::{TrustConfig, TrustStore};
+use std::sync::Arc;
 
 use crate::config::{self, ConfigError, Loaded, MapSource, Problem, ServiceConfig};
 use crate::j2735::map;
+use crate::region::MessageSet;
 use crate::runtime::{self, Signers, StartError};
 
 /// A configuration that passed the preflight, with what it built on the way.
@@ -57,17 +58,25 @@ pub fn preflight_text(
     {
         problems.push(at("rsu.state_dir", why));
     }
+    // The regions' message sets and carriers, built as the start builds them (unsigned: the
+    // signer is proven below).
+    let sets: Vec<Arc<dyn MessageSet>> = match crate::region::build(&config, None) {
+        Ok(outputs) => outputs.iter().map(|o| o.messages.clone()).collect(),
+        Err(StartError::Region { field, message }) => {
+            problems.push(at(field, message));
+            Vec::new()
+        }
+        Err(other) => {
+            problems.push(at("rsu.regions", other.to_string()));
+            Vec::new()
+        }
+    };
     for (i, ix) in config.intersections.iter().enumerate() {
-        if let Err((field, message)) = map_encodes(i, ix) {
+        if let Err((field, message)) = map_encodes(i, ix, &sets) {
             problems.push(at(&field, message));
         }
     }
-    let signers = match runtime::load_signer(
-        &config.security,
-        &config.messages,
-        &config.tmc_messages,
-        now_us,
-    ) {
+    let signers = match runtime::load_signer(&config, now_us) {
         Ok(s) => s,
         Err(StartError::Security { field, message }) => {
             problems.push(at(field, message));
@@ -121,9 +130,13 @@ fn state_dir_problem(dir: &Path) -> Option<String> {
     }
 }
 
-/// Builds and encodes intersection `i`'s MAP as the start does (revision 0, in memory);
-/// the field to fix and why when it cannot.
-fn map_encodes(i: usize, ix: &config::IntersectionConfig) -> Result<(), (String, String)> {
+/// Builds and encodes intersection `i`'s MAP as the start does (revision 0, in memory), for
+/// every region it is broadcast in; the field to fix and why when it cannot.
+fn map_encodes(
+    i: usize,
+    ix: &config::IntersectionConfig,
+    sets: &[Arc<dyn MessageSet>],
+) -> Result<(), (String, String)> {
     let (field, data) = match &ix.map {
         MapSource::Model => (
             format!("intersection[{i}].geometry"),
@@ -135,8 +148,18 @@ fn map_encodes(i: usize, ix: &config::IntersectionConfig) -> Result<(), (String,
         ),
     };
     let data = data.map_err(|e| (field.clone(), format!("MAP: {e}")))?;
-    MessageFrame::MapData(Box::new(data))
-        .encode()
-        .map(drop)
-        .map_err(|e| (field, format!("MAP does not encode: {e}")))
+    for set in sets {
+        if ix
+            .regions
+            .as_ref()
+            .is_some_and(|r| !r.contains(&set.region()))
+        {
+            continue;
+        }
+        if let Err(e) = set.encode_map(&data) {
+            let [_, kind] = set.message_types();
+            return Err((field, format!("{kind} does not encode: {e}")));
+        }
+    }
+    Ok(())
 }

@@ -45,8 +45,7 @@ use std::path::Path;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use rsu_codecs::j2735::{IntersectionState, MessageFrame};
-use rsu_hw::{Radio, TxMeta};
+use rsu_hw::Radio;
 use rsu_security::cert::Certificate;
 use rsu_security::sign::{self, InclusionPolicy, Signer};
 use rsu_security::trust::{TrustConfig, TrustStore};
@@ -58,17 +57,16 @@ use tracing::{debug, info, warn};
 
 use crate::clock::{Clock, UnixMillis};
 use crate::config::{
-    ControllerInput, IntersectionConfig, MapSource, MessagesConfig, OnSilence, RadioConfig,
-    SecurityConfig, ServiceConfig,
+    ControllerInput, IntersectionConfig, MapSource, OnSilence, SecurityConfig, ServiceConfig,
 };
 use crate::controller::{ControllerState, Light, tscbm};
 use crate::intersection::Intersection;
 use crate::j2735::map::{self, RevisionStore};
-use crate::j2735::spat;
+use crate::region::{Content, MessageSet, Output};
 use crate::scheduler::{Scheduler, Stream};
 use crate::telemetry::metrics::{IntersectionMetrics, MessageMetrics, Metrics};
 use crate::telemetry::throttle::{LogLimiter, warn_limited};
-use crate::tx::{Outbound, Transmitter};
+use crate::tx::Transmitter;
 
 mod receive;
 mod reload;
@@ -111,6 +109,12 @@ pub enum StartError {
     /// The timetable cannot be built.
     #[error("schedule: {0}")]
     Schedule(#[from] crate::scheduler::ScheduleError),
+    /// A configured region cannot be carried; `field` is the configuration field to fix.
+    #[error("`{field}`: {message}")]
+    Region {
+        field: &'static str,
+        message: String,
+    },
 }
 
 /// A controller observation and when it arrived on the monotonic clock.
@@ -204,22 +208,24 @@ pub struct ServiceHandle {
     // service started with; a reload does not update a handle taken before it.
 }
 
-/// The RSU's signers: one for the SPaT/MAP broadcast loop, one shared by Immediate Forward
-/// and Store-and-Repeat, so neither path ever waits for the other's signing.
+/// The RSU's signers: one per broadcast region (in `regions` order; each keeps its own
+/// certificate-inclusion timing), and one shared by Immediate Forward and
+/// Store-and-Repeat, so neither path ever waits for the other's signing.
 #[derive(Debug)]
 pub struct Signers {
-    pub broadcast: Signer,
+    pub broadcast: Vec<Signer>,
     pub tmc: Signer,
 }
 
-/// Builds the signer from the configuration and proves it works: one SPDU per PSID is
-/// signed and verified against the trust store (when given) before anything is sent.
-pub fn load_signer(
-    security: &SecurityConfig,
-    messages: &MessagesConfig,
-    tmc_messages: &[crate::config::TmcMessage],
-    now_us: i64,
-) -> Result<Option<Signers>, StartError> {
+/// Builds the signers from the configuration and proves they work: one SPDU per PSID the
+/// RSU signs is signed and verified against the trust store (when given) before anything is
+/// sent.
+pub fn load_signer(config: &ServiceConfig, now_us: i64) -> Result<Option<Signers>, StartError> {
+    let ServiceConfig {
+        security,
+        tmc_messages,
+        ..
+    } = config;
     let SecurityConfig::Sign {
         certificate,
         key,
@@ -268,10 +274,7 @@ pub fn load_signer(
     // the certificate.
     let mut probe = make()?;
     // Each PSID the RSU signs, with the field that asks for it.
-    let mut psids = vec![
-        (messages.spat_psid, "messages.spat_psid".to_owned()),
-        (messages.map_psid, "messages.map_psid".to_owned()),
-    ];
+    let mut psids = crate::region::signed_psids(config);
     psids.extend(
         tmc_messages
             .iter()
@@ -314,7 +317,11 @@ pub fn load_signer(
         }
     }
     Ok(Some(Signers {
-        broadcast: make()?,
+        broadcast: config
+            .regions
+            .iter()
+            .map(|_| make())
+            .collect::<Result<_, _>>()?,
         tmc: make()?,
     }))
 }
@@ -339,16 +346,35 @@ struct Station {
     spat_count: u8,
     /// When the last SPaT went out (a reload uses it to keep the spacing).
     last_spat: Option<Instant>,
-    /// The MAP, encoded once.
-    map_uper: Vec<u8>,
+    /// Per output (in the outputs' order): the MAP encoded for its region and the message
+    /// metrics, or `None` where the intersection is not broadcast in that region.
+    outputs: Vec<Option<StationOutput>>,
+    /// The reference point, for framings that address an area around the intersection.
+    target: crate::region::Target,
     metrics: IntersectionMetrics,
 }
 
+/// An intersection's share of one output.
+struct StationOutput {
+    map: Vec<u8>,
+    /// The message types (`spat`, `mapem`…) for metrics and logs.
+    types: [&'static str; 2],
+    spat_metrics: MessageMetrics,
+    map_metrics: MessageMetrics,
+}
+
 impl Station {
-    /// This slot's IntersectionState and the lights for the status board, or `None` when the
-    /// controller is silent and SPaT stops. Applies the watchdog. Synchronous, so the watch
-    /// channel's guard is never held across the send's await.
-    fn next_spat(&mut self, now: UnixMillis) -> Option<(IntersectionState, Option<Lights>)> {
+    /// Encodes this slot's SPaT for every output (into each one's buffer; an encoding
+    /// failure is that output's result) and returns the lights for the status board, or
+    /// `None` when the controller is silent and SPaT stops. Applies the watchdog.
+    /// Synchronous, so the watch channel's guard is never held across the send's await, and
+    /// only encoding happens under it: signing follows once it is released.
+    fn next_spat(
+        &mut self,
+        now: UnixMillis,
+        outputs: &mut [Output],
+        encoded: &mut Vec<Option<Result<Content, crate::tx::TxError>>>,
+    ) -> Option<Option<Lights>> {
         let mono = Instant::now();
         if let Some(sim) = &self.simulated
             && !*self.silenced.borrow()
@@ -387,24 +413,35 @@ impl Station {
             }
             _ => {}
         }
-        let spat = match fresh {
-            Some(o) => spat::intersection_state(&self.model, &o.state, now, self.spat_count, true),
+        let empty;
+        let (state, valid) = match fresh {
+            Some(o) => (&o.state, true),
             // With no state every movement is unavailable, without timing, and the status
             // says noValidSPATisAvailableAtThisTime.
             None if self.on_silence == OnSilence::MarkInvalid && self.silent => {
-                spat::intersection_state(
-                    &self.model,
-                    &ControllerState::empty(now),
-                    now,
-                    self.spat_count,
-                    false,
-                )
+                empty = ControllerState::empty(now);
+                (&empty, false)
             }
             None => {
                 self.metrics.spat_suppressed.increment(1);
                 return None;
             }
         };
+        let slot = crate::region::Slot {
+            model: &self.model,
+            state,
+            valid,
+            count: self.spat_count,
+            now,
+        };
+        encoded.clear();
+        for (out, carried) in outputs.iter_mut().zip(&self.outputs) {
+            encoded.push(
+                carried
+                    .as_ref()
+                    .map(|_| out.messages.encode_spat(&slot, &mut out.encoded)),
+            );
+        }
         let lights = fresh.map(|o| {
             self.model
                 .signal_groups
@@ -419,7 +456,7 @@ impl Station {
                 .collect::<Lights>()
         });
         self.spat_count = (self.spat_count + 1) % 128;
-        Some((spat, lights))
+        Some(lights)
     }
 }
 
@@ -434,9 +471,13 @@ pub struct Service<R: Radio> {
 struct Broadcast<R: Radio> {
     radio: Arc<R>,
     clock: Arc<dyn Clock>,
-    tx: Transmitter,
-    spat_out: Outbound,
-    map_out: Outbound,
+    /// The regions this radio carries: every SPaT and MAP goes out on each.
+    outputs: Vec<Output>,
+    /// Per output, whether this slot's SPaT encoded (`None`: the intersection is not
+    /// broadcast there); reused.
+    encoded: Vec<Option<Result<Content, crate::tx::TxError>>>,
+    /// The metrics of the carriers' own frames (GeoNetworking beacons), per output.
+    carrier_metrics: Vec<Option<MessageMetrics>>,
     stations: Vec<Station>,
     scheduler: Scheduler,
     spat_interval: Duration,
@@ -456,7 +497,7 @@ struct StartedStation {
 }
 
 /// Whose send failed and why: the key of the broadcast path's rate-limited warnings.
-type SendFailure = (u16, &'static str, &'static str);
+type SendFailure = (Option<u16>, &'static str, &'static str);
 
 /// Binds the inputs, builds the MAPs and the signer: everything that can fail at start.
 /// Needs a tokio runtime (it spawns the controller input tasks).
@@ -468,7 +509,7 @@ pub async fn prepare<R: Radio + 'static>(
     signers: Option<Signers>,
 ) -> Result<Service<R>, StartError> {
     let radio = Arc::new(radio);
-    let (signer, tmc_signer) = match signers {
+    let (signers, tmc_signer) = match signers {
         Some(s) => (Some(s.broadcast), Some(s.tmc)),
         None => (None, None),
     };
@@ -490,13 +531,15 @@ pub async fn prepare<R: Radio + 'static>(
         }
         None => RevisionStore::in_memory(),
     };
+    let outputs = crate::region::build(config, signers)?;
+    let sets: Vec<Arc<dyn MessageSet>> = outputs.iter().map(|o| o.messages.clone()).collect();
     let mut stations = Vec::new();
     let mut silence = Vec::new();
     let mut tscbm_addrs = Vec::new();
     let mut tasks = Vec::new();
     let mut controllers = Vec::new();
     for ix in &config.intersections {
-        let started = start_station(ix, &mut revisions, &metrics, &clock).await?;
+        let started = start_station(ix, &mut revisions, &sets, &metrics, &clock).await?;
         controllers.push(reload::ControllerSlot::new(ix, started.task));
         tscbm_addrs.push(started.addr);
         silence.push(started.silence);
@@ -515,8 +558,6 @@ pub async fn prepare<R: Radio + 'static>(
         config.messages.spat_interval,
         config.messages.map_interval,
     )?;
-    let spat_out = outbound(&config.radio, config.messages.spat_psid)?;
-    let map_out = outbound(&config.radio, config.messages.map_psid)?;
     let status = Arc::new(Mutex::new(Status {
         intersections: stations
             .iter()
@@ -553,6 +594,7 @@ pub async fn prepare<R: Radio + 'static>(
         controllers,
         services: tasks,
         tmc_tx,
+        sets,
         persist: None,
     };
     let inputs = Arc::new(tokio::sync::Mutex::new(inputs));
@@ -564,9 +606,16 @@ pub async fn prepare<R: Radio + 'static>(
         broadcast: Broadcast {
             radio,
             clock,
-            tx: Transmitter::new(signer),
-            spat_out,
-            map_out,
+            encoded: Vec::with_capacity(outputs.len()),
+            carrier_metrics: outputs
+                .iter()
+                .map(|o| {
+                    o.carrier
+                        .own_type()
+                        .map(|kind| handle.metrics.message(None, kind))
+                })
+                .collect(),
+            outputs,
             stations,
             scheduler,
             spat_interval: config.messages.spat_interval,
@@ -583,6 +632,7 @@ pub async fn prepare<R: Radio + 'static>(
 async fn start_station(
     ix: &IntersectionConfig,
     revisions: &mut RevisionStore,
+    sets: &[Arc<dyn MessageSet>],
     metrics: &Metrics,
     clock: &Arc<dyn Clock>,
 ) -> Result<StartedStation, StartError> {
@@ -590,7 +640,7 @@ async fn start_station(
     let addr;
     let id = ix.model.id;
     let m = metrics.intersection(id);
-    let map_uper = encode_map(ix, revisions, &m)?;
+    let (outputs, target) = encode_maps(ix, revisions, sets, &m)?;
     let (feed_tx, feed_rx) = watch::channel(None);
     let (silence_tx, silence_rx) = watch::channel(false);
     let mut simulated = None;
@@ -644,7 +694,8 @@ async fn start_station(
         started: Instant::now(),
         spat_count: 0,
         last_spat: None,
-        map_uper,
+        outputs,
+        target,
         metrics: m,
     };
     Ok(StartedStation {
@@ -805,20 +856,6 @@ fn start_receive<R: Radio + 'static>(
     Ok(tokio::spawn(receiver.run()))
 }
 
-fn outbound(radio: &RadioConfig, psid: rsu_hw::Psid) -> Result<Outbound, StartError> {
-    let meta = TxMeta {
-        channel: Some(radio.channel),
-        rate: Some(radio.rate),
-        power_dbm: Some(radio.power_dbm),
-        user_priority: radio.user_priority,
-        ..TxMeta::default()
-    };
-    Outbound::wsmp(psid, meta).map_err(|e| StartError::Header {
-        psid,
-        message: e.to_string(),
-    })
-}
-
 /// How often unsaved MAP revisions are written again.
 const STATE_RETRY: Duration = Duration::from_secs(30);
 
@@ -864,12 +901,14 @@ async fn persist_later<R: Radio>(
     }
 }
 
-/// The intersection's MAP as UPER, with its revision from the store.
-fn encode_map(
+/// The intersection's MAP with its revision from the store, encoded for every region it is
+/// broadcast in, and its reference point.
+fn encode_maps(
     ix: &IntersectionConfig,
     revisions: &mut RevisionStore,
+    sets: &[Arc<dyn MessageSet>],
     m: &IntersectionMetrics,
-) -> Result<Vec<u8>, StartError> {
+) -> Result<(Vec<Option<StationOutput>>, crate::region::Target), StartError> {
     let id = ix.model.id;
     let err = |message: String| StartError::Map { id, message };
     let mut data = match &ix.map {
@@ -882,9 +921,33 @@ fn encode_map(
     map::set_revision(&mut data, revision);
     m.map_revision.set(f64::from(revision));
     info!(intersection = id, revision, "MAP ready");
-    MessageFrame::MapData(Box::new(data))
-        .encode()
-        .map_err(|e| err(e.to_string()))
+    let target = crate::region::Target {
+        reference: data
+            .intersections
+            .as_ref()
+            .and_then(|list| list.0.first())
+            .map(|g| (g.ref_point.lat.0, g.ref_point.long.0)),
+    };
+    let outputs = sets
+        .iter()
+        .map(|set| {
+            if ix
+                .regions
+                .as_ref()
+                .is_some_and(|r| !r.contains(&set.region()))
+            {
+                return Ok(None);
+            }
+            let [spat, map] = set.message_types();
+            Ok(Some(StationOutput {
+                map: set.encode_map(&data).map_err(|e| err(e.to_string()))?,
+                types: [spat, map],
+                spat_metrics: m.message(spat),
+                map_metrics: m.message(map),
+            }))
+        })
+        .collect::<Result<_, StartError>>()?;
+    Ok((outputs, target))
 }
 
 impl<R: Radio> Service<R> {
@@ -944,14 +1007,30 @@ impl<R: Radio> Broadcast<R> {
         }
         info!(
             intersections = self.stations.len(),
-            signed = self.tx.signs(),
+            regions = ?self.outputs.iter().map(|o| o.region).collect::<Vec<_>>(),
+            signed = self.outputs.iter().any(|o| o.carrier.signs()),
             "broadcasting"
         );
         loop {
-            let next = self.scheduler.next_deadline();
+            let next = self.scheduler.next_deadline().map(|next| start + next);
+            // A carrier's own frame (a beacon) may fall due between two slots.
+            let now_us = self.clock.now_micros();
+            let own = self
+                .outputs
+                .iter_mut()
+                .filter_map(|o| o.carrier.next_due_us(now_us))
+                .min()
+                .map(|due| {
+                    let wait = u64::try_from(due.saturating_sub(now_us)).unwrap_or(0);
+                    Instant::now() + Duration::from_micros(wait)
+                });
+            let wake = match (next, own) {
+                (Some(a), Some(b)) => Some(a.min(b)),
+                (a, b) => a.or(b),
+            };
             let slot = async {
-                match next {
-                    Some(next) => tokio::time::sleep_until(start + next).await,
+                match wake {
+                    Some(at) => tokio::time::sleep_until(at).await,
                     None => std::future::pending().await,
                 }
             };
@@ -964,6 +1043,7 @@ impl<R: Radio> Broadcast<R> {
                 }
                 () = slot => {}
             }
+            self.send_own().await;
             let now = Instant::now().duration_since(start);
             while let Some(due) = self.scheduler.poll(now) {
                 if due.skipped > 0
@@ -987,7 +1067,7 @@ impl<R: Radio> Broadcast<R> {
         let reload::Change {
             stations,
             mut scheduler,
-            tx,
+            signers,
             done,
         } = change;
         let mut old: Vec<Option<Station>> = std::mem::take(&mut self.stations)
@@ -1009,7 +1089,9 @@ impl<R: Radio> Broadcast<R> {
         let now = Instant::now();
         scheduler.resume_at(now.duration_since(start));
         self.scheduler = scheduler;
-        self.tx = tx;
+        for (out, signer) in self.outputs.iter_mut().zip(signers) {
+            out.carrier.set_signer(signer);
+        }
         if let Ok(mut status) = self.status.lock() {
             status.intersections = self
                 .stations
@@ -1047,30 +1129,39 @@ impl<R: Radio> Broadcast<R> {
         };
         let now_us = self.clock.now_micros();
         let now = UnixMillis(u64::try_from(now_us / 1000).unwrap_or(0));
-        let Some((spat, lights)) = st.next_spat(now) else {
+        let Some(lights) = st.next_spat(now, &mut self.outputs, &mut self.encoded) else {
             return;
         };
-        let frame = MessageFrame::SPAT(Box::new(spat::spat([spat], now)));
-        let started = std::time::Instant::now();
-        let prepared = self.tx.prepare(&frame, &self.spat_out, now_us);
-        let ok = send(
-            &self.radio,
-            prepared,
-            &st.metrics.spat,
-            st.model.id,
-            Stream::Spat,
-            started,
-            &self.status,
-            &mut self.log,
-        )
-        .await;
-        if ok {
+        let mut sent = 0;
+        let outputs = self.outputs.iter_mut().zip(&st.outputs);
+        for ((out, mine), encoded) in outputs.zip(self.encoded.drain(..)) {
+            let (Some(mine), Some(encoded)) = (mine, encoded) else {
+                continue;
+            };
+            let started = std::time::Instant::now();
+            let prepared = encoded.and_then(|content| {
+                out.carrier
+                    .seal(Stream::Spat, &st.target, &content, &out.encoded, now_us)
+            });
+            sent += u64::from(
+                send(
+                    &self.radio,
+                    prepared,
+                    &mine.spat_metrics,
+                    Some(st.model.id),
+                    mine.types[0],
+                    started,
+                    &self.status,
+                    &mut self.log,
+                )
+                .await,
+            );
+        }
+        if sent > 0 {
             st.last_spat = Some(Instant::now());
         }
         if let Ok(mut status) = self.status.lock() {
-            if ok {
-                status.spat_sent += 1;
-            }
+            status.spat_sent += sent;
             if let Some(entry) = status.intersections.get_mut(i) {
                 entry.live = lights.is_some();
                 if let Some(l) = lights {
@@ -1080,26 +1171,64 @@ impl<R: Radio> Broadcast<R> {
         }
     }
 
+    /// Sends the carriers' own frames that are due (GeoNetworking beacons).
+    async fn send_own(&mut self) {
+        let now_us = self.clock.now_micros();
+        for (out, m) in self.outputs.iter_mut().zip(&self.carrier_metrics) {
+            let (Some(prepared), Some(m), Some(kind)) =
+                (out.carrier.due(now_us), m, out.carrier.own_type())
+            else {
+                continue;
+            };
+            let started = std::time::Instant::now();
+            send(
+                &self.radio,
+                prepared,
+                m,
+                None,
+                kind,
+                started,
+                &self.status,
+                &mut self.log,
+            )
+            .await;
+        }
+    }
+
     async fn send_map(&mut self, i: usize) {
         let Some(st) = self.stations.get(i) else {
             return;
         };
         let now_us = self.clock.now_micros();
-        let started = std::time::Instant::now();
-        let prepared = self.tx.prepare_encoded(&st.map_uper, &self.map_out, now_us);
-        let ok = send(
-            &self.radio,
-            prepared,
-            &st.metrics.map,
-            st.model.id,
-            Stream::Map,
-            started,
-            &self.status,
-            &mut self.log,
-        )
-        .await;
-        if ok && let Ok(mut status) = self.status.lock() {
-            status.map_sent += 1;
+        let mut sent = 0;
+        for (out, mine) in self.outputs.iter_mut().zip(&st.outputs) {
+            let Some(mine) = mine else {
+                continue;
+            };
+            let started = std::time::Instant::now();
+            let prepared = out.carrier.seal(
+                Stream::Map,
+                &st.target,
+                &Content::default(),
+                &mine.map,
+                now_us,
+            );
+            sent += u64::from(
+                send(
+                    &self.radio,
+                    prepared,
+                    &mine.map_metrics,
+                    Some(st.model.id),
+                    mine.types[1],
+                    started,
+                    &self.status,
+                    &mut self.log,
+                )
+                .await,
+            );
+        }
+        if let Ok(mut status) = self.status.lock() {
+            status.map_sent += sent;
         }
     }
 }
@@ -1123,16 +1252,12 @@ async fn send<R: Radio>(
     radio: &Arc<R>,
     prepared: Result<rsu_hw::TxFrame, crate::tx::TxError>,
     m: &MessageMetrics,
-    intersection: u16,
-    stream: Stream,
+    intersection: Option<u16>,
+    kind: &'static str,
     started: std::time::Instant,
     status: &Mutex<Status>,
     log: &mut LogLimiter<SendFailure>,
 ) -> bool {
-    let kind = match stream {
-        Stream::Spat => "spat",
-        Stream::Map => "map",
-    };
     let frame = match prepared {
         Ok(f) => f,
         Err(e) => {

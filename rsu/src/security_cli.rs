@@ -1,4 +1,5 @@
-//! `rsu pki init`, `rsu sign` and `rsu verify`: IEEE 1609.2 tools over `rsu-security`.
+//! `rsu pki init`, `rsu sign` and `rsu verify`: IEEE 1609.2 / ETSI TS 103 097 tools over
+//! `rsu-security`.
 
 use rsu_hw::Psid;
 use rsu_security::cert::Certificate;
@@ -25,20 +26,45 @@ pub(crate) fn bad(message: impl std::fmt::Display) -> Failure {
     }
 }
 
-/// `rsu pki init DIR`.
-pub fn pki_init(
-    dir: &Path,
-    now_unix: i64,
-    region: Option<&str>,
-    days: Option<u16>,
-) -> Result<String, Failure> {
-    let region = region.map(parse_circle).transpose()?;
+/// The options of `rsu pki init DIR`.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct PkiInitArgs<'a> {
+    /// `us` or `eu`; a `LAT,LON,RADIUS_M` value is taken as `area` with `us` (the flag's
+    /// meaning before the EU region existed).
+    pub region: &'a str,
+    /// `LAT,LON,RADIUS_M`: the RSU certificate's (EU: the ticket's) circular region.
+    pub area: Option<&'a str>,
+    pub days: Option<u16>,
+    /// EU only: the ticket's SPATEM SSP as hex.
+    pub spatem_ssp: Option<&'a str>,
+}
+
+/// `rsu pki init DIR [--region us|eu] [--area LAT,LON,RADIUS_M] [--days N] [--spatem-ssp HEX]`.
+pub fn pki_init(dir: &Path, now_unix: i64, args: &PkiInitArgs<'_>) -> Result<String, Failure> {
+    let (eu, area) = match args.region.trim().to_ascii_lowercase().as_str() {
+        "" | "us" => (false, args.area),
+        "eu" => (true, args.area),
+        _ if args.region.contains(',') && args.area.is_none() => (false, Some(args.region)),
+        _ => {
+            return Err(bad(format!(
+                "--region {:?}: expected us or eu (a circle goes in --area LAT,LON,RADIUS_M)",
+                args.region
+            )));
+        }
+    };
+    let region = area.map(parse_circle).transpose()?;
+    if eu {
+        return pki_init_eu(dir, now_unix, region, args);
+    }
+    if args.spatem_ssp.is_some() {
+        return Err(bad("--spatem-ssp applies to --region eu only"));
+    }
     let report = pki::init(
         dir,
         now_unix,
         &pki::InitOptions {
             region,
-            rsu_days: days,
+            rsu_days: args.days,
         },
     )
     .map_err(bad)?;
@@ -57,6 +83,56 @@ pub fn pki_init(
     ))
 }
 
+/// `rsu pki init --region eu`: the EU-shaped root, AA and authorisation ticket.
+fn pki_init_eu(
+    dir: &Path,
+    now_unix: i64,
+    region: Option<rasn_its::ieee1609dot2::base_types::GeographicRegion>,
+    args: &PkiInitArgs<'_>,
+) -> Result<String, Failure> {
+    let spatem_ssp = args
+        .spatem_ssp
+        .map(|h| {
+            hex::decode(h.trim()).map_err(|_| {
+                bad(format!(
+                    "--spatem-ssp {h:?}: expected hex octets, e.g. 01ff"
+                ))
+            })
+        })
+        .transpose()?;
+    let report = pki::init_eu(
+        dir,
+        now_unix,
+        &pki::EuInitOptions {
+            region,
+            at_days: args.days,
+            spatem_ssp,
+        },
+    )
+    .map_err(bad)?;
+    let aids = pki::EU_ITS_AIDS
+        .iter()
+        .map(|&aid| match pki::eu_demo_ssp(aid) {
+            _ if aid == 137 => format!(
+                "137:{}",
+                args.spatem_ssp
+                    .map_or("01ff".into(), |h| h.trim().to_lowercase())
+            ),
+            Some(ssp) => format!("{aid}:{}", hex::encode(ssp)),
+            None => aid.to_string(),
+        })
+        .collect::<Vec<_>>()
+        .join(" ");
+    Ok(format!(
+        "wrote {d}/root.oer (root CA {root}, brainpoolP384r1), {d}/aa.oer (authorization authority {aa}),          {d}/rsu.oer (authorization ticket {at}, ITS-AID:SSP {aids}), {d}/root-key.pem, {d}/aa-key.pem and {d}/rsu-key.pem (mode 0600)\n\
+         these are a throw-away test PKI shaped like the EU CCMS: trusted by nobody else, not for deployment",
+        d = dir.display(),
+        root = report.root.hashed_id8(),
+        aa = report.aa.hashed_id8(),
+        at = report.at.hashed_id8(),
+    ))
+}
+
 /// `LAT,LON,RADIUS_M` in degrees and metres → a circular region.
 fn parse_circle(
     text: &str,
@@ -68,7 +144,7 @@ fn parse_circle(
     let parts: Vec<&str> = text.split(',').map(str::trim).collect();
     let err = || {
         bad(format!(
-            "--region {text:?}: expected LAT,LON,RADIUS_M (degrees, degrees, metres)"
+            "--area {text:?}: expected LAT,LON,RADIUS_M (degrees, degrees, metres)"
         ))
     };
     let [lat, lon, r] = parts[..] else {

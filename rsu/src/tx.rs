@@ -29,7 +29,8 @@ impl TxError {
     pub fn code(&self) -> &'static str {
         match self {
             TxError::Encode(_) => "encode",
-            TxError::Sign(_) => "sign",
+            // The signer's reason: `ssp_forbids_content`, `psid_not_permitted`…
+            TxError::Sign(e) => e.code(),
             TxError::Frame(_) => "frame",
             TxError::NoSigner => "no_signer",
         }

@@ -170,3 +170,121 @@ fn a_state_dir_that_is_a_file() {
     let line = line_of(&text, "state_dir = ");
     refused_by_both(&dir, &text, "rsu.state_dir", Some(line));
 }
+
+/// The EU demo (`rsu run --region eu`): its head and the US demo's intersection.
+fn eu_demo() -> String {
+    rsu::app::demo_text(rsu::app::DemoRegion::Eu).into_owned()
+}
+
+/// An EU-shaped test PKI made now in `dir`.
+fn eu_pki(dir: &Path) {
+    rsu_security::pki::init_eu(dir, now_unix(), &Default::default()).unwrap();
+}
+
+#[test]
+fn the_eu_demo_and_both_regions_at_once_pass_check_config() {
+    let dir = scratch("eu-ok");
+    eu_pki(&dir);
+    let file = dir.join("rsu.toml");
+    std::fs::write(&file, eu_demo()).unwrap();
+    let o = rsu(&["check-config", file.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    // US and EU from one controller on one radio: the test ticket lists 137 and 138 but not
+    // the US PSIDs, so the US demo's certificate cannot sign both; unsigned, both go.
+    let both = DEMO
+        .replacen(
+            "region = \"us\"",
+            "region = \"us\"\nregions = [\"us\", \"eu\"]",
+            1,
+        )
+        .replacen("signing = true", "signing = false", 1)
+        .replacen("sign = \"always\"", "sign = \"never\"", 1)
+        .replacen("certificate = \"rsu.oer\"\n", "", 1)
+        .replacen("key = \"rsu-key.pem\"\n", "", 1);
+    std::fs::write(&file, &both).unwrap();
+    let o = rsu(&["check-config", file.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", stderr(&o));
+}
+
+#[test]
+fn an_eu_ticket_without_the_spatem_its_aid_is_refused() {
+    let dir = scratch("eu-us-cert");
+    // The US test PKI: its RSU certificate has no ITS-AID 137.
+    pki(&dir, 0);
+    let text = eu_demo();
+    let line = line_of(&text, "certificate = ");
+    refused_by_both(&dir, &text, "security.certificate", Some(line));
+    let file = dir.join("rsu.toml");
+    let err = stderr(&rsu(&["check-config", file.to_str().unwrap()]));
+    assert!(err.contains("137"), "{err}");
+}
+
+#[test]
+fn an_eu_region_without_a_position_is_refused() {
+    let dir = scratch("eu-position");
+    eu_pki(&dir);
+    // No [position] and no intersection (a forwarding-only RSU): the GeoNetworking headers
+    // have no position to carry.
+    let text = "[rsu]\nname = \"fwd\"\nregion = \"eu\"\n\
+                [radio]\nbackend = \"loopback\"\nchannel = 180\n[security]\nsigning = false\n\
+                [[forward]]\npsid = \"0x20\"\ndestination = \"127.0.0.1:9\"\nprotocol = \"udp\"\n\
+                unverified = \"forward\"\n";
+    refused_by_both(&dir, text, "position", None);
+}
+
+#[test]
+fn region_lists_are_checked_with_field_and_line() {
+    let dir = scratch("regions");
+    pki(&dir, 0);
+    let file = dir.join("rsu.toml");
+    let cases = [
+        (
+            DEMO.replacen(
+                "region = \"us\"",
+                "region = \"us\"\nregions = [\"us\", \"us\"]",
+                1,
+            ),
+            "rsu.regions[1]",
+            "named twice",
+        ),
+        (
+            DEMO.replacen("region = \"us\"", "region = \"cn\"", 1),
+            "rsu.region",
+            "not supported yet",
+        ),
+        (
+            DEMO.replacen(
+                "[[intersection]]\n",
+                "[[intersection]]\nbroadcast_regions = [\"eu\"]\n",
+                1,
+            ),
+            "intersection[0].broadcast_regions",
+            "not one of the RSU's regions",
+        ),
+        (
+            format!("{DEMO}\n[etsi]\nstation_id = 7\n"),
+            "etsi",
+            "does not broadcast",
+        ),
+        (
+            DEMO.replacen(
+                "region = \"us\"",
+                "region = \"us\"\nregions = [\"us\", \"eu\"]\n[etsi]\ngbc_radius_m = 70000",
+                1,
+            ),
+            "etsi.gbc_radius_m",
+            "outside",
+        ),
+    ];
+    for (text, field, why) in cases {
+        std::fs::write(&file, &text).unwrap();
+        let o = rsu(&["check-config", file.to_str().unwrap()]);
+        let err = stderr(&o);
+        assert_eq!(o.status.code(), Some(2), "{field}: {err}");
+        assert!(
+            err.contains(&format!("`{field}`")) && err.contains(why),
+            "{field}: {err}"
+        );
+        assert!(err.contains("line "), "{field} without a line: {err}");
+    }
+}

@@ -165,3 +165,90 @@ fn key_and_psid_mistakes_are_refused_with_one_line() {
     assert_eq!(o.status.code(), Some(2));
     assert!(text(&o.stderr).contains("exists already"));
 }
+
+#[test]
+fn pki_init_eu_makes_a_ticket_chain_that_signs_and_verifies() {
+    use std::os::unix::fs::PermissionsExt as _;
+    let d = TempDir::new("eu");
+    let o = rsu(&["pki", "init", "--region", "eu", d.0.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    let out = text(&o.stdout);
+    assert!(out.contains("authorization ticket"), "{out}");
+    assert!(
+        out.contains("137:01ff") && out.contains("36:018000"),
+        "{out}"
+    );
+    for f in ["root-key.pem", "aa-key.pem", "rsu-key.pem"] {
+        let mode = std::fs::metadata(d.path(f)).unwrap().permissions().mode();
+        assert_eq!(mode & 0o777, 0o600, "{f}");
+    }
+    // The ticket signs a SPATEM payload (ITS-AID 137) that verifies through AA and root,
+    // with the full ticket attached (the first SPDU of a signer) and by digest (the AT is
+    // in the trust folder).
+    for extra in [&[][..], &["--digest"][..]] {
+        let mut args = vec!["--psid", "137", "--hex", "0204000003e9"];
+        args.extend_from_slice(extra);
+        let o = sign(&d, &args);
+        assert!(o.status.success(), "{}", text(&o.stderr));
+        let (json, code) = verify(&d, text(&o.stdout).trim(), &[]);
+        assert_eq!(code, 0, "{json}");
+        assert_eq!(json["psid"], 137);
+    }
+    // A PSID the ticket does not list is refused.
+    let o = sign(&d, &["--psid", "130", "--hex", "00"]);
+    assert_eq!(o.status.code(), Some(2));
+    // Never overwrites, and a bad region or SSP is a usage error.
+    let o = rsu(&["pki", "init", "--region", "eu", d.0.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(2));
+    let other = TempDir::new("eu-bad");
+    let p = other.0.to_str().unwrap();
+    for args in [
+        &["pki", "init", "--region", "cn", p][..],
+        &["pki", "init", "--region", "eu", "--spatem-ssp", "zz", p][..],
+        &["pki", "init", "--region", "eu", "--spatem-ssp", "", p][..],
+        &["pki", "init", "--spatem-ssp", "0178", p][..],
+    ] {
+        let o = rsu(args);
+        assert_eq!(o.status.code(), Some(2), "{args:?}: {}", text(&o.stdout));
+    }
+}
+
+#[test]
+fn pki_init_eu_can_make_a_ticket_that_forbids_intersection_state() {
+    let d = TempDir::new("eu-0178");
+    let o = rsu(&[
+        "pki",
+        "init",
+        "--region",
+        "eu",
+        "--spatem-ssp",
+        "0178",
+        "--area",
+        "50.8,4.35,2000",
+        d.0.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    assert!(text(&o.stdout).contains("137:0178"));
+    let at =
+        rsu_security::Certificate::from_coer(&std::fs::read(d.path("rsu.oer")).unwrap()).unwrap();
+    let table = rsu_security::etsi::ssp::SspTable::from_certificate(&at);
+    let need = rsu_security::etsi::ssp::spatem_need(rsu_security::etsi::ssp::SpatemContent {
+        intersection_state: true,
+        ..Default::default()
+    });
+    assert_eq!(
+        table.check(137, need).unwrap_err().code(),
+        "ssp_forbids_content"
+    );
+    assert!(at.tbs().region.is_some());
+    // The legacy spelling of the circle still works for the US PKI.
+    let us = TempDir::new("us-legacy-region");
+    let o = rsu(&[
+        "pki",
+        "init",
+        "--region",
+        "50.8,4.35,2000",
+        us.0.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", text(&o.stderr));
+}

@@ -1,7 +1,8 @@
 //! Differential check of the 1609.2 signer and verifier against an independent
 //! implementation, `tools/its_sec_oracle.py` (pycrate's 1609.2 COER + Python `cryptography`):
-//! SPDUs from `rsu sign` must verify there, and SPDUs it signs must verify with `rsu verify`.
-//! Skipped when Python lacks pycrate or cryptography, unless `RSU_PYCRATE_REQUIRED=1` (CI).
+//! SPDUs from `rsu sign` must verify there, and SPDUs it signs must verify with `rsu verify`;
+//! GeoNetworking packets secured under ETSI TS 103 097 with the EU test PKI must pass its
+//! `verify-gn`, and a tampered copy must not. Skipped when Python lacks pycrate or cryptography, unless `RSU_PYCRATE_REQUIRED=1` (CI).
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod common;
@@ -140,4 +141,186 @@ fn rsu_and_the_independent_oracle_agree_both_ways() {
 
 fn psid_decimal(p: &str) -> String {
     rsu_hw::Psid::parse(p).unwrap().value().to_string()
+}
+
+/// A SPATEM-like GeoNetworking packet, secured as the EU region sends it: basic header with
+/// NH = 2, then the EtsiTs103097Data signed with the authorisation ticket, whose unsecuredData
+/// is common header + SHB extended header + BTP-B (port 2004) + the facilities message.
+#[test]
+fn gn_secured_spatem_from_the_eu_ticket_verifies_with_the_oracle() {
+    use rsu_hw::MacAddr;
+    use rsu_hw::wire::btp::{BtpPort, BtpRepr};
+    use rsu_hw::wire::geonet::{
+        BasicHeader, BasicNextHeader, CommonNextHeader, GeoNetworkingRepr, GnBtpHeaders,
+        LongPositionVector, Timestamp, TrafficClass,
+    };
+    use rsu_security::etsi::ssp::{self, SpatemContent};
+    use rsu_security::etsi::{self, EtsiPolicy, ITS_AID_MAPEM, ITS_AID_SPATEM};
+    use rsu_security::sign::Signer;
+    use rsu_security::trust::{TrustConfig, TrustStore};
+    use rsu_security::verify::{Verifier, VerifierConfig};
+    use rsu_security::{Certificate, pki, sign, spdu, time};
+    use std::sync::Arc;
+
+    if !oracle_available() {
+        return;
+    }
+    let dir = std::env::temp_dir().join(format!("rsu-diff-gn-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    let now_us = time::now_unix_micros();
+    pki::init_eu(&dir, now_us / 1_000_000, &pki::EuInitOptions::default()).unwrap();
+    let path = |f: &str| dir.join(f).display().to_string();
+    let at = Certificate::from_coer(&std::fs::read(dir.join("rsu.oer")).unwrap()).unwrap();
+    let key = sign::load_key_file(&dir.join("rsu-key.pem")).unwrap();
+    let mut signer = Signer::etsi(
+        key,
+        Arc::new(at),
+        EtsiPolicy::default().with_digest(ITS_AID_MAPEM),
+    )
+    .unwrap();
+
+    let headers_for = |port: BtpPort, message_len: usize| {
+        let source = LongPositionVector::rsu(
+            MacAddr::local([2, 0, 0, 0, 0, 1]),
+            Timestamp::from_tai_millis(700_000_000_000),
+            508_466_000,
+            43_522_000,
+        );
+        let repr = GeoNetworkingRepr::shb(
+            source,
+            CommonNextHeader::BtpB,
+            TrafficClass {
+                store_carry_forward: false,
+                channel_offload: false,
+                id: 0,
+            },
+        );
+        let btp = BtpRepr::B {
+            dst_port: port,
+            dst_port_info: 0,
+        };
+        let mut h = GnBtpHeaders::new(&repr, &btp).unwrap();
+        h.set_message_len(message_len).unwrap();
+        h
+    };
+    // ItsPduHeader (protocolVersion 2, messageId 4 = SPATEM, stationId 1001), then a body.
+    let message: Vec<u8> = [&[0x02, 0x04, 0x00, 0x00, 0x03, 0xe9][..], &[0x5a; 40]].concat();
+    let headers = headers_for(BtpPort::SPATEM, message.len());
+    // The GN header is finished before signing: its octets are inside the signature.
+    let inner = [headers.secured_inner_prefix(), &message].concat();
+    let need = ssp::spatem_need(SpatemContent {
+        intersection_state: true,
+        ..SpatemContent::default()
+    });
+    let secured = signer
+        .sign_etsi(ITS_AID_SPATEM, &inner, need, None, now_us)
+        .unwrap();
+    let mut frame = Vec::new();
+    rsu_hw::wire::geonet::secured_packet(headers.basic_header().unwrap(), &secured, &mut frame)
+        .unwrap();
+
+    let oracle_verify = |frame: &[u8], extra: &[&str]| {
+        let mut args = vec![
+            "verify-gn".to_string(),
+            "--cert".into(),
+            path("root.oer"),
+            "--cert".into(),
+            path("aa.oer"),
+            "--require-root".into(),
+        ];
+        args.extend(extra.iter().map(|s| s.to_string()));
+        args.extend(["--hex".to_string(), hex::encode(frame)]);
+        let (out, err, code) = run(Command::new("python3").arg(oracle()).args(&args));
+        let json: serde_json::Value = serde_json::from_str(&out).unwrap_or_default();
+        (json, code, err)
+    };
+    let (json, code, err) = oracle_verify(&frame, &["--psid", "137"]);
+    assert_eq!(code, 0, "oracle refused the secured SPATEM: {json} {err}");
+    assert_eq!(json["inner"], hex::encode(&inner));
+    assert_eq!(json["psid"], 137);
+    assert_eq!(json["signerForm"], "certificate");
+
+    // Our own receive path agrees: NH = 2, signature and chain, profile, inner GN header.
+    let basic = BasicHeader::parse(&frame).unwrap();
+    assert_eq!(basic.next_header, BasicNextHeader::SecuredPacket);
+    let mut store = TrustStore::new(TrustConfig::default());
+    store.load_dir(&dir).unwrap();
+    let mut verifier = Verifier::new(store, VerifierConfig::default());
+    let out = verifier.verify(&frame[4..], now_us).unwrap();
+    assert!(out.is_valid(), "{:?}", out.reason);
+    etsi::check_received(out.signed().unwrap(), ITS_AID_SPATEM).unwrap();
+    let (repr, payload) = GeoNetworkingRepr::parse_inner(basic, out.payload().unwrap()).unwrap();
+    assert_eq!(repr.common.next_header, CommonNextHeader::BtpB);
+    assert_eq!(&payload[4..], &message[..]);
+
+    // Any changed octet after the basic header fails in the oracle: one in the message, one in
+    // the GN common header, one in the signature.
+    let inner_at = frame
+        .windows(inner.len())
+        .position(|w| w == &inner[..])
+        .unwrap();
+    for at in [inner_at + inner.len() - 1, inner_at + 5, frame.len() - 1] {
+        let mut bad = frame.clone();
+        bad[at] ^= 0x01;
+        let (json, code, err) = oracle_verify(&bad, &[]);
+        assert_ne!(code, 0, "octet {at} flipped and still valid: {json} {err}");
+    }
+
+    // A digest-signed MAPEM resolves through the ticket given as --cert.
+    let map: Vec<u8> = [&[0x02, 0x05, 0x00, 0x00, 0x03, 0xe9][..], &[0x33; 20]].concat();
+    let headers = headers_for(BtpPort::MAPEM, map.len());
+    let inner = [headers.secured_inner_prefix(), &map].concat();
+    let secured = signer
+        .sign_etsi(ITS_AID_MAPEM, &inner, ssp::mapem_need(), None, now_us)
+        .unwrap();
+    assert!(matches!(
+        spdu::parse(&secured).unwrap(),
+        spdu::Spdu::Signed(s) if matches!(s.signer, spdu::SignerInfo::Digest(_))
+    ));
+    let mut frame = Vec::new();
+    rsu_hw::wire::geonet::secured_packet(headers.basic_header().unwrap(), &secured, &mut frame)
+        .unwrap();
+    let (json, code, _) = oracle_verify(&frame, &[]);
+    assert_eq!(code, 1, "digest without the ticket: {json}");
+    let (json, code, err) = oracle_verify(&frame, &["--cert", &path("rsu.oer")]);
+    assert_eq!(code, 0, "{json} {err}");
+    assert_eq!(json["signerForm"], "digest");
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+/// A ticket whose SPATEM SSP forbids IntersectionState (ETSI TP_IS_TLM_SSP_SND_BV_07) makes
+/// the signer refuse, with a label to count, and nothing to send.
+#[test]
+fn a_ticket_forbidding_intersection_state_signs_no_spatem() {
+    use rsu_security::etsi::ssp::{self, SpatemContent};
+    use rsu_security::etsi::{EtsiPolicy, ITS_AID_SPATEM};
+    use rsu_security::sign::{SignError, Signer};
+    use rsu_security::{Certificate, pki, sign, time};
+    use std::sync::Arc;
+
+    let dir = std::env::temp_dir().join(format!("rsu-ssp-0178-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    let now_us = time::now_unix_micros();
+    pki::init_eu(
+        &dir,
+        now_us / 1_000_000,
+        &pki::EuInitOptions {
+            spatem_ssp: Some(vec![0x01, 0x78]),
+            ..pki::EuInitOptions::default()
+        },
+    )
+    .unwrap();
+    let at = Certificate::from_coer(&std::fs::read(dir.join("rsu.oer")).unwrap()).unwrap();
+    let key = sign::load_key_file(&dir.join("rsu-key.pem")).unwrap();
+    let mut signer = Signer::etsi(key, Arc::new(at), EtsiPolicy::default()).unwrap();
+    let need = ssp::spatem_need(SpatemContent {
+        intersection_state: true,
+        ..SpatemContent::default()
+    });
+    let err = signer
+        .sign_etsi(ITS_AID_SPATEM, b"spatem", need, None, now_us)
+        .unwrap_err();
+    assert!(matches!(err, SignError::Ssp(_)), "{err}");
+    assert_eq!(err.code(), "ssp_forbids_content");
+    std::fs::remove_dir_all(&dir).unwrap();
 }

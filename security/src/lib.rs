@@ -9,11 +9,15 @@
 //! - [`trust`]: trust anchors, known certificates, chain validation and its cache.
 //! - [`verify`]: the verifier and its typed outcome.
 //! - [`sign`]: the signer, its key backends and the certificate-inclusion policy.
-//! - [`pki`]: a throw-away test PKI (root CA + RSU certificate), for tests and demos only.
+//! - [`etsi`]: the ETSI TS 103 097 profile (signer form per ITS-AID, header rules, receive
+//!   checks) and the ETSI SSPs of authorisation tickets.
+//! - [`pki`]: a throw-away test PKI (root CA + RSU certificate; EU: root, AA, AT), for tests
+//!   and demos only.
 
 pub mod cert;
 pub mod coer;
 pub mod ecqv;
+pub mod etsi;
 pub mod guard;
 pub mod hash;
 pub mod keys;

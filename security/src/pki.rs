@@ -10,10 +10,11 @@ use crate::hash::{HashAlg, SigningInput};
 use crate::keys::{RawSignature, VerifyKey};
 use crate::sign::{self, SignError, SignerBackend};
 use crate::time;
+use rasn::types::OctetString;
 use rasn::types::{Integer, Utf8String};
 use rasn_its::ieee1609dot2::base_types::{
-    CrlSeries, Duration, GeographicRegion, HashedId3, Hostname, Psid, PsidSsp, SequenceOfPsidSsp,
-    ServiceSpecificPermissions, Time32, ValidityPeriod,
+    BitmapSsp, CrlSeries, Duration, GeographicRegion, HashedId3, Hostname, Psid, PsidSsp,
+    SequenceOfPsidSsp, ServiceSpecificPermissions, Time32, ValidityPeriod,
 };
 use rasn_its::ieee1609dot2::{
     CertificateBase, CertificateId, CertificateType, ExplicitCertificate, ImplicitCertificate,
@@ -271,11 +272,8 @@ pub struct InitReport {
     pub rsu: Certificate,
 }
 
-/// Creates `dir/root.oer`, `dir/rsu.oer`, `dir/root-key.pem` and `dir/rsu-key.pem` (keys mode
-/// 0600): a self-signed P-256 root CA and an explicit P-256 RSU application certificate it
-/// issued, valid from one minute before `now_unix`.
-pub fn init(dir: &Path, now_unix: i64, opts: &InitOptions) -> Result<InitReport, PkiError> {
-    let files = ["root.oer", "rsu.oer", "root-key.pem", "rsu-key.pem"];
+/// Refuses to go on if any of `files` exists in `dir`, then creates `dir`.
+fn prepare_dir(dir: &Path, files: &[&str]) -> Result<(), PkiError> {
     for f in files {
         let p = dir.join(f);
         if p.exists() {
@@ -285,13 +283,24 @@ pub fn init(dir: &Path, now_unix: i64, opts: &InitOptions) -> Result<InitReport,
     std::fs::create_dir_all(dir).map_err(|source| PkiError::Io {
         path: dir.display().to_string(),
         source,
-    })?;
-    let start = now_unix - 60;
-    let days = opts.rsu_days.unwrap_or(365);
-    let duration = match days.checked_mul(24) {
+    })
+}
+
+/// `days` as a certificate duration: hours while they fit in 16 bits, else whole years.
+fn days_duration(days: u16) -> Duration {
+    match days.checked_mul(24) {
         Some(h) => Duration::Hours(h),
         None => Duration::Years(days / 365),
-    };
+    }
+}
+
+/// Creates `dir/root.oer`, `dir/rsu.oer`, `dir/root-key.pem` and `dir/rsu-key.pem` (keys mode
+/// 0600): a self-signed P-256 root CA and an explicit P-256 RSU application certificate it
+/// issued, valid from one minute before `now_unix`.
+pub fn init(dir: &Path, now_unix: i64, opts: &InitOptions) -> Result<InitReport, PkiError> {
+    prepare_dir(dir, &["root.oer", "rsu.oer", "root-key.pem", "rsu-key.pem"])?;
+    let start = now_unix - 60;
+    let duration = days_duration(opts.rsu_days.unwrap_or(365));
     let mut spec = CertSpec::end_entity("rsu.test.invalid", start, duration, &RSU_PSIDS);
     spec.region = opts.region.clone();
     let chain = TestChain::new(
@@ -317,6 +326,201 @@ pub fn init(dir: &Path, now_unix: i64, opts: &InitOptions) -> Result<InitReport,
     write(dir, "root-key.pem", root_pem.as_bytes(), 0o600)?;
     write(dir, "rsu-key.pem", rsu_pem.as_bytes(), 0o600)?;
     Ok(InitReport { root, rsu })
+}
+
+/// ITS-AIDs of the EU demo authorisation ticket: CAM 36, DENM 37, SPATEM 137, MAPEM 138,
+/// IVIM 139, SREM 140, GN management (secured beacons) 141 and SSEM 637 (TS 102 965).
+pub const EU_ITS_AIDS: [u64; 8] = [36, 37, 137, 138, 139, 140, 141, 637];
+
+/// The SSP octets the EU demo ticket carries for `its_aid` (`None`: listed without SSP).
+///
+/// Chosen to permit the demo's content, never as a deployment preset: CAM `01 80 00`
+/// (cenDsrcTollingZone, so an RSU CAM may list protected zones), DENM `01 20 00 00`
+/// (road works), SPATEM and MAPEM `01 FF` (every permission of a one-octet bitmap, as the
+/// TLM/RLT layouts are only partly known), IVIM `01 FF`, SREM and SSEM `01` (version only, no
+/// special permissions), GN management none (beacons carry no SSP).
+pub fn eu_demo_ssp(its_aid: u64) -> Option<Vec<u8>> {
+    match its_aid {
+        36 => Some(vec![0x01, 0x80, 0x00]),
+        37 => Some(vec![0x01, 0x20, 0x00, 0x00]),
+        137..=139 => Some(vec![0x01, 0xff]),
+        140 | 637 => Some(vec![0x01]),
+        _ => None,
+    }
+}
+
+/// A `bitmapSsp` SSP of these octets.
+pub fn bitmap_ssp(octets: &[u8]) -> ServiceSpecificPermissions {
+    ServiceSpecificPermissions::BitmapSsp(BitmapSsp(OctetString::from_slice(octets)))
+}
+
+/// The EU demo ticket's `appPermissions`, with `spatem_ssp` replacing the SPATEM SSP when
+/// given (a ticket whose SSP forbids IntersectionState, `01 78`, for refusal tests).
+pub fn eu_app_permissions(
+    spatem_ssp: Option<&[u8]>,
+) -> Vec<(u64, Option<ServiceSpecificPermissions>)> {
+    EU_ITS_AIDS
+        .iter()
+        .map(|&aid| {
+            let ssp = match (aid, spatem_ssp) {
+                (137, Some(o)) => Some(o.to_vec()),
+                _ => eu_demo_ssp(aid),
+            };
+            (aid, ssp.as_deref().map(bitmap_ssp))
+        })
+        .collect()
+}
+
+/// A test PKI shaped like the EU CCMS (TS 102 941): a self-signed brainpoolP384r1 root CA,
+/// a NIST P-256 authorisation authority (AA) it issued, and a NIST P-256 authorisation
+/// ticket (AT) the AA issued, all explicit certificates as EU practice has them. The AT is
+/// what an RSU signs with.
+pub struct EuChain {
+    pub root: Certificate,
+    pub root_pem: String,
+    pub root_key: Box<dyn SignerBackend>,
+    pub aa: Certificate,
+    pub aa_pem: String,
+    pub aa_key: Box<dyn SignerBackend>,
+    pub at: Certificate,
+    pub at_pem: String,
+    pub at_key: Box<dyn SignerBackend>,
+}
+
+impl EuChain {
+    /// The three certificates with fresh keys, valid from `start_unix`: root ten years, AA
+    /// five, AT `at_spec`'s duration; the AT gets `at_spec`'s permissions and region.
+    pub fn new(start_unix: i64, at_spec: &CertSpec) -> Result<Self, PkiError> {
+        use crate::keys::Curve;
+        let root_pem = sign::generate_pem(Curve::BrainpoolP384r1)?;
+        let root_key = sign::backend_from_pem(&root_pem, "root key")?;
+        // The root issues the AA, which issues tickets: the root's grant must reach depth 2.
+        let root = issue_explicit(
+            &CertSpec::ca(
+                "EU-shaped test root CA - not for deployment",
+                start_unix,
+                Duration::Years(10),
+                1,
+            ),
+            &root_key.public_key(),
+            None,
+            Some(root_key.as_ref()),
+        )?;
+        let aa_pem = sign::generate_pem(Curve::NistP256)?;
+        let aa_key = sign::backend_from_pem(&aa_pem, "AA key")?;
+        let aa = issue_explicit(
+            &CertSpec::ca(
+                "EU-shaped test authorization authority",
+                start_unix,
+                Duration::Years(5),
+                0,
+            ),
+            &aa_key.public_key(),
+            Some((&root, root_key.as_ref())),
+            None,
+        )?;
+        let at_pem = sign::generate_pem(Curve::NistP256)?;
+        let at_key = sign::backend_from_pem(&at_pem, "AT key")?;
+        let at = issue_explicit(
+            at_spec,
+            &at_key.public_key(),
+            Some((&aa, aa_key.as_ref())),
+            None,
+        )?;
+        Ok(EuChain {
+            root,
+            root_pem,
+            root_key,
+            aa,
+            aa_pem,
+            aa_key,
+            at,
+            at_pem,
+            at_key,
+        })
+    }
+
+    /// The demo chain: an AT (no name, as EU tickets are anonymous) for [`EU_ITS_AIDS`] with
+    /// the demo SSPs, `spatem_ssp` replacing the SPATEM one when given.
+    pub fn demo(
+        start_unix: i64,
+        at_duration: Duration,
+        spatem_ssp: Option<&[u8]>,
+    ) -> Result<Self, PkiError> {
+        let spec = CertSpec {
+            name: None,
+            start_unix,
+            duration: at_duration,
+            region: None,
+            app_permissions: eu_app_permissions(spatem_ssp),
+            issue_permissions: None,
+        };
+        Self::new(start_unix, &spec)
+    }
+}
+
+/// Options of `rsu pki init --region eu`.
+#[derive(Debug, Clone, Default)]
+pub struct EuInitOptions {
+    /// Region of the authorisation ticket (root and AA carry none).
+    pub region: Option<GeographicRegion>,
+    /// Validity of the ticket in days (default 365).
+    pub at_days: Option<u16>,
+    /// The ticket's SPATEM (137) SSP octets instead of the demo's `01 FF`; `01 78` makes a
+    /// ticket that forbids IntersectionState.
+    pub spatem_ssp: Option<Vec<u8>>,
+}
+
+/// What `init_eu` wrote.
+#[derive(Debug)]
+pub struct EuInitReport {
+    pub root: Certificate,
+    pub aa: Certificate,
+    pub at: Certificate,
+}
+
+/// Creates the EU-shaped test PKI of [`EuChain`] in `dir`: `root.oer`, `aa.oer`, `rsu.oer`
+/// (the authorisation ticket) and `root-key.pem`, `aa-key.pem`, `rsu-key.pem` (mode 0600),
+/// valid from one minute before `now_unix`. `rsu.oer` and `rsu-key.pem` keep the US names so
+/// that `rsu sign` and the configuration point at the ticket the same way; a trust folder
+/// loaded from `dir` holds the root as anchor and the AA to chain through.
+pub fn init_eu(dir: &Path, now_unix: i64, opts: &EuInitOptions) -> Result<EuInitReport, PkiError> {
+    if let Some(ssp) = &opts.spatem_ssp {
+        crate::etsi::ssp::EtsiSsp::parse(ssp)
+            .map_err(|e| PkiError::Invalid(format!("SPATEM SSP: {e}")))?;
+    }
+    prepare_dir(
+        dir,
+        &[
+            "root.oer",
+            "aa.oer",
+            "rsu.oer",
+            "root-key.pem",
+            "aa-key.pem",
+            "rsu-key.pem",
+        ],
+    )?;
+    let start = now_unix - 60;
+    let spec = CertSpec {
+        name: None,
+        start_unix: start,
+        duration: days_duration(opts.at_days.unwrap_or(365)),
+        region: opts.region.clone(),
+        app_permissions: eu_app_permissions(opts.spatem_ssp.as_deref()),
+        issue_permissions: None,
+    };
+    let c = EuChain::new(start, &spec)?;
+    write(dir, "root.oer", c.root.raw(), 0o644)?;
+    write(dir, "aa.oer", c.aa.raw(), 0o644)?;
+    write(dir, "rsu.oer", c.at.raw(), 0o644)?;
+    write(dir, "root-key.pem", c.root_pem.as_bytes(), 0o600)?;
+    write(dir, "aa-key.pem", c.aa_pem.as_bytes(), 0o600)?;
+    write(dir, "rsu-key.pem", c.at_pem.as_bytes(), 0o600)?;
+    Ok(EuInitReport {
+        root: c.root,
+        aa: c.aa,
+        at: c.at,
+    })
 }
 
 fn write(dir: &Path, name: &str, bytes: &[u8], mode: u32) -> Result<(), PkiError> {

@@ -6,11 +6,17 @@
 //! The signer identifies itself by digest, attaching its full certificate once per
 //! [`InclusionPolicy::interval_us`] and whenever a received SPDU's P2PCD request names our
 //! certificate's HashedId3 (1609.2 §8; TS 103 097 §7.1.1).
+//!
+//! Built with [`Profile::Etsi103097`] it follows TS 103 097 v2.1.1 §7.1 instead: header rules
+//! checked before signing, the signer form per ITS-AID from [`EtsiPolicy`], and the
+//! authorisation ticket's SSPs checked by [`Signer::sign_etsi`] before anything is signed.
 
 use crate::cert::Certificate;
+use crate::etsi::ssp::{SspNeed, SspRefusal, SspTable};
+use crate::etsi::{self, EtsiPolicy, ProfileViolation, SignerChoice};
 use crate::hash::{Digest, HashAlg, HashedId3, SigningInput};
 use crate::keys::{Curve, RawSignature, VerifyKey};
-use crate::spdu::{self, Header, SignerField};
+use crate::spdu::{self, Header, Location, SignerField};
 use crate::time;
 use ecdsa::signature::hazmat::PrehashSigner;
 use elliptic_curve::pkcs8::{DecodePrivateKey, EncodePrivateKey, LineEnding};
@@ -39,6 +45,35 @@ pub enum SignError {
     Backend(String),
     #[error("{0}")]
     Encode(#[from] crate::coer::CoerError),
+    /// The header breaks the TS 103 097 profile the signer was built with.
+    #[error("TS 103 097 profile: {0}")]
+    Profile(#[from] ProfileViolation),
+    /// The authorisation ticket's SSP does not allow the content (refused before signing).
+    #[error("{0}")]
+    Ssp(#[from] SspRefusal),
+    /// An ETSI-only call on a signer built for IEEE 1609.2.
+    #[error("the signer was not built with the ETSI TS 103 097 profile")]
+    NotEtsi,
+}
+
+impl SignError {
+    /// A snake_case label for the refusal counter: the SSP and profile reasons keep their
+    /// own labels ([`SspRefusal::code`], [`ProfileViolation::code`]).
+    pub fn code(&self) -> &'static str {
+        match self {
+            SignError::Ssp(r) => r.code(),
+            SignError::Profile(v) => v.code(),
+            SignError::PsidNotPermitted(_) => "psid_not_permitted",
+            SignError::CertificateNotValid { .. } => "certificate_not_valid",
+            SignError::NotEtsi => "not_etsi",
+            SignError::Io { .. }
+            | SignError::WorldReadable(_)
+            | SignError::BadKey(_)
+            | SignError::KeyMismatch => "key",
+            SignError::Backend(_) => "backend",
+            SignError::Encode(_) => "encode",
+        }
+    }
 }
 
 /// A private key that can sign. `message` is the 1609.2 concatenation `H(data) || H(signer)`;
@@ -268,6 +303,21 @@ impl Default for InclusionPolicy {
     }
 }
 
+/// The header profile a [`Signer`] applies.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub enum Profile {
+    /// IEEE 1609.2 as US deployments use it: digest signer, the certificate per
+    /// [`InclusionPolicy`] and on P2PCD request; headers as the caller builds them.
+    #[default]
+    Ieee1609_2,
+    /// ETSI TS 103 097 v2.1.1 §7.1: generationTime always, no p2pcdLearningRequest or
+    /// missingCrlIdentifier, generationLocation only (and always) for DENM, the signer form
+    /// per ITS-AID from the policy, and the ticket's SSPs checked by [`Signer::sign_etsi`].
+    /// [`Signer::sign`] and [`Signer::sign_with_header`] apply the header rules and signer
+    /// form too, but cannot check SSPs (they are not told what the content needs).
+    Etsi103097(EtsiPolicy),
+}
+
 /// Signs SPDUs with one certificate and key.
 pub struct Signer {
     backend: Box<dyn SignerBackend>,
@@ -275,6 +325,9 @@ pub struct Signer {
     cert_hash: Digest,
     hash: HashAlg,
     pub policy: InclusionPolicy,
+    profile: Profile,
+    /// The ticket's SSPs, read once (ETSI profile only; empty otherwise).
+    ssps: SspTable,
     last_full_us: Option<i64>,
     p2pcd_pending: bool,
 }
@@ -310,9 +363,49 @@ impl Signer {
             backend,
             cert,
             policy: InclusionPolicy::default(),
+            profile: Profile::Ieee1609_2,
+            ssps: SspTable::default(),
             last_full_us: None,
             p2pcd_pending: false,
         }
+    }
+
+    /// A signer for an ETSI authorisation ticket (explicit certificate) and its key, applying
+    /// TS 103 097 with `policy`.
+    pub fn etsi(
+        backend: Box<dyn SignerBackend>,
+        ticket: Arc<Certificate>,
+        policy: EtsiPolicy,
+    ) -> Result<Self, SignError> {
+        Ok(Self::new(backend, ticket)?.with_profile(Profile::Etsi103097(policy)))
+    }
+
+    /// Switches the header profile (reading the ticket's SSPs for ETSI).
+    pub fn with_profile(mut self, profile: Profile) -> Self {
+        self.ssps = match profile {
+            Profile::Etsi103097(_) => SspTable::from_certificate(&self.cert),
+            Profile::Ieee1609_2 => SspTable::default(),
+        };
+        self.profile = profile;
+        self
+    }
+
+    pub fn profile(&self) -> &Profile {
+        &self.profile
+    }
+
+    /// The ticket's SSPs as read for the ETSI profile (empty for IEEE 1609.2).
+    pub fn ssps(&self) -> &SspTable {
+        &self.ssps
+    }
+
+    /// Whether content of `its_aid` needing `need` may be signed under the ticket's SSPs,
+    /// without signing anything (ETSI profile).
+    pub fn check_ssp(&self, its_aid: u64, need: SspNeed) -> Result<(), SignError> {
+        if !matches!(self.profile, Profile::Etsi103097(_)) {
+            return Err(SignError::NotEtsi);
+        }
+        Ok(self.ssps.check(its_aid, need)?)
     }
 
     pub fn certificate(&self) -> &Arc<Certificate> {
@@ -349,25 +442,117 @@ impl Signer {
         if self.cert.permission(header.psid).is_none() {
             return Err(SignError::PsidNotPermitted(header.psid));
         }
-        let now_s = now_unix_us.div_euclid(1_000_000);
-        let (from, until) = (self.cert.valid_from_unix(), self.cert.valid_until_unix());
-        if now_s < from || now_s > until {
-            return Err(SignError::CertificateNotValid { from, until });
+        if matches!(self.profile, Profile::Etsi103097(_)) {
+            etsi::check_header(header)?;
         }
+        self.check_validity(now_unix_us)?;
         let tbs = spdu::encode_tbs(payload, header)?;
         let input = SigningInput::new(self.hash, &tbs, &self.cert_hash);
         let sig = self.backend.sign(input.as_bytes())?;
-        let full = self.p2pcd_pending
-            || self.last_full_us.is_none_or(|t| {
-                now_unix_us.saturating_sub(t) >= self.policy.interval_us || now_unix_us < t
-            });
+        let full = self.takes_certificate(header.psid, now_unix_us);
+        self.note_sent(header.psid, full, now_unix_us);
         let signer = if full {
-            self.last_full_us = Some(now_unix_us);
-            self.p2pcd_pending = false;
             SignerField::Certificate(&self.cert)
         } else {
             SignerField::Digest(self.cert.hashed_id8())
         };
         Ok(spdu::assemble(self.hash, &tbs, &signer, &sig)?)
+    }
+
+    /// Signs a message of `its_aid` under TS 103 097 (the EU hot path: SPATEM at 10 Hz).
+    ///
+    /// `payload` is what goes into `unsecuredData`; for GeoNetworking that is the common
+    /// header onward (common and extended header, BTP, facilities PDU), finished before this
+    /// call. `need` is the SSP bits the content needs (from [`crate::etsi::ssp`]'s content
+    /// rules); content the ticket does not allow is refused with [`SignError::Ssp`] before
+    /// anything is signed, for the caller to count. `location` is the generationLocation:
+    /// required for DENM, refused for every other ITS-AID. The header carries psid and
+    /// generationTime (now); the signer form follows the [`EtsiPolicy`].
+    ///
+    /// One allocation (the returned SPDU): the header is encoded by hand into it, the
+    /// certificate's hash was computed when the signer was built.
+    pub fn sign_etsi(
+        &mut self,
+        its_aid: u64,
+        payload: &[u8],
+        need: SspNeed,
+        location: Option<&Location>,
+        now_unix_us: i64,
+    ) -> Result<Vec<u8>, SignError> {
+        if !matches!(self.profile, Profile::Etsi103097(_)) {
+            return Err(SignError::NotEtsi);
+        }
+        self.ssps.check(its_aid, need)?;
+        if etsi::location_required(its_aid) != location.is_some() {
+            return Err(SignError::Profile(if location.is_some() {
+                ProfileViolation::UnexpectedGenerationLocation(its_aid)
+            } else {
+                ProfileViolation::MissingGenerationLocation(its_aid)
+            }));
+        }
+        self.check_validity(now_unix_us)?;
+        let full = self.takes_certificate(its_aid, now_unix_us);
+        let signer_len = if full { self.cert.raw().len() + 3 } else { 9 };
+        // 3 (version, signedData, hashId) + at most 34 of header around the payload's length
+        // determinant + signer + signature (at most 1 + 1 + 2 x 48 + open-type length).
+        let mut out = Vec::with_capacity(3 + payload.len() + 40 + signer_len + 104);
+        out.extend_from_slice(&[3, spdu::TAG_SIGNED, spdu::hash_id_byte(self.hash)]);
+        let time64 = time::time64_from_unix_micros(now_unix_us);
+        etsi::encode_tbs_into(&mut out, payload, its_aid, time64, location);
+        let input = SigningInput::new(self.hash, out.get(3..).unwrap_or(&[]), &self.cert_hash);
+        let sig = self.backend.sign(input.as_bytes())?;
+        self.note_sent(its_aid, full, now_unix_us);
+        let signer = if full {
+            SignerField::Certificate(&self.cert)
+        } else {
+            SignerField::Digest(self.cert.hashed_id8())
+        };
+        spdu::encode_signer(&signer, &mut out)?;
+        spdu::encode_signature_into(&sig, &mut out)?;
+        Ok(out)
+    }
+
+    fn check_validity(&self, now_unix_us: i64) -> Result<(), SignError> {
+        let now_s = now_unix_us.div_euclid(1_000_000);
+        let (from, until) = (self.cert.valid_from_unix(), self.cert.valid_until_unix());
+        if now_s < from || now_s > until {
+            return Err(SignError::CertificateNotValid { from, until });
+        }
+        Ok(())
+    }
+
+    /// Whether the next SPDU for `psid` carries the full certificate.
+    fn takes_certificate(&self, psid: u64, now_unix_us: i64) -> bool {
+        let periodic = |interval_us: i64| {
+            self.p2pcd_pending
+                || self
+                    .last_full_us
+                    .is_none_or(|t| now_unix_us.saturating_sub(t) >= interval_us || now_unix_us < t)
+        };
+        match &self.profile {
+            Profile::Ieee1609_2 => periodic(self.policy.interval_us),
+            Profile::Etsi103097(p) => match p.signer_for(psid) {
+                SignerChoice::Certificate => true,
+                SignerChoice::Digest => false,
+                SignerChoice::DigestWithPeriodicCertificate => {
+                    periodic(p.cam_certificate_interval_us)
+                }
+            },
+        }
+    }
+
+    /// Records that an SPDU went out. Under ETSI only CAMs count for the once-a-second rule
+    /// and answer P2PCD requests (§7.1.1): a SPATEM carrying the ticket does not reset it.
+    fn note_sent(&mut self, psid: u64, full: bool, now_unix_us: i64) {
+        let counts = match &self.profile {
+            Profile::Ieee1609_2 => true,
+            Profile::Etsi103097(p) => {
+                p.signer_for(psid) == SignerChoice::DigestWithPeriodicCertificate
+            }
+        };
+        if full && counts {
+            self.last_full_us = Some(now_unix_us);
+            self.p2pcd_pending = false;
+        }
     }
 }

@@ -178,7 +178,7 @@ pub enum Spdu<'a> {
 }
 
 const TAG_UNSECURED: u8 = 0x80;
-const TAG_SIGNED: u8 = 0x81;
+pub(crate) const TAG_SIGNED: u8 = 0x81;
 
 /// Parses an SPDU. Trailing bytes and non-canonical encodings are refused.
 ///
@@ -341,6 +341,26 @@ pub fn encode_signer(signer: &SignerField<'_>, out: &mut Vec<u8>) -> Result<(), 
     Ok(())
 }
 
+/// Appends the COER `Signature`. NIST P-256 and brainpoolP256r1 (root alternatives 0 and 1
+/// of the CHOICE, x-only r) are written by hand, as the signer's hot path needs; the other
+/// curves are extension alternatives and go through the generic encoder.
+pub fn encode_signature_into(sig: &RawSignature, out: &mut Vec<u8>) -> Result<(), CoerError> {
+    use crate::keys::Curve;
+    let tag = match sig.curve {
+        Curve::NistP256 => 0x80,
+        Curve::BrainpoolP256r1 => 0x81,
+        _ => {
+            out.extend_from_slice(&coer::encode(&sig.to_its())?);
+            return Ok(());
+        }
+    };
+    // EcdsaP256Signature: rSig as EccP256CurvePoint x-only (CHOICE index 0), then sSig.
+    out.extend_from_slice(&[tag, 0x80]);
+    out.extend_from_slice(sig.r());
+    out.extend_from_slice(sig.s());
+    Ok(())
+}
+
 /// Assembles a signed SPDU from its encoded parts.
 pub fn assemble(
     hash_alg: HashAlg,
@@ -361,7 +381,7 @@ pub fn assemble(
     Ok(out)
 }
 
-fn hash_id_byte(h: HashAlg) -> u8 {
+pub(crate) fn hash_id_byte(h: HashAlg) -> u8 {
     match h {
         HashAlg::Sha256 => 0,
         HashAlg::Sha384 => 1,

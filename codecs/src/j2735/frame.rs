@@ -290,6 +290,23 @@ pub struct DecodeAll<'a> {
     failed: bool,
 }
 
+impl SPAT {
+    /// Appends the UPER encoding of the SPAT value alone (no MessageFrame) to `out`: what an
+    /// ETSI SPATEM carries after its 6-octet ItsPduHeader. The hand-written encoder of the
+    /// J2735 hot path writes it where it can; what it declines is encoded, or refused, by rasn.
+    pub fn encode_value_into(&self, out: &mut Vec<u8>) -> Result<(), Error> {
+        if fast_spat::encode_spat_value(self, out).is_ok() {
+            return Ok(());
+        }
+        let bytes = rasn::uper::encode(self).map_err(|e| match crate::jer::check(self) {
+            Err(c) => c.into(),
+            Ok(()) => Error::Encode(e.to_string()),
+        })?;
+        out.extend_from_slice(&bytes);
+        Ok(())
+    }
+}
+
 impl Iterator for DecodeAll<'_> {
     type Item = Result<(MessageFrame, core::ops::Range<usize>), Error>;
 

@@ -843,6 +843,8 @@ const MHL: usize = COMMON + 6;
 const EXTENDED: usize = COMMON + COMMON_HEADER_LEN;
 // Within the long position vector.
 const LPV_TIMESTAMP: usize = 8;
+/// Where a GBC header's GeoArea starts in the extended header (after SN, reserved, LPV).
+const GBC_AREA: usize = 28;
 const LPV_LATITUDE: usize = 12;
 const LPV_LONGITUDE: usize = 16;
 
@@ -989,6 +991,17 @@ impl<T: AsRef<[u8]> + AsMut<[u8]>> GeoNetworkingPacket<T> {
     pub fn set_sequence_number(&mut self, sn: u16) {
         if source_offset(self.header_type()) != 0 {
             self.bm()[EXTENDED..EXTENDED + 2].copy_from_slice(&sn.to_be_bytes());
+        }
+    }
+
+    /// Writes the GeoArea centre of a GBC header, unchecked; does nothing for header types
+    /// without an area.
+    pub fn set_area_centre(&mut self, latitude: i32, longitude: i32) {
+        if source_offset(self.header_type()) != 0 {
+            let at = EXTENDED + GBC_AREA;
+            let b = self.bm();
+            b[at..at + 4].copy_from_slice(&latitude.to_be_bytes());
+            b[at + 4..at + 8].copy_from_slice(&longitude.to_be_bytes());
         }
     }
 
@@ -1269,6 +1282,18 @@ impl GnBtpHeaders {
         Ok(())
     }
 
+    /// Moves a GBC header's area to a new centre (each intersection's reference point); an
+    /// error for SHB, which has no area, or for a centre off the globe.
+    pub fn set_area_centre(&mut self, latitude: i32, longitude: i32) -> Result<(), WireError> {
+        check_emit_position(AREA, latitude, longitude)?;
+        let mut gn = self.gn();
+        if gn.sequence_number().is_none() {
+            return Err(emit_error("geo area", "only GBC headers carry an area"));
+        }
+        gn.set_area_centre(latitude, longitude);
+        Ok(())
+    }
+
     /// Sets the GBC sequence number; an error for SHB, which has none.
     pub fn set_sequence_number(&mut self, sn: u16) -> Result<(), WireError> {
         let mut gn = self.gn();
@@ -1281,6 +1306,41 @@ impl GnBtpHeaders {
         gn.set_sequence_number(sn);
         Ok(())
     }
+
+    /// The basic header, for the front of a secured packet (see [`secured_packet`]).
+    pub fn basic_header(&self) -> Result<BasicHeader, WireError> {
+        BasicHeader::parse(&self.bytes)
+    }
+
+    /// Common header, extended header and BTP header: what a secured packet signs in front of
+    /// the facilities message (TS 103 097 §5, the GN payload of the signed data). Patch the
+    /// fields that change (payload length, TST, SN) first: the octets are frozen once signed.
+    pub fn secured_inner_prefix(&self) -> &[u8] {
+        self.bytes
+            .get(BASIC_HEADER_LEN..self.header_len())
+            .unwrap_or(&[])
+    }
+}
+
+/// Appends a secured GeoNetworking packet to `out` (§9.6 with next header 2, and
+/// ETSI TS 103 097 §5): `basic` with its next header set to secured packet, then `secured`,
+/// the COER `EtsiTs103097Data` whose unsecuredData is the common header onward. Nothing
+/// follows it. The basic header stays outside the signature so forwarders may lower RHL.
+pub fn secured_packet(
+    basic: BasicHeader,
+    secured: &[u8],
+    out: &mut Vec<u8>,
+) -> Result<(), WireError> {
+    let mut b = [0u8; BASIC_HEADER_LEN];
+    BasicHeader {
+        next_header: BasicNextHeader::SecuredPacket,
+        ..basic
+    }
+    .emit(&mut b)?;
+    out.reserve(BASIC_HEADER_LEN + secured.len());
+    out.extend_from_slice(&b);
+    out.extend_from_slice(secured);
+    Ok(())
 }
 
 #[cfg(test)]
@@ -1344,6 +1404,34 @@ mod tests {
             476_957_100,
             65_369_120,
         )
+    }
+
+    #[test]
+    fn secured_packet_puts_nh_2_in_front_of_the_secured_structure() {
+        let repr = example_shb().with_payload_len(4 + 3);
+        let btp = BtpRepr::B {
+            dst_port: BtpPort::SPATEM,
+            dst_port_info: 0,
+        };
+        let headers = GnBtpHeaders::new(&repr, &btp).unwrap();
+        let mut inner = headers.secured_inner_prefix().to_vec();
+        assert_eq!(
+            inner.len(),
+            COMMON_HEADER_LEN + SHB_HEADER_LEN + btp::HEADER_LEN
+        );
+        inner.extend_from_slice(b"msg");
+        // A stand-in for the security layer's output: the inside, opaque to this layer.
+        let spdu = [&[0x03, 0x81][..], &inner].concat();
+        let mut frame = Vec::new();
+        secured_packet(headers.basic_header().unwrap(), &spdu, &mut frame).unwrap();
+        let basic = BasicHeader::parse(&frame).unwrap();
+        assert_eq!(basic.next_header, BasicNextHeader::SecuredPacket);
+        assert_eq!(basic.remaining_hop_limit, 1);
+        assert_eq!(&frame[BASIC_HEADER_LEN..], &spdu[..]);
+        // What the security layer gives back parses as the inside of a secured packet.
+        let (back, payload) = GeoNetworkingRepr::parse_inner(basic, &inner).unwrap();
+        assert_eq!(back.extended, repr.extended);
+        assert_eq!(&payload[btp::HEADER_LEN..], b"msg");
     }
 
     fn example_shb() -> GeoNetworkingRepr {
@@ -1526,11 +1614,12 @@ mod tests {
             .set_source_position(moved.latitude, moved.longitude)
             .unwrap();
         headers.set_sequence_number(0xfffe).unwrap();
+        headers.set_area_centre(-12_345_678, 1_799_999_999).unwrap();
         let mut afresh = example_gbc().with_payload_len(304);
         afresh.extended = Extended::Gbc {
             sequence_number: 0xfffe,
             source: moved,
-            area: GeoArea::circle(476_957_100, 65_369_120, 500),
+            area: GeoArea::circle(-12_345_678, 1_799_999_999, 500),
         };
         assert_eq!(
             headers,
@@ -1543,7 +1632,9 @@ mod tests {
         assert!(headers.set_message_len(65_531).is_ok());
         assert!(headers.set_source_position(900_000_001, 0).is_err());
         assert!(headers.set_source_position(0, -1_800_000_001).is_err());
+        assert!(headers.set_area_centre(-900_000_001, 0).is_err());
         let mut shb = GnBtpHeaders::new(&example_shb(), &spatem).unwrap();
+        assert!(shb.set_area_centre(0, 0).is_err());
         assert!(matches!(
             shb.set_sequence_number(1),
             Err(WireError::Emit {

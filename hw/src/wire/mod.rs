@@ -18,7 +18,7 @@ pub use ethernet::{EtherType, EthernetFrame, EthernetRepr, MacAddr};
 pub use geonet::{
     AreaShape, BasicHeader, BasicNextHeader, CommonHeader, CommonNextHeader, Extended, GeoArea,
     GeoNetworkingPacket, GeoNetworkingRepr, GnAddress, GnBtpHeaders, Lifetime, LifetimeBase,
-    LongPositionVector, StationType, Timestamp, TrafficClass,
+    LongPositionVector, StationType, Timestamp, TrafficClass, secured_packet,
 };
 pub use wsmp::{ExtensionElement, WsmpHeaderPrefix, WsmpPacket, WsmpRepr};
 

@@ -15,34 +15,65 @@ pub(super) struct Signals<R: Radio> {
     /// The file SIGHUP reloads; `None` for the demo.
     config: Option<PathBuf>,
     reloader: Arc<Reloader<R>>,
+    /// Registered when the watch is made, before the broadcast starts: a signal that
+    /// arrives before [`Signals::until_stop`] is first polled is then queued, not handled
+    /// by the default action (SIGQUIT would dump core, SIGHUP would kill).
+    #[cfg(unix)]
+    watched: Watched,
+}
+
+#[cfg(unix)]
+#[derive(Default)]
+struct Watched {
+    int: Option<tokio::signal::unix::Signal>,
+    term: Option<tokio::signal::unix::Signal>,
+    quit: Option<tokio::signal::unix::Signal>,
+    usr1: Option<tokio::signal::unix::Signal>,
+    hup: Option<tokio::signal::unix::Signal>,
 }
 
 impl<R: Radio + 'static> Signals<R> {
+    /// Watches the signals from now on; needs a tokio runtime.
     pub(super) fn new(config: Option<PathBuf>, reloader: Reloader<R>) -> Signals<R> {
+        #[cfg(unix)]
+        let watched = {
+            use tokio::signal::unix::SignalKind;
+            Watched {
+                int: watch(SignalKind::interrupt(), "SIGINT"),
+                term: watch(SignalKind::terminate(), "SIGTERM"),
+                quit: watch(SignalKind::quit(), "SIGQUIT"),
+                usr1: watch(SignalKind::user_defined1(), "SIGUSR1"),
+                hup: watch(SignalKind::hangup(), "SIGHUP"),
+            }
+        };
         Signals {
             config,
             reloader: Arc::new(reloader),
+            #[cfg(unix)]
+            watched,
         }
     }
 
     /// Completes on a stop signal or when `other` completes; reloads on each SIGHUP.
-    pub(super) async fn until_stop(self, other: impl Future<Output = ()>) {
+    pub(super) async fn until_stop(mut self, other: impl Future<Output = ()>) {
         tokio::pin!(other);
         #[cfg(unix)]
         {
-            use tokio::signal::unix::SignalKind;
-            let mut int = watch(SignalKind::interrupt(), "SIGINT");
-            let mut term = watch(SignalKind::terminate(), "SIGTERM");
-            let mut quit = watch(SignalKind::quit(), "SIGQUIT");
-            let mut usr1 = watch(SignalKind::user_defined1(), "SIGUSR1");
-            let mut hup = watch(SignalKind::hangup(), "SIGHUP");
+            let mut w = std::mem::take(&mut self.watched);
+            let Watched {
+                int,
+                term,
+                quit,
+                usr1,
+                hup,
+            } = &mut w;
             loop {
                 let name = tokio::select! {
-                    () = next(&mut int) => "SIGINT",
-                    () = next(&mut term) => "SIGTERM",
-                    () = next(&mut quit) => "SIGQUIT",
-                    () = next(&mut usr1) => "SIGUSR1",
-                    () = next(&mut hup) => {
+                    () = next(int) => "SIGINT",
+                    () = next(term) => "SIGTERM",
+                    () = next(quit) => "SIGQUIT",
+                    () = next(usr1) => "SIGUSR1",
+                    () = next(hup) => {
                         self.reload();
                         continue;
                     }

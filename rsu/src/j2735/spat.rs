@@ -303,6 +303,20 @@ pub fn intersection_state(
     out
 }
 
+/// What an intersection state holds that a certificate's permissions may have to allow
+/// (an ETSI authorisation ticket's TLM SSP gates maneuver assist and advisory speeds).
+pub fn content(state: &IntersectionState) -> crate::region::Content {
+    let movements = &state.states.0;
+    crate::region::Content {
+        maneuver_assist: movements.iter().any(|m| m.maneuver_assist_list.is_some())
+            || state.maneuver_assist_list.is_some(),
+        advisory_speed: movements
+            .iter()
+            .flat_map(|m| &m.state_time_speed.0)
+            .any(|e| e.speeds.is_some()),
+    }
+}
+
 /// A J2735 SPAT of the given intersection states, stamped with `now`'s minute of the year.
 ///
 /// J2735 carries 1..=32 intersections: the list is passed on whole, so an empty or longer
@@ -940,6 +954,29 @@ mod tests {
     }
 
     proptest! {
+        /// One controller state gives the US SPaT and the EU SPATEM the same content field by
+        /// field (signal groups, event states, every TimeMark): both message sets build the
+        /// one ISO TS 19091 SPAT, and only the envelope differs. Where the US one encodes, the
+        /// EU one does too (TimeMarks stay within ISO's 0..=36001).
+        #[test]
+        fn us_spat_and_eu_spatem_agree((now, state, intersection) in scenario(), count in 0..128u8, valid in any::<bool>()) {
+            use crate::region::{MessageSet, Slot};
+            let slot = Slot { model: &intersection, state: &state, valid, count, now: UnixMillis(now) };
+            let (mut us, mut eu) = (Vec::new(), Vec::new());
+            let us_content = crate::region::us::J2735.encode_spat(&slot, &mut us).unwrap();
+            let eu_content = crate::region::eu::EtsiDsrc::new(4242).encode_spat(&slot, &mut eu).unwrap();
+            prop_assert_eq!(us_content, eu_content);
+            let (MessageFrame::SPAT(us_spat), _) = MessageFrame::decode(&us).unwrap() else {
+                panic!("not a SPaT");
+            };
+            let spatem = rsu_codecs::etsi::Spatem::decode_uper(&eu).unwrap();
+            prop_assert_eq!((spatem.header.protocol_version, spatem.header.message_id), (2, 4));
+            prop_assert_eq!(spatem.header.station_id.0, 4242);
+            prop_assert_eq!(&spatem.spat, us_spat.as_ref());
+            // And the SPATEM's octets are the generic encoder's (the hot path's own writer).
+            prop_assert_eq!(spatem.encode_uper().unwrap(), eu);
+        }
+
         /// Whatever the controller says and whenever it says it, the SPaT encodes: every
         /// TimeMark is in 0..=36001 and every name is valid IA5 (carma-streets #233).
         #[test]

@@ -27,9 +27,11 @@ use crate::telemetry::metrics::Metrics;
 use crate::tx::Transmitter;
 
 /// The configuration sections that only a restart changes.
-pub const RESTART_ONLY: [&str; 9] = [
+pub const RESTART_ONLY: [&str; 11] = [
     "rsu.name",
     "rsu.region",
+    "rsu.regions",
+    "etsi",
     "rsu.state_dir",
     "position",
     "radio",
@@ -82,7 +84,8 @@ pub(super) enum Slot {
 pub(super) struct Change {
     pub stations: Vec<Slot>,
     pub scheduler: Scheduler,
-    pub tx: Transmitter,
+    /// Per output (in the broadcast loop's order), its signer.
+    pub signers: Vec<Option<rsu_security::sign::Signer>>,
     /// Answered once the loop runs the new set.
     pub done: tokio::sync::oneshot::Sender<()>,
 }
@@ -130,6 +133,9 @@ pub(super) struct Inputs<R: Radio> {
     pub services: Vec<JoinHandle<()>>,
     /// The TMC tasks' transmitter (and signer), replaced in place by a reload.
     pub tmc_tx: Arc<Mutex<Transmitter>>,
+    /// Each output's message set, in the broadcast loop's order: a new intersection's MAP
+    /// is encoded for every region here, on the input side.
+    pub sets: Vec<Arc<dyn crate::region::MessageSet>>,
     /// Saves the MAP revisions while the state folder refuses them.
     pub persist: Option<JoinHandle<()>>,
 }
@@ -175,6 +181,8 @@ fn keep_restart_only(old: &ServiceConfig, new: &mut ServiceConfig) -> Vec<&'stat
     }
     keep!("rsu.name", name);
     keep!("rsu.region", region);
+    keep!("rsu.regions", regions);
+    keep!("etsi", etsi);
     keep!("rsu.state_dir", state_dir);
     keep!("position", position);
     keep!("radio", radio);
@@ -281,14 +289,14 @@ impl<R: Radio + 'static> Reloader<R> {
                 // whatever they would refuse.
                 let ready = crate::preflight::preflight(&path, now_us)?;
                 let mut new = ready.config;
-                let asked = new.messages;
+                let asked = crate::region::signed_psids(&new);
                 let needs_restart = keep_restart_only(&old, &mut new);
                 // The preflight tested the signer with the file's PSIDs; where those need a
                 // restart the running ones stay, and the signer must permit them.
-                let signers = if new.messages == asked {
+                let signers = if crate::region::signed_psids(&new) == asked {
                     ready.signers
                 } else {
-                    load_signer(&new.security, &new.messages, &new.tmc_messages, now_us)?
+                    load_signer(&new, now_us)?
                 };
                 Ok((new, ready.warnings, needs_restart, signers))
             })
@@ -349,6 +357,7 @@ impl<R: Radio + 'static> Reloader<R> {
         // any failure then leaves the running configuration untouched.
         let Inputs {
             revisions,
+            sets,
             metrics,
             clock,
             ..
@@ -362,7 +371,7 @@ impl<R: Radio + 'static> Reloader<R> {
                 started.push(None);
                 late.push(i);
             } else {
-                match start_station(ix, revisions, metrics, clock).await {
+                match start_station(ix, revisions, sets, metrics, clock).await {
                     Ok(s) => started.push(Some(s)),
                     Err(e) => {
                         for s in started.iter_mut().flatten() {
@@ -384,6 +393,7 @@ impl<R: Radio + 'static> Reloader<R> {
             }
             let Inputs {
                 revisions,
+                sets,
                 metrics,
                 clock,
                 ..
@@ -392,7 +402,7 @@ impl<R: Radio + 'static> Reloader<R> {
                 let Some(ix) = new.intersections.get(i) else {
                     continue;
                 };
-                match start_station(ix, revisions, metrics, clock).await {
+                match start_station(ix, revisions, sets, metrics, clock).await {
                     Ok(s) => {
                         if let Some(slot) = started.get_mut(i) {
                             *slot = Some(s);
@@ -452,7 +462,7 @@ impl<R: Radio + 'static> Reloader<R> {
         let change = Change {
             stations: slots,
             scheduler,
-            tx: Transmitter::new(broadcast_signer),
+            signers: crate::region::per_output(&new, broadcast_signer),
             done,
         };
         if self.changes.send(change).await.is_err() || installed.await.is_err() {

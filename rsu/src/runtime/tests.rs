@@ -8,7 +8,6 @@ use bytes::Bytes;
 use rsu_hw::{EtherType, MacAddr, Radio, RadioError, RxFrame, TxFrame};
 
 use super::{Status, send};
-use crate::scheduler::Stream;
 use crate::telemetry::metrics::Metrics;
 
 /// A radio whose transmit queue is always full.
@@ -71,8 +70,8 @@ async fn a_full_radio_queue_writes_a_few_lines_that_carry_the_count() {
             &radio,
             frame(),
             &m.spat,
-            1001,
-            Stream::Spat,
+            Some(1001),
+            "spat",
             std::time::Instant::now(),
             &status,
             &mut log,
@@ -87,8 +86,8 @@ async fn a_full_radio_queue_writes_a_few_lines_that_carry_the_count() {
         &radio,
         frame(),
         &m.spat,
-        1001,
-        Stream::Spat,
+        Some(1001),
+        "spat",
         std::time::Instant::now(),
         &status,
         &mut log,

@@ -481,6 +481,7 @@ impl Metrics {
     /// The handles for one intersection (J2735 IntersectionReferenceID `id`), labelled
     /// `intersection="<id>"`. Asking twice for the same id gives handles to the same series.
     pub fn intersection(&self, id: u16) -> IntersectionMetrics {
+        let id_number = id;
         let id = id.to_string();
         let labels = |extra: &[(&'static str, &'static str)]| {
             let mut labels = Vec::with_capacity(1 + extra.len());
@@ -488,19 +489,10 @@ impl Metrics {
             labels.extend(extra.iter().map(|&(k, v)| Label::new(k, v)));
             labels
         };
-        let message = |kind: &'static str| {
-            let l = labels(&[("type", kind)]);
-            MessageMetrics {
-                sent: self.counter(MESSAGES_SENT, l.clone()),
-                encode_failures: self.counter(ENCODE_FAILURES, l.clone()),
-                sign_failures: self.counter(SIGNING_FAILURES, l.clone()),
-                send_failures: self.counter(SEND_FAILURES, l.clone()),
-                tx_latency: self.histogram(TX_LATENCY, l),
-            }
-        };
         IntersectionMetrics {
-            spat: message("spat"),
-            map: message("map"),
+            spat: self.message(Some(id_number), "spat"),
+            map: self.message(Some(id_number), "map"),
+            id: id_number,
             spat_suppressed: self.counter(SPAT_SUPPRESSED, labels(&[])),
             controller_packets: self.counter(CONTROLLER_PACKETS, labels(&[])),
             controller_timeouts: self.counter(CONTROLLER_TIMEOUTS, labels(&[])),
@@ -509,6 +501,24 @@ impl Metrics {
             schedule_overruns: self.counter(SCHEDULE_OVERRUNS, labels(&[])),
             rejected: Arc::new(LabelCache::new(CONTROLLER_REJECTED, labels(&[]), "reason")),
             metrics: self.clone(),
+        }
+    }
+
+    /// The handles for one message type (label `type`: `spat`, `map`, `spatem`, `mapem`,
+    /// `gn_beacon`), of one intersection (label `intersection`) or of none (a carrier's own
+    /// frames, such as GeoNetworking beacons).
+    pub fn message(&self, intersection: Option<u16>, kind: &'static str) -> MessageMetrics {
+        let mut l = Vec::with_capacity(2);
+        if let Some(id) = intersection {
+            l.push(Label::new("intersection", id.to_string()));
+        }
+        l.push(Label::new("type", kind));
+        MessageMetrics {
+            sent: self.counter(MESSAGES_SENT, l.clone()),
+            encode_failures: self.counter(ENCODE_FAILURES, l.clone()),
+            sign_failures: self.counter(SIGNING_FAILURES, l.clone()),
+            send_failures: self.counter(SEND_FAILURES, l.clone()),
+            tx_latency: self.histogram(TX_LATENCY, l),
         }
     }
 
@@ -678,6 +688,7 @@ pub struct IntersectionMetrics {
     pub schedule_overruns: Counter,
     rejected: Arc<LabelCache<&'static str>>,
     metrics: Metrics,
+    id: u16,
 }
 
 impl fmt::Debug for IntersectionMetrics {
@@ -688,6 +699,11 @@ impl fmt::Debug for IntersectionMetrics {
 }
 
 impl IntersectionMetrics {
+    /// The handles of another message type of this intersection (`spatem`, `mapem`).
+    pub fn message(&self, kind: &'static str) -> MessageMetrics {
+        self.metrics.message(Some(self.id), kind)
+    }
+
     /// `rsu_controller_rejected_total{reason}`: registered on the first use of `reason` and
     /// cached, so keep the returned handle where packets are rejected often.
     pub fn controller_rejected(&self, reason: &'static str) -> Counter {

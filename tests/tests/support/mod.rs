@@ -144,13 +144,7 @@ pub async fn service<R: Radio + 'static>(
     radio: R,
     clock: Arc<dyn Clock>,
 ) -> Service<R> {
-    let signers = runtime::load_signer(
-        &config.security,
-        &config.messages,
-        &config.tmc_messages,
-        clock.now_micros(),
-    )
-    .unwrap();
+    let signers = runtime::load_signer(config, clock.now_micros()).unwrap();
     runtime::prepare(config, radio, clock, Metrics::new(), signers)
         .await
         .unwrap()

@@ -1,0 +1,802 @@
+//! The EU region's carrier: SPATEM and MAPEM in BTP-B (ports 2004 and 2003) over
+//! GeoNetworking (EN 302 636-4-1) on ITS-G5, signed per ETSI TS 103 097, with the
+//! GeoNetworking beacons a station owes when it sends no single-hop broadcast.
+//!
+//! A secured packet is the basic header (next header 2) followed by the signed data, whose
+//! payload is everything from the common header on: common header, extended header, BTP
+//! header and message. The headers are finished (timestamp, sequence number, length) before
+//! signing and never touched after (`reference/eu-etsi.md` §2.3); only the basic header,
+//! which forwarders rewrite, stays outside the signature.
+
+use bytes::BytesMut;
+use rand::{Rng, SeedableRng};
+use rand_chacha::ChaCha8Rng;
+use rsu_hw::wire::{
+    BasicHeader, BasicNextHeader, BtpPort, BtpRepr, CommonHeader, CommonNextHeader, Extended,
+    GeoNetworkingRepr, GnBtpHeaders, Lifetime, LongPositionVector, Timestamp, TrafficClass,
+};
+use rsu_hw::{EtherType, MacAddr, Psid, TxFrame, TxMeta, WireError};
+use rsu_security::sign::Signer;
+
+use std::sync::Arc;
+
+use rsu_codecs::etsi::{self, Redialect};
+use rsu_codecs::j2735::{MapData, StationID};
+use rsu_hw::channels::Region;
+
+use rsu_security::etsi::EtsiPolicy;
+use rsu_security::etsi::ssp::{self, SpatemContent, SspNeed};
+use rsu_security::sign::Profile;
+
+use super::{Carrier, Content, MessageSet, Output, Slot, Target};
+use crate::config::{
+    EtsiConfig, GnTransport, MapSource, PositionConfig, RadioConfig, ServiceConfig,
+};
+use crate::j2735::spat;
+use crate::runtime::StartError;
+use crate::scheduler::Stream;
+use crate::tx::TxError;
+
+/// ITS-AID of SPATEM: traffic light manoeuvre (TS 102 965).
+pub const ITS_AID_SPATEM: u32 = 137;
+/// ITS-AID of MAPEM: road and lane topology.
+pub const ITS_AID_MAPEM: u32 = 138;
+/// ITS-AID of GeoNetworking management (secured beacons).
+pub const ITS_AID_GN_MGMT: u32 = 141;
+
+/// itsGnBeaconServiceRetransmitTimer (EN 302 636-4-1 Annex H), in µs.
+const BEACON_INTERVAL_US: i64 = 3_000_000;
+/// itsGnBeaconServiceMaxJitter: a quarter of the retransmit timer, in µs.
+const BEACON_MAX_JITTER_US: i64 = 750_000;
+
+/// The ITS-AIDs the EU region signs, with the setting that asks for each.
+pub fn signed_psids(etsi: &EtsiConfig) -> Vec<(Psid, String)> {
+    let mut out = vec![
+        (
+            Psid::new(ITS_AID_SPATEM).unwrap_or(Psid::INTERSECTION),
+            "rsu.regions (eu: SPATEM, ITS-AID 137)".to_owned(),
+        ),
+        (
+            Psid::new(ITS_AID_MAPEM).unwrap_or(Psid::INTERSECTION),
+            "rsu.regions (eu: MAPEM, ITS-AID 138)".to_owned(),
+        ),
+    ];
+    if etsi.beacons {
+        out.push((
+            Psid::new(ITS_AID_GN_MGMT).unwrap_or(Psid::INTERSECTION),
+            "etsi.beacons (GeoNetworking beacons, ITS-AID 141)".to_owned(),
+        ));
+    }
+    out
+}
+
+/// TAI milliseconds since 2004-01-01 at `now_unix_us`, as the GeoNetworking timestamp
+/// counts them (modulo 2^32).
+fn gn_timestamp(now_unix_us: i64) -> Timestamp {
+    Timestamp::from_tai_millis(rsu_security::time::time64_from_unix_micros(now_unix_us) / 1000)
+}
+
+/// One message stream: its headers, encoded once and patched per message.
+#[derive(Debug)]
+struct GnStream {
+    headers: GnBtpHeaders,
+    its_aid: u64,
+    transport: GnTransport,
+}
+
+impl GnStream {
+    fn new(
+        transport: GnTransport,
+        port: BtpPort,
+        its_aid: u32,
+        traffic_class: u8,
+        etsi: &EtsiConfig,
+        source: LongPositionVector,
+    ) -> Result<GnStream, WireError> {
+        let tc = TrafficClass {
+            store_carry_forward: false,
+            channel_offload: false,
+            id: traffic_class,
+        };
+        let gn = match transport {
+            GnTransport::Shb => GeoNetworkingRepr::shb(source, CommonNextHeader::BtpB, tc),
+            // The area is moved to each intersection's reference point per message.
+            GnTransport::Gbc => GeoNetworkingRepr::gbc_circle(
+                0,
+                source,
+                source.latitude,
+                source.longitude,
+                etsi.gbc_radius_m,
+                etsi.gbc_hop_limit,
+                CommonNextHeader::BtpB,
+                tc,
+            ),
+        }
+        .with_lifetime(Lifetime::from_duration(etsi.lifetime)?);
+        let btp = BtpRepr::B {
+            dst_port: port,
+            dst_port_info: 0,
+        };
+        let headers = GnBtpHeaders::new(&gn, &btp)?;
+        Ok(GnStream {
+            headers,
+            its_aid: u64::from(its_aid),
+            transport,
+        })
+    }
+}
+
+/// GeoNetworking + BTP framing and TS 103 097 signing for one radio.
+#[derive(Debug)]
+pub struct GeoNet {
+    signer: Option<Signer>,
+    spatem: GnStream,
+    mapem: GnStream,
+    /// The GBC sequence number: one counter for every GBC this station originates.
+    sequence_number: u16,
+    /// The beacon's repr, `None` when beacons are off.
+    beacon: Option<GeoNetworkingRepr>,
+    /// When the next beacon is due (Unix µs), counted from the last SHB or beacon.
+    beacon_due_us: Option<i64>,
+    jitter: ChaCha8Rng,
+    meta: TxMeta,
+    inner: Vec<u8>,
+    frames: BytesMut,
+}
+
+impl GeoNet {
+    /// The carrier for `etsi`'s settings, sending from `position` (latitude, longitude in
+    /// 1e-7 degree) with the radio's MAC address as the GeoNetworking address.
+    pub fn new(
+        etsi: &EtsiConfig,
+        radio: &RadioConfig,
+        position: (i32, i32),
+        signer: Option<Signer>,
+    ) -> Result<GeoNet, WireError> {
+        let source = LongPositionVector::rsu(radio.mac, Timestamp(0), position.0, position.1);
+        let spatem = GnStream::new(
+            etsi.spatem,
+            BtpPort::SPATEM,
+            ITS_AID_SPATEM,
+            etsi.spatem_traffic_class,
+            etsi,
+            source,
+        )?;
+        let mapem = GnStream::new(
+            etsi.mapem,
+            BtpPort::MAPEM,
+            ITS_AID_MAPEM,
+            etsi.mapem_traffic_class,
+            etsi,
+            source,
+        )?;
+        let beacon = etsi.beacons.then_some(GeoNetworkingRepr {
+            basic: BasicHeader {
+                version: BasicHeader::VERSION,
+                next_header: BasicNextHeader::CommonHeader,
+                lifetime: Lifetime::from_duration(etsi.lifetime)?,
+                remaining_hop_limit: 1,
+            },
+            common: CommonHeader {
+                next_header: CommonNextHeader::Any,
+                // As the CAM's DP2; the beacon's class is not pinned by what could be read.
+                traffic_class: TrafficClass {
+                    store_carry_forward: false,
+                    channel_offload: false,
+                    id: 2,
+                },
+                mobile: false,
+                maximum_hop_limit: 1,
+            },
+            extended: Extended::Beacon { source },
+            payload_len: 0,
+        });
+        let seed = u64::from_be_bytes({
+            let mut b = [0u8; 8];
+            b[2..].copy_from_slice(&radio.mac.0);
+            b
+        });
+        Ok(GeoNet {
+            signer,
+            spatem,
+            mapem,
+            sequence_number: 0,
+            beacon,
+            beacon_due_us: None,
+            jitter: ChaCha8Rng::seed_from_u64(seed),
+            meta: TxMeta {
+                channel: Some(radio.channel),
+                rate: Some(radio.rate),
+                power_dbm: Some(radio.power_dbm),
+                user_priority: radio.user_priority,
+                ..TxMeta::default()
+            },
+            inner: Vec::with_capacity(1024),
+            frames: BytesMut::with_capacity(16 * 1024),
+        })
+    }
+
+    /// The beacon timer restarts: the next beacon is due 3 s plus a jitter of up to 0.75 s
+    /// after now (EN 302 636-4-1 §10.3.6.2).
+    fn restart_beacon_timer(&mut self, now_unix_us: i64) {
+        if self.beacon.is_some() {
+            let jitter = self.jitter.random_range(0..=BEACON_MAX_JITTER_US);
+            self.beacon_due_us = Some(now_unix_us + BEACON_INTERVAL_US + jitter);
+        }
+    }
+
+    /// Signs `self.inner` (common header onward) and frames it behind the basic header with
+    /// next header 2, or frames `basic` + `self.inner` unsecured.
+    fn finish(
+        &mut self,
+        basic: [u8; 4],
+        its_aid: u64,
+        need: SspNeed,
+        now_unix_us: i64,
+    ) -> Result<TxFrame, TxError> {
+        let frames = &mut self.frames;
+        match self.signer.as_mut() {
+            Some(signer) => {
+                // Refused, before signing, when the ticket's SSP does not allow the content.
+                let spdu = signer.sign_etsi(its_aid, &self.inner, need, None, now_unix_us)?;
+                let mut basic = basic;
+                // Version in the high nibble, next header 2 (secured packet) in the low.
+                basic[0] = (basic[0] & 0xf0) | BasicNextHeader::SecuredPacket.raw();
+                frames.reserve(basic.len() + spdu.len());
+                frames.extend_from_slice(&basic);
+                frames.extend_from_slice(&spdu);
+            }
+            None => {
+                frames.reserve(basic.len() + self.inner.len());
+                frames.extend_from_slice(&basic);
+                frames.extend_from_slice(&self.inner);
+            }
+        }
+        Ok(TxFrame {
+            dst: MacAddr::BROADCAST,
+            ethertype: EtherType::GEONETWORKING,
+            payload: frames.split().freeze(),
+            meta: self.meta,
+        })
+    }
+}
+
+impl Carrier for GeoNet {
+    fn seal(
+        &mut self,
+        stream: Stream,
+        target: &Target,
+        content: &Content,
+        message: &[u8],
+        now_unix_us: i64,
+    ) -> Result<TxFrame, TxError> {
+        let (s, need) = match stream {
+            Stream::Spat => (
+                &mut self.spatem,
+                ssp::spatem_need(SpatemContent {
+                    intersection_state: true,
+                    advisory_speed: content.advisory_speed,
+                    maneuver_assist: content.maneuver_assist,
+                }),
+            ),
+            Stream::Map => (&mut self.mapem, ssp::mapem_need()),
+        };
+        s.headers.set_message_len(message.len())?;
+        s.headers.set_timestamp(gn_timestamp(now_unix_us));
+        if s.transport == GnTransport::Gbc {
+            s.headers.set_sequence_number(self.sequence_number)?;
+            self.sequence_number = self.sequence_number.wrapping_add(1);
+            if let Some((lat, lon)) = target.reference {
+                s.headers.set_area_centre(lat, lon)?;
+            }
+        }
+        let bytes = s.headers.as_bytes();
+        let mut basic = [0u8; 4];
+        basic.copy_from_slice(bytes.get(..4).unwrap_or(&[0; 4]));
+        self.inner.clear();
+        self.inner
+            .extend_from_slice(bytes.get(4..).unwrap_or_default());
+        self.inner.extend_from_slice(message);
+        let (its_aid, shb) = (s.its_aid, s.transport == GnTransport::Shb);
+        let frame = self.finish(basic, its_aid, need, now_unix_us)?;
+        if shb {
+            self.restart_beacon_timer(now_unix_us);
+        }
+        Ok(frame)
+    }
+
+    fn signs(&self) -> bool {
+        self.signer.is_some()
+    }
+
+    fn set_signer(&mut self, signer: Option<Signer>) {
+        self.signer = signer;
+    }
+
+    fn own_type(&self) -> Option<&'static str> {
+        self.beacon.is_some().then_some("gn_beacon")
+    }
+
+    fn next_due_us(&mut self, now_unix_us: i64) -> Option<i64> {
+        if self.beacon.is_some() && self.beacon_due_us.is_none() {
+            self.restart_beacon_timer(now_unix_us);
+        }
+        self.beacon_due_us
+    }
+
+    fn due(&mut self, now_unix_us: i64) -> Option<Result<TxFrame, TxError>> {
+        let due = self.beacon_due_us?;
+        if now_unix_us < due {
+            return None;
+        }
+        let mut beacon = self.beacon?;
+        if let Extended::Beacon { source } = &mut beacon.extended {
+            source.timestamp = gn_timestamp(now_unix_us);
+        }
+        self.restart_beacon_timer(now_unix_us);
+        let mut buf = [0u8; 64];
+        let result = beacon
+            .emit(&mut buf)
+            .map_err(TxError::from)
+            .and_then(|len| {
+                let bytes = buf.get(..len).unwrap_or_default();
+                let mut basic = [0u8; 4];
+                basic.copy_from_slice(bytes.get(..4).unwrap_or(&[0; 4]));
+                self.inner.clear();
+                self.inner
+                    .extend_from_slice(bytes.get(4..).unwrap_or_default());
+                self.finish(
+                    basic,
+                    u64::from(ITS_AID_GN_MGMT),
+                    SspNeed::NONE,
+                    now_unix_us,
+                )
+            });
+        Some(result)
+    }
+}
+
+/// SPATEM and MAPEM (TS 103 301, protocolVersion 2): the ISO TS 19091 content the US SPaT
+/// and MAP carry, in the ETSI dialect (Longitude's lower bound) behind an ItsPduHeader.
+#[derive(Debug)]
+pub struct EtsiDsrc {
+    station_id: u32,
+}
+
+impl EtsiDsrc {
+    /// The message set of the station `station_id` (the ItsPduHeader's stationId).
+    pub fn new(station_id: u32) -> EtsiDsrc {
+        EtsiDsrc { station_id }
+    }
+}
+
+impl MessageSet for EtsiDsrc {
+    fn region(&self) -> Region {
+        Region::Eu
+    }
+
+    fn message_types(&self) -> [&'static str; 2] {
+        ["spatem", "mapem"]
+    }
+
+    fn encode_spat(&self, slot: &Slot<'_>, out: &mut Vec<u8>) -> Result<Content, TxError> {
+        let state =
+            spat::intersection_state(slot.model, slot.state, slot.now, slot.count, slot.valid);
+        let content = spat::content(&state);
+        let spat = spat::spat([state], slot.now);
+        // ISO's TimeMark stops at 36001 where J2735-2020's goes on to 36111.
+        etsi::check_time_marks(&spat)?;
+        // A SPATEM is the 6-octet header (no preamble: a SEQUENCE of two mandatory fields,
+        // all of fixed size) followed by the SPAT value, which the J2735 hot path's encoder
+        // writes (proven equal to the generic encoder in the tests below).
+        out.clear();
+        out.push(2);
+        out.push(etsi::ItsPduHeader::SPATEM);
+        out.extend_from_slice(&self.station_id.to_be_bytes());
+        spat.encode_value_into(out)?;
+        Ok(content)
+    }
+
+    fn encode_map(&self, map: &MapData) -> Result<Vec<u8>, TxError> {
+        let map: MapData<etsi::Etsi> = map.clone().redialect();
+        Ok(etsi::Mapem::new(StationID(self.station_id), map).encode_uper()?)
+    }
+}
+
+/// The RSU's position for the GeoNetworking position vector: the surveyed one, else the
+/// reference point of the first intersection that has one (an RSU stands at its crossing).
+pub fn position(config: &ServiceConfig) -> Option<(i32, i32)> {
+    if let PositionConfig::Static {
+        latitude,
+        longitude,
+        ..
+    } = &config.position
+    {
+        return Some((to_1e7(*latitude)?, to_1e7(*longitude)?));
+    }
+    config.intersections.iter().find_map(|ix| {
+        if let Some(g) = &ix.model.geometry {
+            return Some((g.reference.lat_1e7, g.reference.lon_1e7));
+        }
+        match &ix.map {
+            MapSource::File { map, .. } => map
+                .intersections
+                .as_ref()
+                .and_then(|l| l.0.first())
+                .map(|g| (g.ref_point.lat.0, g.ref_point.long.0)),
+            MapSource::Model => None,
+        }
+    })
+}
+
+fn to_1e7(degrees: f64) -> Option<i32> {
+    let v = (degrees * 1e7).round();
+    // The configuration checked the range; this only keeps the cast honest.
+    (v.abs() <= 1.8e9).then_some(v as i32)
+}
+
+/// The EU output of a configuration.
+pub fn output(config: &ServiceConfig, signer: Option<Signer>) -> Result<Output, StartError> {
+    let etsi = &config.etsi;
+    let position = position(config).ok_or_else(|| StartError::Region {
+        field: "position",
+        message: "the EU region's GeoNetworking headers need the RSU's position: set \
+                  [position] source = \"static\", or give an intersection a geometry or a \
+                  MAP file"
+            .into(),
+    })?;
+    let mac = config.radio.mac.0;
+    let station_id = etsi
+        .station_id
+        .unwrap_or(u32::from_be_bytes([mac[2], mac[3], mac[4], mac[5]]));
+    // TS 103 097: generationTime always, no generationLocation, and a SPATEM or MAPEM names
+    // its signer by certificate (§7.1.3; only CAMs carry the P2PCD that would let a vehicle
+    // learn the ticket from a digest). The ticket's SSPs are read here, once.
+    let signer = signer.map(|s| s.with_profile(Profile::Etsi103097(EtsiPolicy::default())));
+    let carrier =
+        GeoNet::new(etsi, &config.radio, position, signer).map_err(|e| StartError::Region {
+            field: "etsi",
+            message: format!("GeoNetworking headers: {e}"),
+        })?;
+    Ok(Output::new(
+        "eu",
+        Arc::new(EtsiDsrc::new(station_id)),
+        Box::new(carrier),
+    ))
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
+mod tests {
+
+    use rasn_its::ieee1609dot2::base_types::Duration as CertDuration;
+    use rsu_hw::DataRate;
+    use rsu_hw::channels::{ChannelAccess, ChannelConfig, ChannelPlan, Technology};
+    use rsu_hw::wire::{BtpPacket, GeoNetworkingPacket};
+    use rsu_security::keys::Curve;
+    use rsu_security::pki::{CertSpec, TestChain};
+    use rsu_security::trust::{TrustConfig, TrustStore};
+    use rsu_security::verify::{Verifier, VerifierConfig};
+
+    use super::*;
+    use crate::config::RadioBackend;
+
+    /// 2026-12-07T12:00:00Z.
+    const NOW_S: i64 = 1_796_644_800;
+    const NOW_US: i64 = NOW_S * 1_000_000;
+    const RSU: (i32, i32) = (521_234_567, 51_234_567);
+    const CROSSING: (i32, i32) = (521_235_000, 51_236_000);
+
+    fn radio() -> RadioConfig {
+        let plan = ChannelPlan::new(Region::Eu, Technology::Ofdm80211p).unwrap();
+        RadioConfig {
+            backend: RadioBackend::Loopback,
+            channels: ChannelConfig::new(plan, ChannelAccess::Continuous { channel: 180 }).unwrap(),
+            channel: 180,
+            rate: DataRate(12),
+            power_dbm: 20,
+            user_priority: 5,
+            mac: MacAddr([0x02, 0, 0, 0x52, 0x53, 0x55]),
+            service_channels: Vec::new(),
+        }
+    }
+
+    fn target() -> Target {
+        Target {
+            reference: Some(CROSSING),
+        }
+    }
+
+    fn carrier(etsi: &EtsiConfig, signer: Option<Signer>) -> GeoNet {
+        GeoNet::new(etsi, &radio(), RSU, signer).unwrap()
+    }
+
+    const MESSAGE: &[u8] = &[0x02, 0x04, 0x00, 0x00, 0x03, 0xe9, 0xaa, 0xbb];
+
+    #[test]
+    fn spatem_over_shb_has_the_etsi_headers() {
+        let mut gn = carrier(&EtsiConfig::default(), None);
+        let frame = gn
+            .seal(
+                Stream::Spat,
+                &target(),
+                &Content::default(),
+                MESSAGE,
+                NOW_US,
+            )
+            .unwrap();
+        assert_eq!(frame.ethertype, EtherType::GEONETWORKING);
+        assert_eq!(frame.meta.channel, Some(180));
+        let packet = GeoNetworkingPacket::new_checked(&frame.payload[..]).unwrap();
+        let repr = GeoNetworkingRepr::parse(&packet).unwrap();
+        assert_eq!(repr.basic.version, 1);
+        assert_eq!(repr.basic.next_header, BasicNextHeader::CommonHeader);
+        assert_eq!(repr.basic.remaining_hop_limit, 1);
+        assert_eq!(
+            repr.basic.lifetime.duration(),
+            std::time::Duration::from_secs(1)
+        );
+        assert_eq!(repr.common.next_header, CommonNextHeader::BtpB);
+        assert_eq!(repr.common.maximum_hop_limit, 1);
+        assert_eq!(repr.common.traffic_class.id, 2);
+        assert!(!repr.common.mobile);
+        let Extended::Shb { source, .. } = repr.extended else {
+            panic!("not SHB: {:?}", repr.extended);
+        };
+        assert_eq!(source.address.station_type.0, 15);
+        assert_eq!((source.latitude, source.longitude), RSU);
+        // TAI: 37 s ahead of UTC since 2017, 5 of them since 2004.
+        let tai_ms = (NOW_S - 1_072_915_200 + 5) as u64 * 1000;
+        assert_eq!(source.timestamp, Timestamp::from_tai_millis(tai_ms));
+        let btp = BtpPacket::new_checked(packet.payload()).unwrap();
+        assert_eq!(btp.destination_port(), BtpPort::SPATEM);
+        assert_eq!(btp.payload(), MESSAGE);
+        assert_eq!(usize::from(repr.payload_len), 4 + MESSAGE.len());
+        // MAPEM on its own port and class.
+        let frame = gn
+            .seal(Stream::Map, &target(), &Content::default(), MESSAGE, NOW_US)
+            .unwrap();
+        let packet = GeoNetworkingPacket::new_checked(&frame.payload[..]).unwrap();
+        assert_eq!(packet.traffic_class().id, 3);
+        let btp = BtpPacket::new_checked(packet.payload()).unwrap();
+        assert_eq!(btp.destination_port(), BtpPort::MAPEM);
+    }
+
+    #[test]
+    fn gbc_circles_the_intersection_and_numbers_its_packets() {
+        let etsi = EtsiConfig {
+            spatem: GnTransport::Gbc,
+            gbc_radius_m: 250,
+            ..EtsiConfig::default()
+        };
+        let mut gn = carrier(&etsi, None);
+        let mut numbers = Vec::new();
+        for _ in 0..3 {
+            let frame = gn
+                .seal(
+                    Stream::Spat,
+                    &target(),
+                    &Content::default(),
+                    MESSAGE,
+                    NOW_US,
+                )
+                .unwrap();
+            let packet = GeoNetworkingPacket::new_checked(&frame.payload[..]).unwrap();
+            let repr = GeoNetworkingRepr::parse(&packet).unwrap();
+            assert_eq!(packet.header_type(), 0x40);
+            assert_eq!(repr.basic.remaining_hop_limit, 10);
+            assert_eq!(repr.common.maximum_hop_limit, 10);
+            let Extended::Gbc {
+                sequence_number,
+                area,
+                source,
+            } = repr.extended
+            else {
+                panic!("not GBC");
+            };
+            assert_eq!((area.latitude, area.longitude), CROSSING);
+            assert_eq!((area.distance_a, area.distance_b, area.angle), (250, 0, 0));
+            assert_eq!((source.latitude, source.longitude), RSU);
+            numbers.push(sequence_number);
+        }
+        assert_eq!(numbers, [0, 1, 2]);
+    }
+
+    fn chain(aids: &[u64]) -> TestChain {
+        TestChain::new(
+            &CertSpec::ca("root", NOW_S - 86_400, CertDuration::Years(1), 1),
+            Curve::NistP256,
+            &CertSpec::end_entity("at", NOW_S - 60, CertDuration::Hours(1), aids),
+            Curve::NistP256,
+        )
+        .unwrap()
+    }
+
+    #[test]
+    fn a_secured_packet_signs_everything_after_the_basic_header() {
+        let chain = chain(&[137, 138, 141]);
+        let mut store = TrustStore::new(TrustConfig::default());
+        store.add(chain.root.clone()).unwrap();
+        let mut verifier = Verifier::new(store, VerifierConfig::default());
+        let mut signer = Signer::new(chain.ee_key, Arc::new(chain.ee)).unwrap();
+        signer.policy.interval_us = 0;
+        let unsecured = carrier(&EtsiConfig::default(), None)
+            .seal(
+                Stream::Spat,
+                &target(),
+                &Content::default(),
+                MESSAGE,
+                NOW_US,
+            )
+            .unwrap();
+        let mut gn = carrier(&EtsiConfig::default(), Some(signer));
+        let frame = gn
+            .seal(
+                Stream::Spat,
+                &target(),
+                &Content::default(),
+                MESSAGE,
+                NOW_US,
+            )
+            .unwrap();
+        let basic = BasicHeader::parse(&frame.payload).unwrap();
+        assert_eq!(basic.next_header, BasicNextHeader::SecuredPacket);
+        assert_eq!(basic.remaining_hop_limit, 1);
+        let verified = verifier.verify(&frame.payload[4..], NOW_US).unwrap();
+        assert!(verified.is_valid(), "{:?}", verified.reason);
+        let signed = verified.signed().unwrap();
+        assert_eq!(signed.header.psid, 137);
+        // The signed payload is the unsecured packet from the common header on.
+        let inner = verified.payload().unwrap();
+        assert_eq!(inner, &unsecured.payload[4..]);
+        let (repr, message) = GeoNetworkingRepr::parse_inner(basic, inner).unwrap();
+        assert_eq!(repr.common.next_header, CommonNextHeader::BtpB);
+        assert_eq!(&message[4..], MESSAGE);
+        // A flipped bit anywhere after the basic header breaks the signature.
+        let mut tampered = frame.payload.to_vec();
+        tampered[4 + 20] ^= 1;
+        assert!(
+            !verifier
+                .verify(&tampered[4..], NOW_US)
+                .is_ok_and(|v| v.is_valid())
+        );
+    }
+
+    #[test]
+    fn a_ticket_without_the_its_aid_refuses_to_sign() {
+        let chain = chain(&[36]);
+        let signer = Signer::new(chain.ee_key, Arc::new(chain.ee)).unwrap();
+        let mut gn = carrier(&EtsiConfig::default(), Some(signer));
+        let err = gn
+            .seal(
+                Stream::Spat,
+                &target(),
+                &Content::default(),
+                MESSAGE,
+                NOW_US,
+            )
+            .unwrap_err();
+        assert_eq!(err.code(), "sign");
+    }
+
+    #[test]
+    fn beacons_only_when_no_shb_went_out_for_three_seconds() {
+        // SPATEM by SHB every 100 ms: the timer never runs out.
+        let mut gn = carrier(&EtsiConfig::default(), None);
+        let mut now = NOW_US;
+        assert!(gn.next_due_us(now).is_some());
+        for _ in 0..100 {
+            gn.seal(Stream::Spat, &target(), &Content::default(), MESSAGE, now)
+                .unwrap();
+            now += 100_000;
+            assert!(gn.due(now).is_none(), "a beacon despite SHB traffic");
+        }
+        // GBC only: a beacon every 3 to 3.75 s.
+        let etsi = EtsiConfig {
+            spatem: GnTransport::Gbc,
+            mapem: GnTransport::Gbc,
+            ..EtsiConfig::default()
+        };
+        let mut gn = carrier(&etsi, None);
+        let mut last = NOW_US;
+        let mut gaps = Vec::new();
+        gn.next_due_us(last);
+        let mut now = NOW_US;
+        while gaps.len() < 50 {
+            gn.seal(Stream::Spat, &target(), &Content::default(), MESSAGE, now)
+                .unwrap();
+            let due = gn.next_due_us(now).unwrap();
+            if let Some(frame) = gn.due(now) {
+                let frame = frame.unwrap();
+                let packet = GeoNetworkingPacket::new_checked(&frame.payload[..]).unwrap();
+                assert_eq!(packet.header_type(), 0x10, "not a beacon");
+                assert_eq!(packet.payload_length(), 0);
+                assert_eq!(packet.remaining_hop_limit(), 1);
+                gaps.push(now - last);
+                last = now;
+            } else {
+                assert!(due > now);
+            }
+            now += 10_000;
+        }
+        let (min, max) = (gaps.iter().min().unwrap(), gaps.iter().max().unwrap());
+        assert!(
+            *min >= 3_000_000 && *max <= 3_760_000,
+            "gaps {min}..{max} µs"
+        );
+        // The jitter spreads them (not all at 3 s).
+        assert!(max - min > 100_000, "no jitter: {gaps:?}");
+        // Beacons off: none.
+        let mut gn = carrier(
+            &EtsiConfig {
+                beacons: false,
+                ..etsi
+            },
+            None,
+        );
+        assert_eq!(gn.next_due_us(NOW_US), None);
+        assert!(gn.due(NOW_US + 10_000_000).is_none());
+    }
+
+    /// A MAP and its MAPEM carry the same geometry: the ETSI MapData, brought back to the
+    /// J2735 dialect, is the J2735 one (every longitude the same degrees, though encoded from
+    /// another lower bound), over 300 random MapData (most of which must encode, so the check
+    /// cannot pass empty).
+    #[test]
+    fn map_and_mapem_agree_on_the_geometry() {
+        use rsu_codecs::j2735::MessageFrame;
+        use rsu_codecs::random::{RandomOptions, random_value};
+        let options = RandomOptions {
+            presence: 50,
+            extra_items: 2,
+            regional: false,
+            extensions: false,
+            max_depth: 12,
+        };
+        let mut compared = 0;
+        for seed in 0..300u64 {
+            let Ok(map) = random_value::<MapData>(seed, options) else {
+                continue;
+            };
+            let Ok(us) = super::super::us::J2735.encode_map(&map) else {
+                continue;
+            };
+            let eu = EtsiDsrc::new(7).encode_map(&map).unwrap();
+            let (MessageFrame::MapData(us_map), _) = MessageFrame::decode(&us).unwrap() else {
+                panic!("not a MAP");
+            };
+            let mapem = etsi::Mapem::decode_uper(&eu).unwrap();
+            assert_eq!(
+                (mapem.header.protocol_version, mapem.header.message_id),
+                (2, 5)
+            );
+            let back: MapData = mapem.map.redialect();
+            assert_eq!(&back, us_map.as_ref(), "seed {seed}");
+            compared += 1;
+        }
+        assert!(
+            compared >= 200,
+            "only {compared} of 300 random MAPs encoded"
+        );
+    }
+
+    #[test]
+    fn a_signed_beacon_uses_the_gn_management_aid() {
+        let chain = chain(&[137, 138, 141]);
+        let signer = Signer::new(chain.ee_key, Arc::new(chain.ee)).unwrap();
+        let mut gn = carrier(&EtsiConfig::default(), Some(signer));
+        let due = gn.next_due_us(NOW_US).unwrap();
+        let frame = gn.due(due).unwrap().unwrap();
+        let basic = BasicHeader::parse(&frame.payload).unwrap();
+        assert_eq!(basic.next_header, BasicNextHeader::SecuredPacket);
+        let spdu = rsu_security::spdu::parse(&frame.payload[4..]).unwrap();
+        let rsu_security::spdu::Spdu::Signed(signed) = spdu else {
+            panic!("not signed");
+        };
+        assert_eq!(signed.header.psid, 141);
+        let (repr, rest) =
+            GeoNetworkingRepr::parse_inner(basic, signed.payload().unwrap()).unwrap();
+        assert!(matches!(repr.extended, Extended::Beacon { .. }));
+        assert!(rest.is_empty());
+    }
+}
