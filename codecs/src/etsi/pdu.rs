@@ -336,7 +336,7 @@ impl Spatem {
     ///
     /// A SPATEM is a SEQUENCE without extension marker or optional fields, so its UPER is the
     /// 6 header octets followed by the SPAT's own UPER; the SPAT goes through
-    /// [`SPAT::encode_uper_into`], the J2735 hot path's hand-written encoder (proven against
+    /// [`SPAT::encode_value_into`], the J2735 hot path's hand-written encoder (proven against
     /// rasn bit for bit), after the ETSI header and TimeMark checks. Same bytes as
     /// [`Spatem::encode_uper`].
     pub fn encode_uper_into(&self, buf: &mut Vec<u8>) -> Result<(), Error> {
@@ -344,7 +344,7 @@ impl Spatem {
         check_time_marks(&self.spat)?;
         buf.clear();
         buf.extend_from_slice(&self.header.to_uper());
-        self.spat.encode_uper_into(buf).map_err(|e| match e {
+        self.spat.encode_value_into(buf).map_err(|e| match e {
             Error::Constraint { path, reason } => Error::Constraint {
                 path: format!("spat.{path}"),
                 reason,

@@ -5,7 +5,7 @@
 //! and allocates nothing beyond the output's own growth.
 //!
 //! The same bits serve the ETSI SPATEM, whose UPER is its 6-octet header followed by the SPAT
-//! value (`SPAT::encode_uper_into`, `etsi::Spatem::encode_uper_into`).
+//! value (`SPAT::encode_value_into`, `etsi::Spatem::encode_uper_into`).
 //!
 //! It covers what the RSU sends: every root field of SPAT, IntersectionState, MovementState,
 //! MovementEvent, TimeChangeDetails, AdvisorySpeed and ConnectionManeuverAssist. Anything

@@ -18,23 +18,6 @@ pub struct SPAT {
     pub regional: Option<SequenceOf<RegionalExtension>>,
 }
 impl SPAT {
-    /// Appends the UPER encoding of this SPAT alone (no MessageFrame), octet-padded, to `buf`:
-    /// what an ETSI SPATEM carries after its 6-octet header. The hand-written encoder of the
-    /// MessageFrame hot path writes it when it can (no regional data, every value in range);
-    /// otherwise rasn does, and refuses an out-of-range value with its field path. On error
-    /// `buf` is left as it was.
-    pub fn encode_uper_into(&self, buf: &mut Vec<u8>) -> Result<(), crate::Error> {
-        if fast_spat::encode_spat_value(self, buf).is_ok() {
-            return Ok(());
-        }
-        let bytes = rasn::uper::encode(self).map_err(|e| match crate::jer::check(self) {
-            Err(c) => c.into(),
-            Ok(()) => crate::Error::Encode(e.to_string()),
-        })?;
-        buf.extend_from_slice(&bytes);
-        Ok(())
-    }
-
     /// A SPAT with only its mandatory intersection list.
     pub fn new(intersections: IntersectionStateList) -> Self {
         Self {
