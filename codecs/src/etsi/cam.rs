@@ -26,6 +26,27 @@ pub struct CoopAwareness {
     pub cam_parameters: CamParameters,
 }
 
+impl CoopAwareness {
+    /// An RSU's CAM body (EN 302 637-2 v1.4.1 §6.1.3: a roadside unit sends the basic container
+    /// with stationType 15 and `rsuContainerHighFrequency`, and no low-frequency or special
+    /// vehicle container). `zones` are the CEN DSRC tolling zones to protect, if any.
+    pub fn rsu(
+        generation_delta_time: GenerationDeltaTime,
+        reference_position: ReferencePosition,
+        zones: Option<ProtectedCommunicationZonesRSU>,
+    ) -> Self {
+        Self {
+            generation_delta_time,
+            cam_parameters: CamParameters::new(
+                BasicContainer::new(StationType::ROAD_SIDE_UNIT, reference_position),
+                HighFrequencyContainer::RsuContainerHighFrequency(RSUContainerHighFrequency {
+                    protected_communication_zones_rsu: zones,
+                }),
+            ),
+        }
+    }
+}
+
 /// The CAM's containers.
 #[derive(AsnType, Encode, Decode, Debug, Clone, PartialEq, Eq, Hash)]
 #[rasn(automatic_tags)]

@@ -493,4 +493,38 @@ mod tests {
         m.header.message_id = ItsPduHeader::MAPEM;
         assert!(m.encode_uper_into(&mut buf).is_err());
     }
+
+    /// The RSU's own CAM, bytes checked with pycrate (ITS_CAM_2): station 1001,
+    /// generationDeltaTime 12345, the Position3D example's coordinates, confidences and
+    /// altitude unavailable, no protected zones.
+    #[test]
+    fn rsu_cam_known_answer() {
+        let position = ReferencePosition {
+            latitude: Latitude(521_234_567),
+            longitude: Longitude(51_234_567),
+            position_confidence_ellipse: PosConfidenceEllipse {
+                semi_major_confidence: SemiAxisLength(4095),
+                semi_minor_confidence: SemiAxisLength(4095),
+                semi_major_orientation: HeadingValue(3601),
+            },
+            altitude: Altitude {
+                altitude_value: AltitudeValue::UNAVAILABLE,
+                altitude_confidence: AltitudeConfidence::Unavailable,
+            },
+        };
+        let cam = Cam::new(
+            StationID(1001),
+            CoopAwareness::rsu(GenerationDeltaTime(12345), position, None),
+        );
+        let bytes = cam.encode_uper().unwrap();
+        assert_eq!(
+            crate::jer::hex_lower(&bytes),
+            "0202000003e9303900fa96ca30edcaf320fffffffc23b7743e80"
+        );
+        assert_eq!(Cam::decode_uper(&bytes).unwrap(), cam);
+        assert_eq!(
+            GenerationDeltaTime::from_timestamp(TimestampIts(65_536 * 7 + 12345)),
+            GenerationDeltaTime(12345)
+        );
+    }
 }
