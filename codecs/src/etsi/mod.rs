@@ -399,7 +399,12 @@ mod tests {
         assert!(e.contains("timing.likelyTime"), "{e}");
         assert!(e.contains("36050"), "{e}");
         let bytes = rasn::uper::encode(&m).unwrap();
-        assert!(Spatem::decode_uper(&bytes).is_err());
+        let e = Spatem::decode_uper(&bytes).unwrap_err().to_string();
+        assert!(e.starts_with("UPER: spat.intersections[0]"), "{e}");
+        assert!(
+            e.contains("value 36050 outside ISO TS 19091's 0..36001"),
+            "{e}"
+        );
     }
 
     /// Addgrp-C views pack into regionId 3 entries, read back, replace an earlier entry and

@@ -162,14 +162,17 @@ pub(crate) fn decode_uper<T: ItsPdu>(bytes: &[u8]) -> Result<T, Error> {
             len: bytes.len(),
         });
     }
-    pdu.check_dialect().map_err(|e| Error::Uper {
-        path: match &e {
-            Error::Constraint { path, .. } => path.clone(),
-            _ => crate::error::ROOT.into(),
-        },
-        reason: e.to_string(),
-        offset: 0,
-        len: bytes.len(),
+    pdu.check_dialect().map_err(|e| {
+        let (path, reason) = match e {
+            Error::Constraint { path, reason } => (path, reason),
+            other => (crate::error::ROOT.into(), other.to_string()),
+        };
+        Error::Uper {
+            path,
+            reason,
+            offset: 0,
+            len: bytes.len(),
+        }
     })?;
     Ok(pdu)
 }
