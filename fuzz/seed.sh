@@ -2,7 +2,8 @@
 # Writes the seed corpora from the shared vectors (read at run time, never copied into the
 # repository), one folder per target under fuzz/corpus/:
 # - uper_frame: the bytes of every J2735 `.hex` vector that is a MessageFrame (first byte 00;
-#   the 03 81 ... ones are 1609.2 SPDUs); jer_frame: every `.jer.json`, plus
+#   the 03 81 ... ones are 1609.2 SPDUs); etsi_message: the bytes of every ETSI `.hex` vector;
+#   jer_frame: every `.jer.json`, plus
 #   fuzz/corpus/jer_frame.dict, a libFuzzer dictionary of the JSON member names and
 #   enumerated values seen in those files;
 # - tscbm: the controller capture; message_file: message files whose payloads are the TIM,
@@ -32,6 +33,15 @@ for f in "$src"/*.hex; do
     [[ $hex == 00* ]] || continue
     xxd -r -p <<<"$hex" >"$uper/$(basename "$f" .hex)"
     n_uper=$((n_uper + 1))
+done
+
+etsi="$here/corpus/etsi_message"
+mkdir -p "$etsi"
+n_etsi=0
+for f in "$vectors"/etsi/*.hex; do
+    [[ -f $f ]] || continue
+    tr -d '[:space:]' <"$f" | xxd -r -p >"$etsi/$(basename "$f" .hex)"
+    n_etsi=$((n_etsi + 1))
 done
 
 n_jer=0
@@ -114,6 +124,6 @@ PY
     n_rx=$(find "$rx" -type f | wc -l)
 fi
 
-echo "seeded $n_uper UPER frames into $uper, $n_jer JER files into $jer"
+echo "seeded $n_uper UPER frames into $uper, $n_etsi ETSI messages into $etsi, $n_jer JER files into $jer"
 echo "seeded $n_tscbm TSCBM, $n_mf message files, 4 GNSS lines, $n_rx received frames${rsu:+ and their pcap files}"
 echo "dictionary: $(wc -l <"$dict") entries in $dict"

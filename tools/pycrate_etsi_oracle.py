@@ -7,9 +7,12 @@ ETSI's SPATEM/MAPEM/SREM/SSEM carry ISO TS 19091 ed. 2 with the ETSI CDD types, 
 0..255, TimeMark 0..36001). CAM is EN 302 637-2 v1.4.1 (`ITS_CAM_2`), DENM EN 302 637-3
 (`ITS_DENM_3`). The self-check at start-up proves those ranges are the ETSI ones.
 
-Two run-time changes make the oracle's JER comparable with the codec's, none the wire:
+Three run-time changes make the oracle's JER comparable with the codec's, none the wire:
   * a BIT STRING of extensible size is written {"value", "length"} as X.697 requires, and
     hex for a BIT STRING is checked strictly (shared with pycrate_oracle.py, imported from it);
+  * a component equal to its DEFAULT is left out of the decoded JER, as UPER leaves it out and
+    the codec writes it (pycrate fills the default in; X.697 allows both; DENM's
+    validityDuration DEFAULT 600 is the one case in these modules);
   * `decode` decodes each message twice: first with pycrate's REGION tables, so every
     Addgrp-C (regionId 3) extension must be a valid value of the type its host's table names
     (a failure is the answer), then with the open types opaque, `{"regionId": N,
@@ -83,6 +86,26 @@ def _count_typed(val):
     return 0
 
 
+def _strip_defaults(typ, val):
+    """`val` (pycrate JER of `typ`) without the SEQUENCE components equal to their DEFAULT."""
+    t = typ.TYPE
+    if t in ('SEQUENCE', 'SET') and isinstance(val, dict):
+        for name in list(val):
+            comp = typ._cont[name]
+            if comp._def is not None and val[name] == comp._def:
+                del val[name]
+            else:
+                _strip_defaults(comp, val[name])
+    elif t in ('SEQUENCE OF', 'SET OF') and isinstance(val, list):
+        for item in val:
+            _strip_defaults(typ._cont, item)
+    elif t == 'CHOICE' and isinstance(val, dict) and len(val) == 1:
+        (name, inner), = val.items()
+        if name in typ._cont:
+            _strip_defaults(typ._cont[name], inner)
+    return val
+
+
 def _self_check():
     """Proves the ETSI ranges (not J2735's) and the header layout before judging anything."""
     c = ITS_IS.ITS_Container
@@ -132,7 +155,7 @@ def decode(req):
     finally:
         _tables(False)
     _from_uper(typ, data)
-    return {'pdu': name, 'value': typ._to_jval(), 'typed': typed}
+    return {'pdu': name, 'value': _strip_defaults(typ, typ._to_jval()), 'typed': typed}
 
 
 def encode(req):

@@ -73,11 +73,13 @@ fn pdu_name(m: &EtsiMessage) -> &'static str {
         EtsiMessage::Mapem(_) => "MAPEM",
         EtsiMessage::Srem(_) => "SREM",
         EtsiMessage::Ssem(_) => "SSEM",
+        EtsiMessage::Cam(_) => "CAM",
+        EtsiMessage::Denm(_) => "DENM",
         _ => panic!("no oracle PDU for {m:?}"),
     }
 }
 
-/// Generated SPATEM, MAPEM, SREM and SSEM.
+/// Generated SPATEM, MAPEM, CAM and DENM (100 each), SREM and SSEM (25 each).
 fn messages() -> Vec<EtsiMessage> {
     let options = RandomOptions::default();
     let mut out = Vec::new();
@@ -87,6 +89,12 @@ fn messages() -> Vec<EtsiMessage> {
         )));
         out.push(EtsiMessage::Mapem(Box::new(
             etsi::random::mapem(seed, options).unwrap(),
+        )));
+        out.push(EtsiMessage::Cam(Box::new(
+            etsi::random::cam(seed, options).unwrap(),
+        )));
+        out.push(EtsiMessage::Denm(Box::new(
+            etsi::random::denm(seed, options).unwrap(),
         )));
         if seed % 4 == 0 {
             out.push(EtsiMessage::Srem(Box::new(

@@ -58,3 +58,54 @@ proptest! {
         round_trip(MessageFrame::BasicSafetyMessage(Box::new(bsm)))?;
     }
 }
+
+/// The same property for ETSI messages: header included, UPER and JER.
+fn etsi_round_trip(message: rsu_codecs::etsi::EtsiMessage) -> Result<(), TestCaseError> {
+    use rsu_codecs::etsi::EtsiMessage;
+    let bytes = message
+        .encode_uper()
+        .map_err(|e| TestCaseError::fail(e.to_string()))?;
+    let back = EtsiMessage::decode_uper(&bytes).map_err(|e| TestCaseError::fail(e.to_string()))?;
+    prop_assert_eq!(&back, &message);
+    let json = message
+        .to_jer()
+        .map_err(|e| TestCaseError::fail(e.to_string()))?;
+    let from_json = EtsiMessage::from_jer(&json.to_string())
+        .map_err(|e| TestCaseError::fail(format!("{e}\n{json}")))?;
+    prop_assert_eq!(&from_json, &message);
+    Ok(())
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(200))]
+
+    /// SPATEM with Addgrp-C extensions, or the MAPEM of the same seed.
+    #[test]
+    fn etsi_spatem_and_mapem_round_trip(seed in any::<u64>()) {
+        use rsu_codecs::etsi::{EtsiMessage, random};
+        etsi_round_trip(EtsiMessage::Spatem(Box::new(random::spatem(seed, options()).unwrap())))?;
+        etsi_round_trip(EtsiMessage::Mapem(Box::new(random::mapem(seed, options()).unwrap())))?;
+    }
+
+    #[test]
+    fn etsi_cam_denm_srem_ssem_round_trip(seed in any::<u64>()) {
+        use rsu_codecs::etsi::{EtsiMessage, random};
+        etsi_round_trip(EtsiMessage::Cam(Box::new(random::cam(seed, options()).unwrap())))?;
+        etsi_round_trip(EtsiMessage::Denm(Box::new(random::denm(seed, options()).unwrap())))?;
+        etsi_round_trip(EtsiMessage::Srem(Box::new(random::srem(seed, options()).unwrap())))?;
+        etsi_round_trip(EtsiMessage::Ssem(Box::new(random::ssem(seed, options()).unwrap())))?;
+    }
+
+    /// A J2735 MapData moved to the ETSI dialect encodes (every J2735 longitude is an ETSI
+    /// one), decodes to itself, and moves back to the same J2735 value.
+    #[test]
+    fn j2735_map_redialects_to_etsi(seed in any::<u64>()) {
+        use rsu_codecs::dialect::{Etsi, J2735, Redialect};
+        let map: MapData = random_value(seed, options()).unwrap();
+        let etsi: MapData<Etsi> = map.clone().redialect::<Etsi>();
+        let bytes = rasn::uper::encode(&etsi).map_err(|e| TestCaseError::fail(e.to_string()))?;
+        let back: MapData<Etsi> = rasn::uper::decode(&bytes).map_err(|e| TestCaseError::fail(e.to_string()))?;
+        prop_assert_eq!(&back, &etsi);
+        prop_assert_eq!(back.redialect::<J2735>(), map);
+    }
+}

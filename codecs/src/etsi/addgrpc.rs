@@ -22,7 +22,7 @@
 
 use rasn::prelude::*;
 
-use super::{Altitude, Etsi};
+use super::{Altitude, DeltaAltitude, Etsi, VehicleMass};
 use crate::error::{Error, unwind};
 use crate::j2735::{
     DeltaTime, IntersectionID, LaneConnectionID, LaneID, NodeOffsetPointXY, NodeSetXY,
@@ -369,11 +369,6 @@ impl SignalHeadLocation {
 #[rasn(delegate, size("1..=64"))]
 pub struct SignalHeadLocationList(pub SequenceOf<SignalHeadLocation>);
 
-/// Height above the reference point in cm (-12700..12800).
-#[derive(AsnType, Encode, Decode, Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[rasn(delegate, value("-12700..=12800"))]
-pub struct DeltaAltitude(pub i16);
-
 /// Fuel type code (0..15; 0 = unknown).
 #[derive(AsnType, Encode, Decode, Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[rasn(delegate, value("0..=15"))]
@@ -388,11 +383,6 @@ pub struct TimeReference(pub u16);
 #[derive(AsnType, Encode, Decode, Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[rasn(delegate, value("0..=127"))]
 pub struct VehicleHeight(pub u8);
-
-/// Maximum vehicle mass in 50 kg steps (1..1024).
-#[derive(AsnType, Encode, Decode, Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[rasn(delegate, value("1..=1024"))]
-pub struct VehicleMass(pub u16);
 
 /// State of charge class of an electric vehicle's battery.
 #[derive(AsnType, Encode, Decode, Debug, Clone, Copy, PartialEq, Eq, Hash)]

@@ -6,16 +6,62 @@
 //! wrapper: the BTP payload is the message. Build one with `new(station_id, body)`, which puts
 //! the protocol version this codec sends (2) in the header; decode one of unknown type with
 //! [`EtsiMessage::decode_uper`], which dispatches on the header's messageID.
+//!
+//! From the J2735 values the US path already builds (the SPAT is shared as is; the MapData
+//! moves to the ETSI dialect, which changes only how longitudes are encoded):
+//!
+//! ```
+//! use rsu_codecs::etsi::{AddGrpC, ExceptionalCondition, Mapem, MovementEventAddGrpC, Redialect, Spatem};
+//! use rsu_codecs::j2735::*;
+//!
+//! let event = MovementEvent::new(MovementPhaseState::StopAndRemain);
+//! let state = MovementState::new(SignalGroupID(2), MovementEventList(vec![event]));
+//! let id = IntersectionReferenceID { region: None, id: IntersectionID(12110) };
+//! let status = IntersectionStatusObject(rasn::types::BitString::repeat(false, 16));
+//! let mut intersection = IntersectionState::new(id, MsgCount(1), status, MovementList(vec![state]));
+//! // Optional Addgrp-C data: why the first movement's state changed.
+//! MovementEventAddGrpC::new(Some(ExceptionalCondition::PublicTransportPriority))
+//!     .put(&mut intersection.states.0[0].state_time_speed.0[0].regional)?;
+//! let spat = SPAT::new(IntersectionStateList(vec![intersection]));
+//!
+//! let spatem = Spatem::new(StationID(1001), spat);
+//! let mut buf = Vec::new();
+//! spatem.encode_uper_into(&mut buf)?; // the hot path; `encode_uper()` gives the same bytes
+//! assert_eq!(buf[..6], [0x02, 0x04, 0x00, 0x00, 0x03, 0xe9]);
+//!
+//! let lane = GenericLane::new(LaneID(1), LaneAttributes {
+//!     directional_use: LaneDirection(rasn::types::BitString::repeat(false, 2)),
+//!     shared_with: LaneSharing(rasn::types::BitString::repeat(false, 10)),
+//!     lane_type: LaneTypeAttributes::Vehicle(LaneAttributesVehicle(rasn::types::BitString::repeat(false, 8))),
+//!     regional: None,
+//! }, NodeListXY::Computed(ComputedLane::new(
+//!     LaneID(2),
+//!     ComputedLaneOffsetXaxis::Small(DrivenLineOffsetSm(0)),
+//!     ComputedLaneOffsetYaxis::Small(DrivenLineOffsetSm(350)),
+//! )));
+//! let reference = Position3D::new(Latitude(521_234_567), Longitude(51_234_567));
+//! let geometry = IntersectionGeometry::new(id, MsgCount(1), reference, LaneList(vec![lane]));
+//! let mut map = MapData::new(MsgCount(1)); // J2735, as the US path builds it
+//! map.intersections = Some(IntersectionGeometryList(vec![geometry]));
+//! let mapem = Mapem::new(StationID(1001), map.redialect());
+//! let bytes = mapem.encode_uper()?;
+//! assert_eq!(Mapem::decode_uper(&bytes)?, mapem);
+//! # Ok::<(), rsu_codecs::Error>(())
+//! ```
 #![allow(clippy::upper_case_acronyms, clippy::too_many_arguments)]
 
 mod addgrpc;
+mod cam;
 mod cdd;
+mod denm;
 mod pdu;
 pub mod random;
 
 pub use crate::dialect::{Dialect, Etsi, Redialect};
 pub use addgrpc::*;
+pub use cam::*;
 pub use cdd::*;
+pub use denm::*;
 pub use pdu::{
     ISO_TIME_MARK_MAX, ItsPdu, ItsPduHeader, Mapem, Spatem, Srem, Ssem, check_time_marks,
 };
@@ -27,6 +73,10 @@ use crate::error::Error;
 /// Any ETSI message, chosen by the header's messageID.
 #[derive(Debug, Clone, PartialEq)]
 pub enum EtsiMessage {
+    /// DENM (1).
+    Denm(Box<Denm>),
+    /// CAM (2).
+    Cam(Box<Cam>),
     /// SPATEM (4).
     Spatem(Box<Spatem>),
     /// MAPEM (5).
@@ -49,6 +99,8 @@ impl EtsiMessage {
     /// The message's header.
     pub fn header(&self) -> &ItsPduHeader {
         match self {
+            Self::Denm(m) => &m.header,
+            Self::Cam(m) => &m.header,
             Self::Spatem(m) => &m.header,
             Self::Mapem(m) => &m.header,
             Self::Srem(m) => &m.header,
@@ -62,6 +114,8 @@ impl EtsiMessage {
     pub fn decode_uper(bytes: &[u8]) -> Result<Self, Error> {
         let header = ItsPduHeader::peek(bytes)?;
         Ok(match header.message_id {
+            ItsPduHeader::DENM => Self::Denm(Box::new(Denm::decode_uper(bytes)?)),
+            ItsPduHeader::CAM => Self::Cam(Box::new(Cam::decode_uper(bytes)?)),
             ItsPduHeader::SPATEM => Self::Spatem(Box::new(Spatem::decode_uper(bytes)?)),
             ItsPduHeader::MAPEM => Self::Mapem(Box::new(Mapem::decode_uper(bytes)?)),
             ItsPduHeader::SREM => Self::Srem(Box::new(Srem::decode_uper(bytes)?)),
@@ -76,6 +130,8 @@ impl EtsiMessage {
     /// UPER encoding of the message.
     pub fn encode_uper(&self) -> Result<Vec<u8>, Error> {
         match self {
+            Self::Denm(m) => m.encode_uper(),
+            Self::Cam(m) => m.encode_uper(),
             Self::Spatem(m) => m.encode_uper(),
             Self::Mapem(m) => m.encode_uper(),
             Self::Srem(m) => m.encode_uper(),
@@ -87,6 +143,8 @@ impl EtsiMessage {
     /// The message as X.697 JER; an unknown message has no JER here and is an error.
     pub fn to_jer(&self) -> Result<Value, Error> {
         match self {
+            Self::Denm(m) => m.to_jer(),
+            Self::Cam(m) => m.to_jer(),
             Self::Spatem(m) => m.to_jer(),
             Self::Mapem(m) => m.to_jer(),
             Self::Srem(m) => m.to_jer(),
@@ -113,6 +171,8 @@ impl EtsiMessage {
                 reason: "missing or not an integer".into(),
             })?;
         Ok(match u8::try_from(id).unwrap_or(u8::MAX) {
+            ItsPduHeader::DENM => Self::Denm(Box::new(pdu::from_jer_value(&json)?)),
+            ItsPduHeader::CAM => Self::Cam(Box::new(pdu::from_jer_value(&json)?)),
             ItsPduHeader::SPATEM => Self::Spatem(Box::new(pdu::from_jer_value(&json)?)),
             ItsPduHeader::MAPEM => Self::Mapem(Box::new(pdu::from_jer_value(&json)?)),
             ItsPduHeader::SREM => Self::Srem(Box::new(pdu::from_jer_value(&json)?)),
@@ -188,6 +248,31 @@ mod tests {
             return;
         };
         assert!(matches!(m, EtsiMessage::Srem(_)));
+    }
+
+    #[test]
+    fn cam_vectors_are_bit_exact() {
+        for name in ["cits_cam", "issue156_cam", "issue179_cam"] {
+            let Some(m) = check_vector(name) else {
+                return;
+            };
+            assert!(matches!(m, EtsiMessage::Cam(_)), "{name}");
+        }
+    }
+
+    /// The DENM vector is DENM v2.2.1 data whose JSON was written by a v1 decoder
+    /// (vectors/README.md): only its bytes are authoritative. They decode with the
+    /// EN 302 637-3 v1.3.1 structure and re-encode unchanged.
+    #[test]
+    fn denm_vector_bytes_round_trip() {
+        let Some(bytes) = read_vector("etsi/cits_denm.hex") else {
+            return;
+        };
+        let m = EtsiMessage::decode_uper(&bytes).unwrap();
+        assert!(matches!(m, EtsiMessage::Denm(_)), "{m:?}");
+        assert_eq!(m.encode_uper().unwrap(), bytes);
+        let back = EtsiMessage::from_jer(&m.to_jer().unwrap().to_string()).unwrap();
+        assert_eq!(back, m);
     }
 
     #[test]
@@ -314,7 +399,12 @@ mod tests {
         assert!(e.contains("timing.likelyTime"), "{e}");
         assert!(e.contains("36050"), "{e}");
         let bytes = rasn::uper::encode(&m).unwrap();
-        assert!(Spatem::decode_uper(&bytes).is_err());
+        let e = Spatem::decode_uper(&bytes).unwrap_err().to_string();
+        assert!(e.starts_with("UPER: spat.intersections[0]"), "{e}");
+        assert!(
+            e.contains("value 36050 outside ISO TS 19091's 0..36001"),
+            "{e}"
+        );
     }
 
     /// Addgrp-C views pack into regionId 3 entries, read back, replace an earlier entry and
@@ -369,6 +459,8 @@ mod tests {
                 EtsiMessage::Mapem(Box::new(random::mapem(seed, options).unwrap())),
                 EtsiMessage::Srem(Box::new(random::srem(seed, options).unwrap())),
                 EtsiMessage::Ssem(Box::new(random::ssem(seed, options).unwrap())),
+                EtsiMessage::Cam(Box::new(random::cam(seed, options).unwrap())),
+                EtsiMessage::Denm(Box::new(random::denm(seed, options).unwrap())),
             ];
             for m in messages {
                 let bytes = m.encode_uper().unwrap();
@@ -377,5 +469,67 @@ mod tests {
                 assert_eq!(EtsiMessage::from_jer(&text).unwrap(), m, "seed {seed}");
             }
         }
+    }
+
+    /// The SPATEM hot path (header octets + the hand-written SPAT encoder) gives rasn's bytes,
+    /// for SPATs the fast encoder takes and for those it hands back (Addgrp-C extensions).
+    #[test]
+    fn spatem_fast_path_matches_rasn() {
+        let options = crate::random::RandomOptions::default();
+        let mut buf = Vec::new();
+        let mut fast = 0;
+        for seed in 0..300 {
+            let m = if seed % 2 == 0 {
+                Spatem::new(crate::j2735::StationID(seed as u32), spat(seed))
+            } else {
+                random::spatem(seed, options).unwrap()
+            };
+            m.encode_uper_into(&mut buf).unwrap();
+            assert_eq!(buf, rasn::uper::encode(&m).unwrap(), "seed {seed}");
+            assert_eq!(buf, m.encode_uper().unwrap(), "seed {seed}");
+            let mut bare = Vec::new();
+            if crate::j2735::fast_spat::encode_spat_value(&m.spat, &mut bare).is_ok() {
+                fast += 1;
+            }
+        }
+        assert!(fast > 100, "the fast encoder took only {fast} SPATs");
+        // Its checks stay: a J2735-only TimeMark is refused with the SPATEM's field path.
+        let mut m = Spatem::new(crate::j2735::StationID(1), spat(1));
+        m.header.message_id = ItsPduHeader::MAPEM;
+        assert!(m.encode_uper_into(&mut buf).is_err());
+    }
+
+    /// The RSU's own CAM, bytes checked with pycrate (ITS_CAM_2): station 1001,
+    /// generationDeltaTime 12345, the Position3D example's coordinates, confidences and
+    /// altitude unavailable, no protected zones.
+    #[test]
+    fn rsu_cam_known_answer() {
+        let position = ReferencePosition {
+            latitude: Latitude(521_234_567),
+            longitude: Longitude(51_234_567),
+            position_confidence_ellipse: PosConfidenceEllipse {
+                semi_major_confidence: SemiAxisLength(4095),
+                semi_minor_confidence: SemiAxisLength(4095),
+                semi_major_orientation: HeadingValue(3601),
+            },
+            altitude: Altitude {
+                altitude_value: AltitudeValue::UNAVAILABLE,
+                altitude_confidence: AltitudeConfidence::Unavailable,
+            },
+        };
+        let cam = Cam::new(
+            StationID(1001),
+            CoopAwareness::rsu(GenerationDeltaTime(12345), position, None),
+        );
+        let bytes = cam.encode_uper().unwrap();
+        assert_eq!(
+            crate::jer::hex_lower(&bytes),
+            "0202000003e9303900fa96ca30edcaf320fffffffc23b7743e80"
+        );
+        assert_eq!(Cam::decode_uper(&bytes).unwrap(), cam);
+        assert_eq!(
+            GenerationDeltaTime::from_timestamp(TimestampIts(65_536 * 7 + 12345)),
+            GenerationDeltaTime(12345)
+        );
     }
 }

@@ -162,14 +162,17 @@ pub(crate) fn decode_uper<T: ItsPdu>(bytes: &[u8]) -> Result<T, Error> {
             len: bytes.len(),
         });
     }
-    pdu.check_dialect().map_err(|e| Error::Uper {
-        path: match &e {
-            Error::Constraint { path, .. } => path.clone(),
-            _ => crate::error::ROOT.into(),
-        },
-        reason: e.to_string(),
-        offset: 0,
-        len: bytes.len(),
+    pdu.check_dialect().map_err(|e| {
+        let (path, reason) = match e {
+            Error::Constraint { path, reason } => (path, reason),
+            other => (crate::error::ROOT.into(), other.to_string()),
+        };
+        Error::Uper {
+            path,
+            reason,
+            offset: 0,
+            len: bytes.len(),
+        }
     })?;
     Ok(pdu)
 }
@@ -227,53 +230,54 @@ macro_rules! its_pdu {
         #[rasn(automatic_tags)]
         pub struct $name {
             /// Protocol version, messageID and sender.
-            pub header: ItsPduHeader,
+            pub header: $crate::etsi::ItsPduHeader,
             #[rasn(identifier = $ident)]
             pub $field: $body,
         }
 
         impl $name {
             /// A message from `station_id` with the protocol version this codec sends.
-            pub fn new(station_id: StationID, $field: $body) -> Self {
+            pub fn new(station_id: $crate::j2735::StationID, $field: $body) -> Self {
                 Self {
-                    header: ItsPduHeader::new(
-                        <Self as ItsPdu>::PROTOCOL_VERSION,
-                        <Self as ItsPdu>::MESSAGE_ID,
+                    header: $crate::etsi::ItsPduHeader::new(
+                        <Self as $crate::etsi::ItsPdu>::PROTOCOL_VERSION,
+                        <Self as $crate::etsi::ItsPdu>::MESSAGE_ID,
                         station_id,
                     ),
                     $field,
                 }
             }
             /// UPER encoding; a value outside its range is refused with its field path.
-            pub fn encode_uper(&self) -> Result<Vec<u8>, Error> {
-                encode_uper(self)
+            pub fn encode_uper(&self) -> Result<Vec<u8>, $crate::Error> {
+                $crate::etsi::pdu::encode_uper(self)
             }
             /// Decodes a whole UPER message (header included); trailing octets are an error.
-            pub fn decode_uper(bytes: &[u8]) -> Result<Self, Error> {
-                decode_uper(bytes)
+            pub fn decode_uper(bytes: &[u8]) -> Result<Self, $crate::Error> {
+                $crate::etsi::pdu::decode_uper(bytes)
             }
             /// The message as X.697 JER.
-            pub fn to_jer(&self) -> Result<Value, Error> {
-                to_jer(self)
+            pub fn to_jer(&self) -> Result<serde_json::Value, $crate::Error> {
+                $crate::etsi::pdu::to_jer(self)
             }
             /// Reads the message from X.697 JER text.
-            pub fn from_jer(text: &str) -> Result<Self, Error> {
-                from_jer(text)
+            pub fn from_jer(text: &str) -> Result<Self, $crate::Error> {
+                $crate::etsi::pdu::from_jer(text)
             }
         }
 
-        impl ItsPdu for $name {
+        impl $crate::etsi::ItsPdu for $name {
             const MESSAGE_ID: u8 = $id;
             const PROTOCOL_VERSIONS: &'static [u8] = &[$($v),+];
             const PROTOCOL_VERSION: u8 = $send;
             const BODY: &'static str = $ident;
-            fn header(&self) -> &ItsPduHeader {
+            fn header(&self) -> &$crate::etsi::ItsPduHeader {
                 &self.header
             }
             $($check)?
         }
     };
 }
+pub(crate) use its_pdu;
 
 its_pdu! {
     /// SPATEM (TS 103 301): signal phase and timing. protocolVersion 2 is sent; 1 (TS 103 301
@@ -318,6 +322,38 @@ its_pdu! {
         id: ItsPduHeader::SSEM,
         versions: [1, 2],
         send: 2,
+    }
+}
+
+impl ItsPduHeader {
+    /// The header's 6 UPER octets: three whole-octet fields, so the body that follows starts
+    /// octet-aligned.
+    pub fn to_uper(&self) -> [u8; Self::UPER_LEN] {
+        let [s0, s1, s2, s3] = self.station_id.0.to_be_bytes();
+        [self.protocol_version, self.message_id, s0, s1, s2, s3]
+    }
+}
+
+impl Spatem {
+    /// Encodes into `buf` (cleared first), reusing its allocation: the hot path's form.
+    ///
+    /// A SPATEM is a SEQUENCE without extension marker or optional fields, so its UPER is the
+    /// 6 header octets followed by the SPAT's own UPER; the SPAT goes through
+    /// [`SPAT::encode_value_into`], the J2735 hot path's hand-written encoder (proven against
+    /// rasn bit for bit), after the ETSI header and TimeMark checks. Same bytes as
+    /// [`Spatem::encode_uper`].
+    pub fn encode_uper_into(&self, buf: &mut Vec<u8>) -> Result<(), Error> {
+        Self::check_header(&self.header)?;
+        check_time_marks(&self.spat)?;
+        buf.clear();
+        buf.extend_from_slice(&self.header.to_uper());
+        self.spat.encode_value_into(buf).map_err(|e| match e {
+            Error::Constraint { path, reason } => Error::Constraint {
+                path: format!("spat.{path}"),
+                reason,
+            },
+            other => other,
+        })
     }
 }
 

@@ -205,3 +205,28 @@ pub fn ssem(seed: u64, options: RandomOptions) -> Result<Ssem, DecodeError> {
         ssm,
     })
 }
+
+/// A random CAM; every fourth is an RSU's (stationType 15, RSU high-frequency container).
+pub fn cam(seed: u64, options: RandomOptions) -> Result<Cam, DecodeError> {
+    let mut cam: CoopAwareness = random_value(seed, base(options))?;
+    if seed.is_multiple_of(4) {
+        let params = &mut cam.cam_parameters;
+        params.basic_container.station_type = StationType::ROAD_SIDE_UNIT;
+        params.high_frequency_container =
+            HighFrequencyContainer::RsuContainerHighFrequency(random_value(seed, base(options))?);
+        params.low_frequency_container = None;
+        params.special_vehicle_container = None;
+    }
+    Ok(Cam {
+        header: header(seed, ItsPduHeader::CAM, Cam::PROTOCOL_VERSIONS),
+        cam,
+    })
+}
+
+/// A random DENM.
+pub fn denm(seed: u64, options: RandomOptions) -> Result<Denm, DecodeError> {
+    Ok(Denm {
+        header: header(seed, ItsPduHeader::DENM, Denm::PROTOCOL_VERSIONS),
+        denm: random_value(seed, base(options))?,
+    })
+}

@@ -4,6 +4,9 @@
 //! follows it. This writes the same bits straight into the output with a 64-bit accumulator
 //! and allocates nothing beyond the output's own growth.
 //!
+//! The same bits serve the ETSI SPATEM, whose UPER is its 6-octet header followed by the SPAT
+//! value (`SPAT::encode_value_into`, `etsi::Spatem::encode_uper_into`).
+//!
 //! It covers what the RSU sends: every root field of SPAT, IntersectionState, MovementState,
 //! MovementEvent, TimeChangeDetails, AdvisorySpeed and ConnectionManeuverAssist. Anything
 //! else — a `regional` extension (an open type), a value outside its constraint — is

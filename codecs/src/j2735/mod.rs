@@ -10,7 +10,7 @@
 
 mod bsm;
 mod common;
-mod fast_spat;
+pub(crate) mod fast_spat;
 mod frame;
 mod itis;
 mod map;
