@@ -24,7 +24,7 @@ import sys
 HERE = os.path.dirname(os.path.abspath(__file__))
 GN = 0x8947
 # BTP-B destination port -> (facilities PDU name, ITS-AID)
-PORTS = {2004: ("SPATEM", 137), 2003: ("MAPEM", 138)}
+PORTS = {2004: ("SPATEM", 137), 2003: ("MAPEM", 138), 2001: ("CAM", 36)}
 COMMON_LEN = 8
 # Extended header length by header type (HT << 4 | HST): SHB, GBC circle, beacon.
 EXTENDED_LEN = {0x50: 28, 0x40: 44, 0x10: 24}

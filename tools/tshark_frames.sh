@@ -111,26 +111,28 @@ spdus=$(tshark -r "$work/demo.pcap" -Y 'wsmp.psid == 0x82' -T fields -e ieee1609
 [[ $spdus == "$n_spat 130" ]] || fail "demo.pcap: 1609.2 PSIDs of the SPaTs: '$spdus'"
 echo "  ieee1609dot2.psid of the SPaT SPDUs: $spdus"
 
-# 7. The EU demo: SPATEM (BTP-B 2004) and MAPEM (2003), protocolVersion 2, messageID 4/5, in
-# TS 103 097 secured GeoNetworking SHB (basic next header 2, header type 0x50, ITS-S type 15),
-# signed with ITS-AIDs 137/138, SPATEM on the 100 ms grid and MAPEM on the 1 s grid; SHB at
-# 10 Hz leaves no room for a beacon.
+# 7. The EU demo: SPATEM (BTP-B 2004), MAPEM (2003) and the RSU's CAM (2001), protocolVersion 2,
+# messageID 4/5/2, in TS 103 097 secured GeoNetworking SHB (basic next header 2, header type
+# 0x50, ITS-S type 15), signed with ITS-AIDs 137/138/36, SPATEM on the 100 ms grid, MAPEM and
+# CAM on the 1 s grid; SHB at 10 Hz leaves no room for a beacon.
 "$rsu" run --region eu --duration 2.55 --no-status --pki "$work/eu-pki" --pcap "$work/eu.pcap" 2>"$work/eu.log" \
     || { cat "$work/eu.log"; fail "rsu run --region eu failed"; }
 judge "$work/eu.pcap"
 tshark -r "$work/eu.pcap" -T fields -e frame.time_epoch -e btpb.dstport >"$work/eu-times" 2>/dev/null
 python3 "$here/air_slots.py" 2004 100 20 <"$work/eu-times" || fail "eu.pcap: SPATEM timing"
 python3 "$here/air_slots.py" 2003 1000 2 <"$work/eu-times" || fail "eu.pcap: MAPEM timing"
+python3 "$here/air_slots.py" 2001 1000 2 <"$work/eu-times" || fail "eu.pcap: CAM timing"
 n_spatem=$(awk '$2 == "2004"' "$work/eu-times" | wc -l)
 n_mapem=$(awk '$2 == "2003"' "$work/eu-times" | wc -l)
+n_cam=$(awk '$2 == "2001"' "$work/eu-times" | wc -l)
 eu=$(tshark -r "$work/eu.pcap" -T fields -e eth.type -e geonw.bh.nh -e geonw.ch.htype -e geonw.src_pos.addr.type \
         -e btpb.dstport -e its.protocolVersion -e its.messageID -e its.stationID 2>/dev/null \
     | sort | uniq -c | awk '{$1=$1; print}' | paste -sd';')
-want="$n_mapem 0x8947 2 0x50 15 2003 2 5 1001;$n_spatem 0x8947 2 0x50 15 2004 2 4 1001"
+want="$n_cam 0x8947 2 0x50 15 2001 2 2 1001;$n_mapem 0x8947 2 0x50 15 2003 2 5 1001;$n_spatem 0x8947 2 0x50 15 2004 2 4 1001"
 [[ $eu == "$want" ]] || fail "eu.pcap: GN/BTP/ITS fields per frame: '$eu', expected '$want'"
 echo "  eth.type, geonw.bh.nh, geonw.ch.htype, ITS-S type, btpb.dstport, pv, messageID, stationID: $eu"
 aids=$(tshark -r "$work/eu.pcap" -T fields -e btpb.dstport -e ieee1609dot2.psid 2>/dev/null | cut -d, -f1 | sort | uniq -c | awk '{$1=$1; print}' | paste -sd';')
-[[ $aids == "$n_mapem 2003 138;$n_spatem 2004 137" ]] || fail "eu.pcap: TS 103 097 ITS-AIDs: '$aids'"
+[[ $aids == "$n_cam 2001 36;$n_mapem 2003 138;$n_spatem 2004 137" ]] || fail "eu.pcap: TS 103 097 ITS-AIDs: '$aids'"
 echo "  ITS-AID per port: $aids"
 # The same capture, judged by implementations that share no code with ours: every secured
 # packet verified by tools/its_sec_oracle.py, every SPATEM/MAPEM decoded by pycrate's ETSI

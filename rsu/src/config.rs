@@ -2268,8 +2268,8 @@ unverified = "forward"
     }
 
     #[test]
-    fn region_eu_is_refused_until_its_message_set_exists() {
-        let text = unsigned(DEMO).replacen("region = \"us\"", "region = \"eu\"", 1);
+    fn region_cn_is_refused_until_its_message_set_exists() {
+        let text = unsigned(DEMO).replacen("region = \"us\"", "region = \"cn\"", 1);
         let found = problems(&text);
         assert_eq!(found[0].field, "rsu.region");
         assert!(
@@ -2277,5 +2277,11 @@ unverified = "forward"
             "{}",
             found[0]
         );
+        // The EU region is accepted, with its channel plan (ITS-G5 channel 180).
+        let text = unsigned(DEMO)
+            .replacen("region = \"us\"", "region = \"eu\"", 1)
+            .replacen("channel = 172 ", "channel = 180 ", 1);
+        let loaded = parse(&text, "eu", Path::new("/")).unwrap();
+        assert_eq!(loaded.config.regions, [Region::Eu]);
     }
 }

@@ -477,7 +477,7 @@ struct Broadcast<R: Radio> {
     /// broadcast there); reused.
     encoded: Vec<Option<Result<Content, crate::tx::TxError>>>,
     /// The metrics of the carriers' own frames (GeoNetworking beacons), per output.
-    carrier_metrics: Vec<Option<MessageMetrics>>,
+    carrier_metrics: Vec<Vec<(&'static str, MessageMetrics)>>,
     stations: Vec<Station>,
     scheduler: Scheduler,
     spat_interval: Duration,
@@ -611,8 +611,10 @@ pub async fn prepare<R: Radio + 'static>(
                 .iter()
                 .map(|o| {
                     o.carrier
-                        .own_type()
-                        .map(|kind| handle.metrics.message(None, kind))
+                        .own_types()
+                        .into_iter()
+                        .map(|kind| (kind, handle.metrics.message(None, kind)))
+                        .collect()
                 })
                 .collect(),
             outputs,
@@ -1174,24 +1176,24 @@ impl<R: Radio> Broadcast<R> {
     /// Sends the carriers' own frames that are due (GeoNetworking beacons).
     async fn send_own(&mut self) {
         let now_us = self.clock.now_micros();
-        for (out, m) in self.outputs.iter_mut().zip(&self.carrier_metrics) {
-            let (Some(prepared), Some(m), Some(kind)) =
-                (out.carrier.due(now_us), m, out.carrier.own_type())
-            else {
-                continue;
-            };
-            let started = std::time::Instant::now();
-            send(
-                &self.radio,
-                prepared,
-                m,
-                None,
-                kind,
-                started,
-                &self.status,
-                &mut self.log,
-            )
-            .await;
+        for (out, metrics) in self.outputs.iter_mut().zip(&self.carrier_metrics) {
+            while let Some((kind, prepared)) = out.carrier.due(now_us) {
+                let Some((_, m)) = metrics.iter().find(|(k, _)| *k == kind) else {
+                    continue;
+                };
+                let started = std::time::Instant::now();
+                send(
+                    &self.radio,
+                    prepared,
+                    m,
+                    None,
+                    kind,
+                    started,
+                    &self.status,
+                    &mut self.log,
+                )
+                .await;
+            }
         }
     }
 

@@ -39,6 +39,10 @@ pub struct EtsiSection {
     /// GeoNetworking beacons when no SHB went out for 3 s (default true, as EN 302 636-4-1
     /// requires of a station that sends nothing else single-hop).
     pub beacons: Option<bool>,
+    /// The RSU's own CAM (stationType 15) every this many ms, 100..=10000 (default: none).
+    /// It carries the ticket in full at least once a second, so vehicles can verify
+    /// digest-signed messages of this RSU.
+    pub cam_interval_ms: Option<Spanned<u64>>,
 }
 
 /// Single-hop or geo-broadcast.
@@ -63,6 +67,8 @@ pub struct EtsiConfig {
     pub spatem_traffic_class: u8,
     pub mapem_traffic_class: u8,
     pub beacons: bool,
+    /// The RSU CAM's interval; `None`: no CAM.
+    pub cam_interval: Option<Duration>,
 }
 
 impl Default for EtsiConfig {
@@ -77,6 +83,7 @@ impl Default for EtsiConfig {
             spatem_traffic_class: 2,
             mapem_traffic_class: 3,
             beacons: true,
+            cam_interval: None,
         }
     }
 }
@@ -127,6 +134,12 @@ pub(super) fn check_etsi(c: &mut Checker<'_>, s: &EtsiSection) -> Option<EtsiCon
         &s.mapem_traffic_class,
         d.mapem_traffic_class,
     );
+    let cam_interval = match &s.cam_interval_ms {
+        None => Some(None),
+        Some(v) => c
+            .ranged("etsi.cam_interval_ms", v, 100..=10_000, "ms")
+            .map(|ms| Some(Duration::from_millis(ms))),
+    };
     Some(EtsiConfig {
         station_id: s.station_id.as_ref().map(|v| *v.get_ref()),
         spatem: spatem?,
@@ -137,5 +150,6 @@ pub(super) fn check_etsi(c: &mut Checker<'_>, s: &EtsiSection) -> Option<EtsiCon
         spatem_traffic_class: spatem_tc?,
         mapem_traffic_class: mapem_tc?,
         beacons: s.beacons.unwrap_or(d.beacons),
+        cam_interval: cam_interval?,
     })
 }

@@ -43,6 +43,8 @@ pub const ITS_AID_SPATEM: u32 = 137;
 pub const ITS_AID_MAPEM: u32 = 138;
 /// ITS-AID of GeoNetworking management (secured beacons).
 pub const ITS_AID_GN_MGMT: u32 = 141;
+/// ITS-AID of the cooperative awareness basic service (CAM).
+pub const ITS_AID_CAM: u32 = 36;
 
 /// itsGnBeaconServiceRetransmitTimer (EN 302 636-4-1 Annex H), in µs.
 const BEACON_INTERVAL_US: i64 = 3_000_000;
@@ -61,6 +63,12 @@ pub fn signed_psids(etsi: &EtsiConfig) -> Vec<(Psid, String)> {
             "rsu.regions (eu: MAPEM, ITS-AID 138)".to_owned(),
         ),
     ];
+    if etsi.cam_interval.is_some() {
+        out.push((
+            Psid::new(ITS_AID_CAM).unwrap_or(Psid::INTERSECTION),
+            "etsi.cam_interval_ms (the RSU's CAM, ITS-AID 36)".to_owned(),
+        ));
+    }
     if etsi.beacons {
         out.push((
             Psid::new(ITS_AID_GN_MGMT).unwrap_or(Psid::INTERSECTION),
@@ -68,6 +76,14 @@ pub fn signed_psids(etsi: &EtsiConfig) -> Vec<(Psid, String)> {
         ));
     }
     out
+}
+
+/// A signer under the TS 103 097 profile: generationTime always, no generationLocation, and a
+/// SPATEM or MAPEM names its signer by certificate (§7.1.3; only CAMs carry the P2PCD that
+/// would let a vehicle learn the ticket from a digest), a CAM by digest with the ticket at
+/// least once a second. The ticket's SSPs are read here, once.
+fn etsi_profile(signer: Signer) -> Signer {
+    signer.with_profile(Profile::Etsi103097(EtsiPolicy::default()))
 }
 
 /// TAI milliseconds since 2004-01-01 at `now_unix_us`, as the GeoNetworking timestamp
@@ -138,10 +154,59 @@ pub struct GeoNet {
     beacon: Option<GeoNetworkingRepr>,
     /// When the next beacon is due (Unix µs), counted from the last SHB or beacon.
     beacon_due_us: Option<i64>,
+    /// The RSU's own CAM, when configured.
+    cam: Option<RsuCam>,
     jitter: ChaCha8Rng,
     meta: TxMeta,
     inner: Vec<u8>,
     frames: BytesMut,
+}
+
+/// The RSU's CAM (EN 302 637-2 §6.1.3): stationType 15 and `rsuContainerHighFrequency`,
+/// by SHB on BTP-B port 2001 at the configured interval, signed with ITS-AID 36 (by digest,
+/// with the full ticket at least once a second: the P2PCD that lets vehicles learn it).
+#[derive(Debug)]
+struct RsuCam {
+    headers: GnBtpHeaders,
+    interval_us: i64,
+    due_us: Option<i64>,
+    station_id: u32,
+    reference: etsi::ReferencePosition,
+    encoded: Vec<u8>,
+}
+
+impl RsuCam {
+    /// This instant's CAM, encoded.
+    fn encode(&mut self, now_unix_us: i64) -> Result<(), TxError> {
+        let its_ms = rsu_security::time::time64_from_unix_micros(now_unix_us) / 1000;
+        let body = etsi::CoopAwareness::rsu(
+            etsi::GenerationDeltaTime::from_timestamp(etsi::TimestampIts(its_ms)),
+            self.reference,
+            None,
+        );
+        self.encoded = etsi::Cam::new(StationID(self.station_id), body).encode_uper()?;
+        Ok(())
+    }
+}
+
+/// The reference position of an RSU's CAM: its surveyed place, without a confidence the
+/// configuration does not give (unavailable), at its elevation when known.
+fn reference_position(position: (i32, i32), elevation_dm: Option<i32>) -> etsi::ReferencePosition {
+    etsi::ReferencePosition {
+        latitude: rsu_codecs::j2735::Latitude(position.0),
+        longitude: etsi::Longitude(position.1),
+        position_confidence_ellipse: etsi::PosConfidenceEllipse {
+            semi_major_confidence: etsi::SemiAxisLength(4095),
+            semi_minor_confidence: etsi::SemiAxisLength(4095),
+            semi_major_orientation: etsi::HeadingValue(3601),
+        },
+        altitude: etsi::Altitude {
+            altitude_value: elevation_dm
+                .map(|dm| etsi::AltitudeValue((dm * 10).clamp(-100_000, 800_000)))
+                .unwrap_or(etsi::AltitudeValue::UNAVAILABLE),
+            altitude_confidence: etsi::AltitudeConfidence::Unavailable,
+        },
+    }
 }
 
 impl GeoNet {
@@ -151,6 +216,19 @@ impl GeoNet {
         etsi: &EtsiConfig,
         radio: &RadioConfig,
         position: (i32, i32),
+        signer: Option<Signer>,
+    ) -> Result<GeoNet, WireError> {
+        Self::with_cam(etsi, radio, position, None, 0, signer)
+    }
+
+    /// As [`GeoNet::new`], with the elevation (decimetres) and station id the RSU's CAM
+    /// carries when `etsi` asks for one.
+    pub fn with_cam(
+        etsi: &EtsiConfig,
+        radio: &RadioConfig,
+        position: (i32, i32),
+        elevation_dm: Option<i32>,
+        station_id: u32,
         signer: Option<Signer>,
     ) -> Result<GeoNet, WireError> {
         let source = LongPositionVector::rsu(radio.mac, Timestamp(0), position.0, position.1);
@@ -191,18 +269,44 @@ impl GeoNet {
             extended: Extended::Beacon { source },
             payload_len: 0,
         });
+        let cam = match etsi.cam_interval {
+            None => None,
+            Some(interval) => {
+                let tc = TrafficClass {
+                    store_carry_forward: false,
+                    channel_offload: false,
+                    id: 2,
+                };
+                // EN 302 637-2: a CAM lives no longer than a second.
+                let gn = GeoNetworkingRepr::shb(source, CommonNextHeader::BtpB, tc)
+                    .with_lifetime(Lifetime::from_duration(std::time::Duration::from_secs(1))?);
+                let btp = BtpRepr::B {
+                    dst_port: BtpPort::CAM,
+                    dst_port_info: 0,
+                };
+                Some(RsuCam {
+                    headers: GnBtpHeaders::new(&gn, &btp)?,
+                    interval_us: i64::try_from(interval.as_micros()).unwrap_or(i64::MAX),
+                    due_us: None,
+                    station_id,
+                    reference: reference_position(position, elevation_dm),
+                    encoded: Vec::with_capacity(64),
+                })
+            }
+        };
         let seed = u64::from_be_bytes({
             let mut b = [0u8; 8];
             b[2..].copy_from_slice(&radio.mac.0);
             b
         });
         Ok(GeoNet {
-            signer,
+            signer: signer.map(etsi_profile),
             spatem,
             mapem,
             sequence_number: 0,
             beacon,
             beacon_due_us: None,
+            cam,
             jitter: ChaCha8Rng::seed_from_u64(seed),
             meta: TxMeta {
                 channel: Some(radio.channel),
@@ -310,21 +414,44 @@ impl Carrier for GeoNet {
     }
 
     fn set_signer(&mut self, signer: Option<Signer>) {
-        self.signer = signer;
+        self.signer = signer.map(etsi_profile);
     }
 
-    fn own_type(&self) -> Option<&'static str> {
-        self.beacon.is_some().then_some("gn_beacon")
+    fn own_types(&self) -> Vec<&'static str> {
+        let mut out = Vec::new();
+        if self.cam.is_some() {
+            out.push("cam");
+        }
+        if self.beacon.is_some() {
+            out.push("gn_beacon");
+        }
+        out
     }
 
     fn next_due_us(&mut self, now_unix_us: i64) -> Option<i64> {
         if self.beacon.is_some() && self.beacon_due_us.is_none() {
             self.restart_beacon_timer(now_unix_us);
         }
-        self.beacon_due_us
+        let cam = self
+            .cam
+            .as_mut()
+            .map(|c| *c.due_us.get_or_insert(now_unix_us));
+        match (cam, self.beacon_due_us) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
+        }
     }
 
-    fn due(&mut self, now_unix_us: i64) -> Option<Result<TxFrame, TxError>> {
+    fn due(&mut self, now_unix_us: i64) -> Option<(&'static str, Result<TxFrame, TxError>)> {
+        // The CAM first: it is an SHB, so a CAM due now also restarts the beacon timer.
+        if let Some(cam) = self.cam.as_mut()
+            && let Some(due) = cam.due_us.filter(|due| now_unix_us >= *due)
+        {
+            // On its own grid, so a late wake-up does not shift every later CAM.
+            let missed = (now_unix_us - due) / cam.interval_us.max(1);
+            cam.due_us = Some(due + (missed + 1) * cam.interval_us);
+            return Some(("cam", self.send_cam(now_unix_us)));
+        }
         let due = self.beacon_due_us?;
         if now_unix_us < due {
             return None;
@@ -352,7 +479,31 @@ impl Carrier for GeoNet {
                     now_unix_us,
                 )
             });
-        Some(result)
+        Some(("gn_beacon", result))
+    }
+}
+
+impl GeoNet {
+    /// Encodes, frames and signs this instant's CAM.
+    fn send_cam(&mut self, now_unix_us: i64) -> Result<TxFrame, TxError> {
+        let Some(cam) = self.cam.as_mut() else {
+            return Err(TxError::NoSigner);
+        };
+        cam.encode(now_unix_us)?;
+        cam.headers.set_message_len(cam.encoded.len())?;
+        cam.headers.set_timestamp(gn_timestamp(now_unix_us));
+        let bytes = cam.headers.as_bytes();
+        let mut basic = [0u8; 4];
+        basic.copy_from_slice(bytes.get(..4).unwrap_or(&[0; 4]));
+        self.inner.clear();
+        self.inner
+            .extend_from_slice(bytes.get(4..).unwrap_or_default());
+        self.inner.extend_from_slice(&cam.encoded);
+        // A bare RSU CAM (no protected zones, no special container) needs no CAM SSP bit.
+        let need = ssp::cam_need(ssp::CamContent::default());
+        let frame = self.finish(basic, u64::from(ITS_AID_CAM), need, now_unix_us)?;
+        self.restart_beacon_timer(now_unix_us);
+        Ok(frame)
     }
 }
 
@@ -449,15 +600,24 @@ pub fn output(config: &ServiceConfig, signer: Option<Signer>) -> Result<Output, 
     let station_id = etsi
         .station_id
         .unwrap_or(u32::from_be_bytes([mac[2], mac[3], mac[4], mac[5]]));
-    // TS 103 097: generationTime always, no generationLocation, and a SPATEM or MAPEM names
-    // its signer by certificate (§7.1.3; only CAMs carry the P2PCD that would let a vehicle
-    // learn the ticket from a digest). The ticket's SSPs are read here, once.
-    let signer = signer.map(|s| s.with_profile(Profile::Etsi103097(EtsiPolicy::default())));
-    let carrier =
-        GeoNet::new(etsi, &config.radio, position, signer).map_err(|e| StartError::Region {
-            field: "etsi",
-            message: format!("GeoNetworking headers: {e}"),
-        })?;
+    let elevation_dm = match &config.position {
+        PositionConfig::Static { elevation_m, .. } => {
+            elevation_m.map(|m| (m * 10.0).round().clamp(-1e6, 1e7) as i32)
+        }
+        _ => None,
+    };
+    let carrier = GeoNet::with_cam(
+        etsi,
+        &config.radio,
+        position,
+        elevation_dm,
+        station_id,
+        signer,
+    )
+    .map_err(|e| StartError::Region {
+        field: "etsi",
+        message: format!("GeoNetworking headers: {e}"),
+    })?;
     Ok(Output::new(
         "eu",
         Arc::new(EtsiDsrc::new(station_id)),
@@ -473,8 +633,7 @@ mod tests {
     use rsu_hw::DataRate;
     use rsu_hw::channels::{ChannelAccess, ChannelConfig, ChannelPlan, Technology};
     use rsu_hw::wire::{BtpPacket, GeoNetworkingPacket};
-    use rsu_security::keys::Curve;
-    use rsu_security::pki::{CertSpec, TestChain};
+    use rsu_security::pki::{CertSpec, EuChain};
     use rsu_security::trust::{TrustConfig, TrustStore};
     use rsu_security::verify::{Verifier, VerifierConfig};
 
@@ -602,24 +761,29 @@ mod tests {
         assert_eq!(numbers, [0, 1, 2]);
     }
 
-    fn chain(aids: &[u64]) -> TestChain {
-        TestChain::new(
-            &CertSpec::ca("root", NOW_S - 86_400, CertDuration::Years(1), 1),
-            Curve::NistP256,
-            &CertSpec::end_entity("at", NOW_S - 60, CertDuration::Hours(1), aids),
-            Curve::NistP256,
-        )
-        .unwrap()
+    /// An EU-shaped chain (root, AA, ticket with the demo's ITS-AIDs and SSPs).
+    fn eu_chain() -> EuChain {
+        EuChain::demo(NOW_S - 60, CertDuration::Hours(1), None).unwrap()
+    }
+
+    /// The ticket's signer, as the EU output makes it.
+    fn ticket_signer(chain: EuChain) -> Signer {
+        Signer::new(chain.at_key, Arc::new(chain.at)).unwrap()
+    }
+
+    /// A vehicle's verifier that trusts the chain's root and knows its AA.
+    fn eu_verifier(chain: &EuChain) -> Verifier {
+        let mut store = TrustStore::new(TrustConfig::default());
+        store.add(chain.root.clone()).unwrap();
+        store.add(chain.aa.clone()).unwrap();
+        Verifier::new(store, VerifierConfig::default())
     }
 
     #[test]
     fn a_secured_packet_signs_everything_after_the_basic_header() {
-        let chain = chain(&[137, 138, 141]);
-        let mut store = TrustStore::new(TrustConfig::default());
-        store.add(chain.root.clone()).unwrap();
-        let mut verifier = Verifier::new(store, VerifierConfig::default());
-        let mut signer = Signer::new(chain.ee_key, Arc::new(chain.ee)).unwrap();
-        signer.policy.interval_us = 0;
+        let chain = eu_chain();
+        let mut verifier = eu_verifier(&chain);
+        let signer = ticket_signer(chain);
         let unsecured = carrier(&EtsiConfig::default(), None)
             .seal(
                 Stream::Spat,
@@ -664,8 +828,10 @@ mod tests {
 
     #[test]
     fn a_ticket_without_the_its_aid_refuses_to_sign() {
-        let chain = chain(&[36]);
-        let signer = Signer::new(chain.ee_key, Arc::new(chain.ee)).unwrap();
+        // A ticket for CAMs only.
+        let spec = CertSpec::end_entity("at", NOW_S - 60, CertDuration::Hours(1), &[36]);
+        let chain = EuChain::new(NOW_S - 60, &spec).unwrap();
+        let signer = ticket_signer(chain);
         let mut gn = carrier(&EtsiConfig::default(), Some(signer));
         let err = gn
             .seal(
@@ -676,7 +842,7 @@ mod tests {
                 NOW_US,
             )
             .unwrap_err();
-        assert_eq!(err.code(), "sign");
+        assert_eq!(err.code(), "ssp_missing_psid");
     }
 
     #[test]
@@ -707,7 +873,8 @@ mod tests {
                 .unwrap();
             let due = gn.next_due_us(now).unwrap();
             if let Some(frame) = gn.due(now) {
-                let frame = frame.unwrap();
+                assert_eq!(frame.0, "gn_beacon");
+                let frame = frame.1.unwrap();
                 let packet = GeoNetworkingPacket::new_checked(&frame.payload[..]).unwrap();
                 assert_eq!(packet.header_type(), 0x10, "not a beacon");
                 assert_eq!(packet.payload_length(), 0);
@@ -781,12 +948,81 @@ mod tests {
     }
 
     #[test]
+    fn an_rsu_cam_every_second_on_its_grid_with_the_ticket_at_least_once_a_second() {
+        let chain = eu_chain();
+        let mut verifier = eu_verifier(&chain);
+        let signer = ticket_signer(chain);
+        let etsi = EtsiConfig {
+            cam_interval: Some(std::time::Duration::from_secs(1)),
+            spatem: GnTransport::Gbc,
+            mapem: GnTransport::Gbc,
+            ..EtsiConfig::default()
+        };
+        let mut gn =
+            GeoNet::with_cam(&etsi, &radio(), RSU, Some(2560), 1001, Some(signer)).unwrap();
+        let mut now = NOW_US;
+        let (mut cams, mut beacons, mut full) = (Vec::new(), 0, 0);
+        // Ten seconds in 10 ms steps, with a late wake-up of 250 ms in the middle.
+        while now < NOW_US + 10_000_000 {
+            gn.next_due_us(now);
+            while let Some((kind, frame)) = gn.due(now) {
+                let frame = frame.unwrap();
+                match kind {
+                    "cam" => {
+                        let out = verifier.verify(&frame.payload[4..], now).unwrap();
+                        assert!(out.is_valid(), "{:?}", out.reason);
+                        let signed = out.signed().unwrap();
+                        assert_eq!(signed.header.psid, 36);
+                        full += usize::from(matches!(
+                            signed.signer,
+                            rsu_security::spdu::SignerInfo::Certificates(_)
+                        ));
+                        let basic = BasicHeader::parse(&frame.payload).unwrap();
+                        let (repr, rest) =
+                            GeoNetworkingRepr::parse_inner(basic, out.payload().unwrap()).unwrap();
+                        assert_eq!(repr.extended.header_type(), 0x50);
+                        let btp = BtpPacket::new_checked(rest).unwrap();
+                        assert_eq!(btp.destination_port(), BtpPort::CAM);
+                        let cam = etsi::Cam::decode_uper(btp.payload()).unwrap();
+                        assert_eq!(cam.header.station_id.0, 1001);
+                        let basic = &cam.cam.cam_parameters.basic_container;
+                        assert_eq!(basic.station_type, etsi::StationType::ROAD_SIDE_UNIT);
+                        assert_eq!(basic.reference_position.altitude.altitude_value.0, 25_600);
+                        cams.push(now);
+                    }
+                    "gn_beacon" => beacons += 1,
+                    other => panic!("{other}"),
+                }
+            }
+            now += if now == NOW_US + 5_000_000 {
+                250_000
+            } else {
+                10_000
+            };
+        }
+        // On the 1 s grid from the first: the late wake-up sends one late, not a shifted grid.
+        assert_eq!(cams.len(), 10, "{cams:?}");
+        for (k, at) in cams.iter().enumerate() {
+            let slot = NOW_US + k as i64 * 1_000_000;
+            assert!(
+                *at >= slot && *at - slot <= 250_000,
+                "CAM {k} at {at}, slot {slot}"
+            );
+        }
+        // A CAM is a single-hop broadcast: no beacon is owed while they go out every second.
+        assert_eq!(beacons, 0);
+        // The ticket in full at least once a second: with CAMs every second, every one.
+        assert!(full >= 9, "{full} of 10 with the full ticket");
+    }
+
+    #[test]
     fn a_signed_beacon_uses_the_gn_management_aid() {
-        let chain = chain(&[137, 138, 141]);
-        let signer = Signer::new(chain.ee_key, Arc::new(chain.ee)).unwrap();
+        let signer = ticket_signer(eu_chain());
         let mut gn = carrier(&EtsiConfig::default(), Some(signer));
         let due = gn.next_due_us(NOW_US).unwrap();
-        let frame = gn.due(due).unwrap().unwrap();
+        let (kind, frame) = gn.due(due).unwrap();
+        assert_eq!(kind, "gn_beacon");
+        let frame = frame.unwrap();
         let basic = BasicHeader::parse(&frame.payload).unwrap();
         assert_eq!(basic.next_header, BasicNextHeader::SecuredPacket);
         let spdu = rsu_security::spdu::parse(&frame.payload[4..]).unwrap();

@@ -118,14 +118,15 @@ pub trait Carrier: Send + std::fmt::Debug {
         None
     }
 
-    /// The carrier's own frame, if one is due at `now_unix_us`.
-    fn due(&mut self, _now_unix_us: i64) -> Option<Result<TxFrame, TxError>> {
+    /// The carrier's own frame that is due at `now_unix_us`, if any, with its type (one of
+    /// [`Carrier::own_types`]); call again until `None`.
+    fn due(&mut self, _now_unix_us: i64) -> Option<(&'static str, Result<TxFrame, TxError>)> {
         None
     }
 
-    /// The `type` label of the carrier's own frames on the metrics, if it sends any.
-    fn own_type(&self) -> Option<&'static str> {
-        None
+    /// The `type` labels of the carrier's own frames on the metrics (`gn_beacon`, `cam`).
+    fn own_types(&self) -> Vec<&'static str> {
+        Vec::new()
     }
 }
 
