@@ -470,4 +470,38 @@ pub(crate) mod tests {
             Some("profile_missing_generation_location")
         );
     }
+
+    /// Vanetza's recorded CAM from a production vehicle (shared security vectors, read at run
+    /// time): another implementation's secured packet passes every structural check.
+    #[test]
+    fn a_recorded_secured_cam_from_another_stack_is_accepted() {
+        let dir = std::env::var_os("RSU_VECTORS")
+            .map(std::path::PathBuf::from)
+            .unwrap_or_else(|| {
+                std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../shared/vectors")
+            });
+        let path = dir.join("security/security-vectors.json");
+        let Ok(text) = std::fs::read_to_string(&path) else {
+            assert!(
+                std::env::var("RSU_VECTORS_REQUIRED").as_deref() != Ok("1"),
+                "RSU_VECTORS_REQUIRED=1 but {} is missing",
+                path.display()
+            );
+            eprintln!("skipped: {} not found (set RSU_VECTORS)", path.display());
+            return;
+        };
+        let json: serde_json::Value = serde_json::from_str(&text).unwrap();
+        let cam = json["spdus"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|e| e["name"].as_str().is_some_and(|n| n.contains("Golf 8 CAM")))
+            .expect("the recorded CAM");
+        let mut packet = vec![0x12, 0, 0x1a, 1]; // version 1, secured packet, 60 s, RHL 1
+        packet.extend(hex::decode(cam["hex"].as_str().unwrap()).unwrap());
+        assert_eq!(
+            check_frame(&frame(packet)).unwrap(),
+            Some((Psid::new(36).unwrap(), None))
+        );
+    }
 }
