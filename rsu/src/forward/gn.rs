@@ -100,6 +100,15 @@ impl Reject {
         }
     }
 
+    /// Whether this is normal traffic the rules do not ask for (a beacon, a service without a
+    /// rule or port) rather than bad input: counted, but not worth a warning.
+    pub const fn is_ordinary(&self) -> bool {
+        matches!(
+            self,
+            Reject::NotBtp | Reject::NoRule | Reject::UnknownPort(_)
+        )
+    }
+
     /// Sorts a header parser's error by the header at fault.
     pub fn from_wire(e: WireError) -> Reject {
         let field = match &e {

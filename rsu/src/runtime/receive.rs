@@ -128,11 +128,7 @@ impl<R: Radio> Receiver<R> {
     fn reject(&mut self, why: &Reject) {
         let code = why.code();
         self.shared.metrics.dropped(code).increment(1);
-        // A beacon or a service without a rule is normal traffic, not worth a warning.
-        if matches!(
-            why,
-            Reject::NotBtp | Reject::NoRule | Reject::UnknownPort(_)
-        ) {
+        if why.is_ordinary() {
             debug!(reason = code, error = %why, "received GeoNetworking packet not forwarded");
         } else {
             warn_limited!(self.log, code, Instant::now(),

@@ -287,8 +287,12 @@ impl Worker {
             Err(why) => {
                 let code = why.code();
                 self.shared.metrics.dropped(code).increment(1);
-                warn_limited!(self.log, code, std::time::Instant::now(),
-                              reason = code, error = %why, "received GeoNetworking packet dropped");
+                if why.is_ordinary() {
+                    debug!(reason = code, error = %why, "received GeoNetworking packet not forwarded");
+                } else {
+                    warn_limited!(self.log, code, std::time::Instant::now(),
+                                  reason = code, error = %why, "received GeoNetworking packet dropped");
+                }
                 return;
             }
         };
