@@ -143,3 +143,88 @@ impl<R: Radio> Receiver<R> {
 pub(super) fn looks_like_spdu(data: &[u8]) -> bool {
     data.first() == Some(&3)
 }
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::expect_used)]
+    use super::*;
+    use crate::clock::SystemClock;
+    use crate::forward::gn::tests as g;
+    use crate::forward::rules::{
+        AuthInterval, Content, Format, Rule, Rules, Transport, Unverified,
+    };
+    use crate::runtime::verify_pool::Forwarder;
+    use crate::telemetry::metrics::Metrics;
+    use rsu_hw::channels::{ChannelConfig, ChannelPlan, Region, Technology};
+    use rsu_hw::wire::BtpPort;
+    use rsu_hw::{LoopbackMedium, MacAddr, Psid};
+
+    fn dropped(metrics: &Metrics, reason: &str) -> f64 {
+        let want = format!("rsu_received_dropped_total{{reason=\"{reason}\"}} ");
+        metrics
+            .render()
+            .lines()
+            .find_map(|l| l.strip_prefix(&want)?.parse().ok())
+            .unwrap_or(0.0)
+    }
+
+    /// The receive task's own refusals, before anything is queued: every header fault by its
+    /// reason, an unsecured packet whose port has no rule, and no panic on any prefix.
+    #[test]
+    fn the_receive_task_counts_bad_geonetworking_frames_by_reason() {
+        let rule = Rule {
+            app: AppId::ItsAid(Psid::new(37).unwrap()),
+            destination: "127.0.0.1:46800".parse().unwrap(),
+            transport: Transport::Udp,
+            min_rssi_dbm: None,
+            every: 1,
+            start: None,
+            stop: None,
+            content: Content::Payload,
+            format: Format::Json,
+            unverified: Unverified::Forward,
+            auth: AuthInterval::ALL,
+            queue_len: 16,
+        };
+        let metrics = Metrics::new();
+        let forwarder = Forwarder {
+            rules: Rules::new(vec![rule]),
+            rule_metrics: Vec::new(),
+            destinations: Vec::new(),
+        };
+        let shared = Arc::new(Shared::new(forwarder, 64, metrics.receive()));
+        let queue = VerifyQueue::start(None, 64, 1, shared.clone()).unwrap();
+        let plan = ChannelPlan::new(Region::Eu, Technology::Ofdm80211p).unwrap();
+        let medium = LoopbackMedium::new(Default::default());
+        let mut receiver = Receiver {
+            radio: Arc::new(medium.node(
+                MacAddr([2, 0, 0, 0, 0, 1]),
+                ChannelConfig::default_for(plan),
+            )),
+            queue,
+            shared,
+            clock: Arc::new(SystemClock),
+            log: LogLimiter::default(),
+        };
+        let cam = g::unsecured(BtpPort::CAM, g::CAM);
+        let mut v2 = cam.clone();
+        v2[0] = 0x21;
+        receiver.handle(&g::frame(v2));
+        assert_eq!(dropped(&metrics, "gn_version"), 1.0);
+        // CAM has no rule here (the rule is for DENM); port 9999 is no service.
+        receiver.handle(&g::frame(cam.clone()));
+        assert_eq!(dropped(&metrics, "no_rule"), 1.0);
+        receiver.handle(&g::frame(g::unsecured(BtpPort(9999), g::CAM)));
+        assert_eq!(dropped(&metrics, "btp_unknown_port"), 1.0);
+        for cut in 0..cam.len() {
+            receiver.handle(&g::frame(cam[..cut].to_vec()));
+        }
+        // 0..4 octets: no basic header; then the common and extended headers; from 40 the
+        // payload length no longer matches (a common-header field).
+        assert_eq!(dropped(&metrics, "gn_basic_header"), 4.0);
+        assert_eq!(
+            dropped(&metrics, "gn_common_header") + dropped(&metrics, "gn_extended_header"),
+            (cam.len() - 4) as f64
+        );
+    }
+}
