@@ -9,6 +9,8 @@
 # - tscbm: the controller capture; message_file: message files whose payloads are the TIM,
 #   SPaT and MAP vectors;
 # - nmea_line: a few sentences and gpsd lines of our own (there is no GNSS vector);
+# - gn_receive: the ETSI vectors as unsecured GeoNetworking SHB + BTP-B frames and the signed
+#   SPDU vectors behind a secured-packet basic header (no binary needed);
 # - with an `rsu` binary as second argument, rx_frame (EtherType + payload) and pcap_file: the
 #   1609.2 SPDU vectors framed as WSMP, GeoNetworking + BTP-B and DSMP by `rsu frame`.
 #
@@ -90,6 +92,43 @@ printf '$GPGGA,120000.00,4807.0380,N,01131.0000,E,1,08,0.9,545.4,M,46.9,M,,*4E\r
 printf '$GNRMC,120000.00,A,4807.0380,N,01131.0000,E,0.02,31.66,071226,,,A*6B\r\n' >"$nmea/rmc"
 printf '$BDGSA,A,3,01,02,03,,,,,,,,,,1.8,0.9,1.5*1C\r\n' >"$nmea/bdgsa"
 printf '{"class":"TPV","device":"/dev/ttyS0","mode":3,"time":"2026-12-07T12:00:00.000Z","lat":48.1173,"lon":11.5167,"altHAE":545.4}\n' >"$nmea/gpsd_tpv"
+
+# gn_receive: GeoNetworking frames (the payload after EtherType 0x8947) around the EU
+# vectors: each ETSI message unsecured behind a passenger car's SHB + BTP-B header on its
+# port, and each signed SPDU of the security vectors (the real secured CAMs among them carry
+# GN common header onward) behind a basic header announcing a secured packet.
+gn="$here/corpus/gn_receive"
+mkdir -p "$gn"
+python3 - "$vectors" "$gn" <<'PY'
+import json, pathlib, struct, sys
+vec, dst = pathlib.Path(sys.argv[1]), pathlib.Path(sys.argv[2])
+ports = {"cam": 2001, "denm": 2002, "mapem": 2003, "spatem": 2004, "ivim": 2006,
+         "srem": 2007, "cpm": 2009}
+def shb(port, msg):
+    # version 1, next header 1 (common); lifetime 60 s; RHL 1 | BTP-B, SHB, TC 2, mobile,
+    # PL, MHL 1 | station type 5 (passenger car), MAC, TST, lat, lon, PAI/speed, heading,
+    # 4 octets DCC | BTP-B port, port info 0.
+    lpv = struct.pack(">HHIIiiHH", 5 << 10, 0x0200, 0x00000c01, 1234, 481234567, 116543210,
+                      0x8000 | 1389, 900)
+    inner = bytes([0x20, 0x50, 0x02, 0x80]) + struct.pack(">H", 4 + len(msg)) + bytes([1, 0])
+    return bytes([0x11, 0, 0x1a, 1]) + inner + lpv + bytes(4) + struct.pack(">HH", port, 0) + msg
+n = 0
+for f in sorted((vec / "etsi").glob("*.hex")):
+    kind = next((k for k in ports if k in f.stem), None)
+    if kind is None:
+        continue
+    msg = bytes.fromhex("".join(f.read_text().split()))
+    (dst / f"{f.stem}_shb").write_bytes(shb(ports[kind], msg))
+    n += 1
+sec = vec / "security" / "security-vectors.json"
+if sec.is_file():
+    for i, e in enumerate(json.loads(sec.read_text()).get("spdus", [])):
+        h = e.get("hex", "")
+        if h.startswith("03"):
+            (dst / f"secured_{i}").write_bytes(bytes([0x12, 0, 0x1a, 1]) + bytes.fromhex(h))
+            n += 1
+print(f"seeded {n} GeoNetworking frames into {dst}")
+PY
 
 n_rx=0
 rsu=${2:-}

@@ -2173,6 +2173,40 @@ unverified = "forward"
     }
 
     #[test]
+    fn forwarding_by_its_aid() {
+        use crate::forward::rules::AppId;
+        let base = unsigned(DEMO);
+        let rule = |id: &str| {
+            format!(
+                "\n[[forward]]\n{id}\ndestination = \"127.0.0.1:46800\"\nprotocol = \"udp\"\nformat = \"json\"\n"
+            )
+        };
+        let text = format!("{base}{}{}", rule("its_aid = 36"), rule("its_aid = 37"));
+        let loaded = parse(&text, "t.toml", Path::new(".")).unwrap();
+        assert_eq!(
+            loaded.config.forward[0].app,
+            AppId::ItsAid(Psid::new(36).unwrap())
+        );
+        assert_eq!(
+            loaded.config.forward[1].app,
+            AppId::ItsAid(Psid::new(37).unwrap())
+        );
+        // Both, neither, out of range: each named with its line.
+        let text = format!(
+            "{base}{}{}{}",
+            rule("psid = \"0x20\"\nits_aid = 36"),
+            rule(""),
+            rule("its_aid = 4294967295")
+        );
+        let found = problems(&text);
+        let fields: Vec<_> = found.iter().map(|p| p.field.as_str()).collect();
+        assert!(fields.contains(&"forward[0].its_aid"), "{found:?}");
+        assert!(fields.contains(&"forward[1].psid"), "{found:?}");
+        assert!(fields.contains(&"forward[2].its_aid"), "{found:?}");
+        assert!(found.iter().all(|p| p.line.is_some()), "{found:?}");
+    }
+
+    #[test]
     fn verification_policy_and_queue() {
         use crate::forward::rules::AuthInterval;
         let base = unsigned(DEMO);

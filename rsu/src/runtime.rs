@@ -770,7 +770,7 @@ fn start_receive<R: Radio + 'static>(
     metrics: &Metrics,
 ) -> Result<tokio::task::JoinHandle<()>, StartError> {
     use crate::forward::backhaul::{Destination, DestinationConfig, Protocol};
-    use crate::forward::rules::{Rules, Transport, psid_text};
+    use crate::forward::rules::{Rules, Transport};
     let verifier = match &config.verify_trust_store {
         Some(dir) => {
             // The chain cache remembers as many signers as the policy's sender table, so a
@@ -823,14 +823,7 @@ fn start_receive<R: Radio + 'static>(
             }
         };
         destinations.push(dest);
-        rule_metrics.push(metrics.forward_rule(i, &psid_text(rule.psid)));
-    }
-    let mut policy: Vec<(rsu_hw::Psid, crate::forward::auth::AuthInterval)> = Vec::new();
-    for rule in &config.forward {
-        match policy.iter_mut().find(|(p, _)| *p == rule.psid) {
-            Some((_, a)) => *a = a.stricter(rule.auth),
-            None => policy.push((rule.psid, rule.auth)),
-        }
+        rule_metrics.push(metrics.forward_rule(i, &rule.app.text()));
     }
     let shared = Arc::new(verify_pool::Shared::new(
         verify_pool::Forwarder {
@@ -850,10 +843,10 @@ fn start_receive<R: Radio + 'static>(
     .map_err(StartError::Worker)?;
     let receiver = receive::Receiver {
         radio: radio.clone(),
-        policy,
         queue,
         shared,
         clock: clock.clone(),
+        log: Default::default(),
     };
     Ok(tokio::spawn(receiver.run()))
 }

@@ -14,7 +14,7 @@ use toml::value::{Datetime, Offset};
 use super::{Checker, check_psid, listener};
 use crate::clock::{Civil, UnixMillis};
 use crate::forward::MessageKind;
-use crate::forward::rules::{AuthInterval, Content, Format, Rule, Transport, Unverified};
+use crate::forward::rules::{AppId, AuthInterval, Content, Format, Rule, Transport, Unverified};
 
 /// The Immediate Forward port of RSU 4.1 (Appendix C).
 pub const IMMEDIATE_FORWARD_PORT: u16 = 1516;
@@ -63,8 +63,12 @@ pub struct TmcMessageSection {
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ForwardSection {
-    /// p-encoded hex (`0x20` for BSM).
-    pub psid: Spanned<String>,
+    /// WSMP messages of this PSID, p-encoded hex (`0x20` for BSM). Exactly one of `psid` and
+    /// `its_aid`.
+    pub psid: Option<Spanned<String>>,
+    /// GeoNetworking/BTP messages of this ITS-AID, a decimal number as ETSI writes it (36 CAM,
+    /// 37 DENM, 137 SPATEM, 138 MAPEM, 139 IVIM, 140 SREM, 637 SSEM, 639 CPM).
+    pub its_aid: Option<Spanned<u32>>,
     /// `address:port` of the server.
     pub destination: Spanned<String>,
     /// `udp` or `tcp`.
@@ -331,7 +335,26 @@ pub(super) fn check_forward(
     can_verify: bool,
 ) -> Option<Rule> {
     let field = |f: &str| format!("forward[{i}].{f}");
-    let psid = check_psid(c, &field("psid"), &s.psid);
+    let app = match (&s.psid, &s.its_aid) {
+        (Some(p), None) => check_psid(c, &field("psid"), p).map(AppId::Psid),
+        (None, Some(a)) => check_its_aid(c, &field("its_aid"), a),
+        (Some(_), Some(a)) => {
+            c.at(
+                field("its_aid"),
+                a,
+                "a rule selects WSMP messages by psid or GeoNetworking messages by its_aid, not both; write two rules",
+            );
+            None
+        }
+        (None, None) => {
+            c.at(
+                field("psid"),
+                &s.destination,
+                "say what the rule forwards: psid = \"0x20\" (WSMP) or its_aid = 36 (GeoNetworking)",
+            );
+            None
+        }
+    };
     let destination = match s.destination.get_ref().parse::<SocketAddr>() {
         Ok(a) if a.port() != 0 && !a.ip().is_unspecified() => Some(a),
         _ => {
@@ -399,11 +422,12 @@ pub(super) fn check_forward(
         ),
     };
     if unverified == Some(Unverified::Drop) && !can_verify {
-        c.at(
-            field("psid"),
-            &s.psid,
-            "forwards only verified messages, but [security] has no trust_store to verify them against (set one, or unverified = \"forward\")",
-        );
+        let why = "forwards only verified messages, but [security] has no trust_store to verify them against (set one, or unverified = \"forward\")";
+        match (&s.psid, &s.its_aid) {
+            (Some(p), _) => c.at(field("psid"), p, why),
+            (None, Some(a)) => c.at(field("its_aid"), a, why),
+            (None, None) => {}
+        }
     }
     if let (Some(Unverified::Forward), Some(Format::Raw), Some(v)) =
         (unverified, format, &s.unverified)
@@ -439,7 +463,7 @@ pub(super) fn check_forward(
         Some(v) => c.ranged(&field("queue_len"), v, 1..=100_000, "messages")? as usize,
     };
     Some(Rule {
-        psid: psid?,
+        app: app?,
         destination: destination?,
         transport: transport?,
         min_rssi_dbm: min_rssi_dbm?,
@@ -452,6 +476,21 @@ pub(super) fn check_forward(
         auth: auth?,
         queue_len,
     })
+}
+
+/// An ITS-AID (ISO TS 17419), a number in the range the p-encoding can carry.
+fn check_its_aid(c: &mut Checker<'_>, field: &str, v: &Spanned<u32>) -> Option<AppId> {
+    match Psid::new(*v.get_ref()) {
+        Some(a) => Some(AppId::ItsAid(a)),
+        None => {
+            c.at(
+                field,
+                v,
+                format!("{} is not an ITS-AID (0..={})", v.get_ref(), Psid::MAX),
+            );
+            None
+        }
+    }
 }
 
 /// A TOML offset date-time as a UTC instant.

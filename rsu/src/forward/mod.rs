@@ -8,6 +8,7 @@
 
 pub mod auth;
 pub mod backhaul;
+pub mod gn;
 pub mod message_file;
 pub mod repeat;
 pub mod rules;

@@ -1,10 +1,16 @@
 //! Received-message forwarding rules (RSU 4.1 `rsuDsrcForwardTable`, NTCIP 1218
-//! `rsuReceivedMsgTable`), sans-IO: a received message's PSID, signal strength, time and
-//! verification outcome in, the rules that forward it out, and the bytes each one sends.
+//! `rsuReceivedMsgTable`), sans-IO: a received message's application identifier, signal
+//! strength, time and verification outcome in, the rules that forward it out, and the bytes
+//! each one sends.
 //!
-//! A rule's filters apply in this order: PSID, delivery window, minimum RSSI, verification
-//! policy, then "every n-th", which counts only the messages that passed the others, so
-//! `every = 2` halves what the rule would otherwise send.
+//! A rule selects either WSMP messages by PSID (the US stack) or GeoNetworking/BTP messages by
+//! ITS-AID (the EU stack, [`AppId`]); a PSID rule never sees a GeoNetworking message and an
+//! ITS-AID rule never sees a WSMP one, even where the numbers coincide, because what each
+//! forwards (payload, SPDU, packet) is laid out differently.
+//!
+//! A rule's filters apply in this order: identifier, delivery window, minimum RSSI,
+//! verification policy, then "every n-th", which counts only the messages that passed the
+//! others, so `every = 2` halves what the rule would otherwise send.
 
 use std::fmt::Write as _;
 use std::net::SocketAddr;
@@ -24,15 +30,49 @@ pub enum Transport {
     Tcp,
 }
 
+/// What a rule selects on: the application identifier, and with it the stack the message
+/// came over.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum AppId {
+    /// An IEEE 1609.3 PSID: WSMP messages.
+    Psid(Psid),
+    /// An ETSI ITS-AID: GeoNetworking/BTP messages. ITS-AIDs are numbered in the same
+    /// ISO TS 17419 registry as PSIDs, so the same type holds the number.
+    ItsAid(Psid),
+}
+
+impl AppId {
+    /// The number, whichever stack it names.
+    pub const fn number(self) -> Psid {
+        match self {
+            AppId::Psid(p) | AppId::ItsAid(p) => p,
+        }
+    }
+
+    /// How configurations and metric labels write it: a PSID p-encoded in hex (`0x20`), an
+    /// ITS-AID in decimal as ETSI writes it (`its_aid:36`).
+    pub fn text(self) -> String {
+        match self {
+            AppId::Psid(p) => psid_text(p),
+            AppId::ItsAid(a) => format!("its_aid:{}", a.value()),
+        }
+    }
+}
+
 /// What of a received message is forwarded.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Content {
     /// The application payload: the MessageFrame inside the SPDU's unsecuredData (NTCIP 1218
-    /// `rsuReceivedMsgSecure` = 0), or the WSMP data itself when it is not an SPDU.
+    /// `rsuReceivedMsgSecure` = 0), or the WSMP data itself when it is not an SPDU. For
+    /// GeoNetworking: the facilities PDU after the BTP header (the CAM, DENM, ... in UPER,
+    /// ItsPduHeader first), whether the packet was secured or not.
     Payload,
-    /// The whole IEEE 1609.2 `Ieee1609Dot2Data` as received, in COER (`Secure` = 1).
+    /// The whole IEEE 1609.2 `Ieee1609Dot2Data` as received, in COER (`Secure` = 1). For
+    /// GeoNetworking: the TS 103 097 secured packet (`EtsiTs103097Data`, the octets after the
+    /// basic header), or the facilities PDU when the packet was not secured.
     Spdu,
-    /// The WSMP packet as received, header included (the RSU 4.1 FAQ's recommendation).
+    /// The network packet as received, header included (the RSU 4.1 FAQ's recommendation):
+    /// the WSMP packet, or the GeoNetworking packet from its basic header on.
     Wsmp,
 }
 
@@ -59,7 +99,8 @@ pub enum Unverified {
 /// One forwarding rule, as configured.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Rule {
-    pub psid: Psid,
+    /// The PSID (WSMP) or ITS-AID (GeoNetworking) the rule forwards.
+    pub app: AppId,
     pub destination: SocketAddr,
     pub transport: Transport,
     /// Messages received weaker than this are not forwarded. A radio that reports no RSSI
@@ -106,7 +147,7 @@ impl Outcome {
     }
 }
 
-/// Why a rule with the message's PSID did not forward it.
+/// Why a rule with the message's identifier did not forward it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Skip {
     OutsideWindow,
@@ -135,17 +176,20 @@ impl Skip {
 /// A received message as the rules see it.
 #[derive(Debug, Clone)]
 pub struct Received {
-    pub psid: Psid,
+    /// Its PSID (WSMP) or ITS-AID (GeoNetworking).
+    pub app: AppId,
     pub rssi_dbm: Option<i8>,
     pub channel: Option<u8>,
     /// When it was received, UTC.
     pub at: UnixMillis,
     pub outcome: Outcome,
-    /// The WSMP packet as received.
-    pub wsmp: Bytes,
-    /// The WSMP data: the SPDU (or bare MessageFrame).
+    /// The network packet as received: WSMP, or GeoNetworking from the basic header on.
+    pub packet: Bytes,
+    /// The WSMP data: the SPDU (or bare MessageFrame); for GeoNetworking the secured packet
+    /// after the basic header, or the facilities PDU when it was not secured.
     pub spdu: Bytes,
-    /// The application payload; equal to `spdu` when that is not an SPDU.
+    /// The application payload (for GeoNetworking the facilities PDU); equal to `spdu` when
+    /// that is not an SPDU.
     pub payload: Bytes,
 }
 
@@ -167,17 +211,17 @@ impl Rules {
         &self.rules
     }
 
-    /// Whether any rule forwards this PSID (otherwise the message need not be verified).
-    pub fn wants(&self, psid: Psid) -> bool {
-        self.rules.iter().any(|r| r.psid == psid)
+    /// Whether any rule forwards this identifier (otherwise the message need not be verified).
+    pub fn wants(&self, app: AppId) -> bool {
+        self.rules.iter().any(|r| r.app == app)
     }
 
-    /// Applies every rule with the message's PSID: `Ok(i)` for each rule `i` that forwards
-    /// it, `Err((i, why))` for each that does not.
+    /// Applies every rule with the message's identifier: `Ok(i)` for each rule `i` that
+    /// forwards it, `Err((i, why))` for each that does not.
     pub fn decide(&mut self, msg: &Received) -> Vec<Result<usize, (usize, Skip)>> {
         let mut out = Vec::new();
         for (i, rule) in self.rules.iter().enumerate() {
-            if rule.psid != msg.psid {
+            if rule.app != msg.app {
                 continue;
             }
             let verdict = if rule.start.is_some_and(|s| msg.at < s)
@@ -217,7 +261,7 @@ pub fn render(rule: &Rule, msg: &Received) -> Bytes {
     let data = match rule.content {
         Content::Payload => &msg.payload,
         Content::Spdu => &msg.spdu,
-        Content::Wsmp => &msg.wsmp,
+        Content::Wsmp => &msg.packet,
     };
     match (rule.format, rule.transport) {
         (Format::Raw, Transport::Udp) => data.clone(),
@@ -241,12 +285,13 @@ pub fn render(rule: &Rule, msg: &Received) -> Bytes {
 
 fn json(rule: &Rule, msg: &Received, data: &[u8]) -> String {
     let mut s = String::with_capacity(200 + 2 * data.len());
-    let _ = write!(
-        s,
-        "{{\"psid\":\"{}\",\"received\":\"{}\",",
-        psid_text(msg.psid),
-        msg.at.iso8601()
-    );
+    // The identifier's key says the stack: "psid" (p-encoded hex, as RSU 4.1 writes it) for
+    // WSMP, "its_aid" (a number, as ETSI writes it) for GeoNetworking.
+    let _ = match msg.app {
+        AppId::Psid(p) => write!(s, "{{\"psid\":\"{}\",", psid_text(p)),
+        AppId::ItsAid(a) => write!(s, "{{\"its_aid\":{},", a.value()),
+    };
+    let _ = write!(s, "\"received\":\"{}\",", msg.at.iso8601());
     match msg.rssi_dbm {
         Some(r) => {
             let _ = write!(s, "\"rssi_dbm\":{r},");
@@ -259,10 +304,11 @@ fn json(rule: &Rule, msg: &Received, data: &[u8]) -> String {
         }
         None => s.push_str("\"channel\":null,"),
     }
-    let content = match rule.content {
-        Content::Payload => "payload",
-        Content::Spdu => "spdu",
-        Content::Wsmp => "wsmp",
+    let content = match (rule.content, msg.app) {
+        (Content::Payload, _) => "payload",
+        (Content::Spdu, _) => "spdu",
+        (Content::Wsmp, AppId::Psid(_)) => "wsmp",
+        (Content::Wsmp, AppId::ItsAid(_)) => "geonetworking",
     };
     let _ = write!(
         s,
@@ -288,7 +334,7 @@ mod tests {
 
     fn rule(psid: u32) -> Rule {
         Rule {
-            psid: Psid::new(psid).unwrap(),
+            app: AppId::Psid(Psid::new(psid).unwrap()),
             destination: "127.0.0.1:46800".parse().unwrap(),
             transport: Transport::Udp,
             min_rssi_dbm: None,
@@ -305,14 +351,14 @@ mod tests {
 
     fn bsm(rssi: i8, outcome: Outcome) -> Received {
         Received {
-            psid: Psid::BSM,
+            app: AppId::Psid(Psid::BSM),
             rssi_dbm: Some(rssi),
             channel: Some(172),
             // 2025-11-23T10:15:30.123Z: 55 years of 365 days plus 14 leap days (1972..=2024) is
             // 20089 days to 2025-01-01, plus 326 days to 23 November; then 10:15:30.123.
             at: UnixMillis(20_415 * 86_400_000 + 36_930_123),
             outcome,
-            wsmp: Bytes::from_static(&[0x03, 0x00, 0x20, 0x05, 0x03, 0x81, 0x00, 0x00, 0x14]),
+            packet: Bytes::from_static(&[0x03, 0x00, 0x20, 0x05, 0x03, 0x81, 0x00, 0x00, 0x14]),
             spdu: Bytes::from_static(&[0x03, 0x81, 0x00, 0x00, 0x14]),
             payload: Bytes::from_static(&[0x00, 0x14]),
         }
@@ -327,8 +373,9 @@ mod tests {
         windowed.stop = Some(bsm(-50, Outcome::Verified).at);
         let other = rule(0x27);
         let mut rules = Rules::new(vec![weak, windowed, other]);
-        assert!(rules.wants(Psid::BSM));
-        assert!(!rules.wants(Psid::INTERSECTION));
+        assert!(rules.wants(AppId::Psid(Psid::BSM)));
+        assert!(!rules.wants(AppId::Psid(Psid::INTERSECTION)));
+        assert!(!rules.wants(AppId::ItsAid(Psid::BSM)));
         // The stop instant itself is outside the window; the PSID 0x27 rule is not consulted.
         assert_eq!(
             rules.decide(&bsm(-81, Outcome::Verified)),
@@ -404,6 +451,26 @@ mod tests {
         );
         let parsed: serde_json::Value = serde_json::from_slice(&line).unwrap();
         assert_eq!(parsed["rssi_dbm"], -71);
+    }
+
+    #[test]
+    fn its_aid_rules_see_only_geonetworking_messages_and_say_so_in_json() {
+        let cam = Psid::new(36).unwrap();
+        let mut r = rule(0x24);
+        r.app = AppId::ItsAid(cam);
+        r.format = Format::Json;
+        r.content = Content::Wsmp;
+        let mut rules = Rules::new(vec![rule(0x24), r.clone()]);
+        let mut msg = bsm(-60, Outcome::Verified);
+        msg.app = AppId::ItsAid(cam);
+        // PSID 0x24 is the same number, but a WSMP rule: only rule 1 applies.
+        assert_eq!(rules.decide(&msg), vec![Ok(1)]);
+        let line = render(&r, &msg);
+        let parsed: serde_json::Value = serde_json::from_slice(&line).unwrap();
+        assert_eq!(parsed["its_aid"], 36);
+        assert!(parsed.get("psid").is_none());
+        assert_eq!(parsed["content"], "geonetworking");
+        assert_eq!(AppId::ItsAid(cam).text(), "its_aid:36");
     }
 
     #[test]

@@ -20,7 +20,9 @@ use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 
 use bytes::Bytes;
 use rsu_hw::Psid;
-use rsu_security::spdu::{self, SignerInfo, Spdu};
+use rsu_hw::wire::{BasicHeader, BtpPort};
+use rsu_security::etsi;
+use rsu_security::spdu::{self, SignedSpdu, SignerInfo, Spdu};
 use rsu_security::trust::CacheStats;
 use rsu_security::verify::{Reason, Verifier};
 use tracing::debug;
@@ -29,8 +31,10 @@ use super::receive::looks_like_spdu;
 use crate::clock::UnixMillis;
 use crate::forward::auth::{AuthInterval, Check, Senders};
 use crate::forward::backhaul::Destination;
-use crate::forward::rules::{self, Outcome, Received, Rules};
+use crate::forward::gn::{self, Reject};
+use crate::forward::rules::{self, AppId, Outcome, Received, Rules};
 use crate::telemetry::metrics::{ReceiveMetrics, RuleMetrics};
+use crate::telemetry::throttle::{LogLimiter, warn_limited};
 
 /// The forwarding rules with their destinations and counters.
 pub(super) struct Forwarder {
@@ -69,6 +73,9 @@ impl Forwarder {
 pub(super) struct Shared {
     forwarder: Mutex<Forwarder>,
     senders: Mutex<Senders>,
+    /// Per identifier with a rule, how often its senders are verified (the strictest of its
+    /// rules). Fixed at start.
+    policy: Vec<(AppId, AuthInterval)>,
     pub metrics: ReceiveMetrics,
 }
 
@@ -79,11 +86,34 @@ fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
 
 impl Shared {
     pub fn new(forwarder: Forwarder, max_senders: usize, metrics: ReceiveMetrics) -> Shared {
+        let mut policy: Vec<(AppId, AuthInterval)> = Vec::new();
+        for rule in forwarder.rules.rules() {
+            match policy.iter_mut().find(|(a, _)| *a == rule.app) {
+                Some((_, i)) => *i = i.stricter(rule.auth),
+                None => policy.push((rule.app, rule.auth)),
+            }
+        }
         Shared {
             forwarder: Mutex::new(forwarder),
             senders: Mutex::new(Senders::new(max_senders)),
+            policy,
             metrics,
         }
+    }
+
+    /// The verification policy of `app`, if a rule forwards it.
+    pub fn policy(&self, app: AppId) -> Option<AuthInterval> {
+        self.policy
+            .iter()
+            .find_map(|(a, i)| (*a == app).then_some(*i))
+    }
+
+    /// Whether any rule selects by ITS-AID (otherwise secured GeoNetworking packets, whose
+    /// ITS-AID only a full parse reveals, need not be queued at all).
+    pub fn wants_geonetworking(&self) -> bool {
+        self.policy
+            .iter()
+            .any(|(a, _)| matches!(a, AppId::ItsAid(_)))
     }
 
     /// Counts `msg`'s outcome and hands it to the rules.
@@ -107,15 +137,32 @@ impl Shared {
 
 /// A received message waiting for verification.
 pub(super) struct Job {
-    pub psid: Psid,
-    /// The policy of the message's PSID.
-    pub interval: AuthInterval,
+    pub carried: Carried,
     pub rssi_dbm: Option<i8>,
     pub channel: Option<u8>,
     pub at: UnixMillis,
     pub now_us: i64,
-    pub wsmp: Bytes,
-    pub spdu: Bytes,
+    /// The network packet as received (WSMP, or GeoNetworking from the basic header).
+    pub packet: Bytes,
+}
+
+/// What a queued message is, as far as the receive task looked.
+pub(super) enum Carried {
+    /// WSMP data (an SPDU or a bare MessageFrame) of a PSID with a rule.
+    Wsmp {
+        psid: Psid,
+        /// The policy of the message's PSID.
+        interval: AuthInterval,
+        spdu: Bytes,
+    },
+    /// An unsecured GeoNetworking packet's facilities PDU, of an ITS-AID with a rule.
+    Gn {
+        its_aid: Psid,
+        port: BtpPort,
+        facilities: Bytes,
+    },
+    /// A secured GeoNetworking packet: its ITS-AID is only known once the worker parses it.
+    GnSecured { basic: BasicHeader, secured: Bytes },
 }
 
 /// Why a job was not queued.
@@ -159,6 +206,7 @@ impl VerifyQueue {
                 verifier: verifier.cloned(),
                 shared: shared.clone(),
                 seen: verifier.map(|v| v.store.cache_stats()).unwrap_or_default(),
+                log: LogLimiter::default(),
             };
             std::thread::Builder::new()
                 .name(format!("rsu-verify-{i}"))
@@ -190,6 +238,8 @@ struct Worker {
     shared: Arc<Shared>,
     /// The cache counters already published.
     seen: CacheStats,
+    /// Rejected GeoNetworking packets are logged once per reason (then summarised).
+    log: LogLimiter<&'static str>,
 }
 
 impl Worker {
@@ -207,22 +257,65 @@ impl Worker {
     }
 
     fn handle(&mut self, job: Job) {
-        let (outcome, payload) = self.judge(&job);
+        let judged = match &job.carried {
+            Carried::Wsmp {
+                psid,
+                interval,
+                spdu,
+            } => {
+                let (outcome, payload) = self.judge_wsmp(*psid, *interval, spdu, job.now_us);
+                Ok((AppId::Psid(*psid), outcome, spdu.clone(), payload))
+            }
+            Carried::Gn {
+                its_aid,
+                port,
+                facilities,
+            } => gn::check_facilities(*port, facilities).map(|()| {
+                (
+                    AppId::ItsAid(*its_aid),
+                    Outcome::Unsigned,
+                    facilities.clone(),
+                    facilities.clone(),
+                )
+            }),
+            Carried::GnSecured { basic, secured } => self
+                .judge_gn_secured(*basic, secured, job.now_us)
+                .map(|(app, outcome, payload)| (app, outcome, secured.clone(), payload)),
+        };
+        let (app, outcome, spdu, payload) = match judged {
+            Ok(j) => j,
+            Err(why) => {
+                let code = why.code();
+                self.shared.metrics.dropped(code).increment(1);
+                if why.is_ordinary() {
+                    debug!(reason = code, error = %why, "received GeoNetworking packet not forwarded");
+                } else {
+                    warn_limited!(self.log, code, std::time::Instant::now(),
+                                  reason = code, error = %why, "received GeoNetworking packet dropped");
+                }
+                return;
+            }
+        };
         self.shared.deliver(&Received {
-            psid: job.psid,
+            app,
             rssi_dbm: job.rssi_dbm,
             channel: job.channel,
             at: job.at,
             outcome,
-            wsmp: job.wsmp,
-            spdu: job.spdu,
+            packet: job.packet,
+            spdu,
             payload,
         });
     }
 
-    /// What was checked of `job`, and its application payload.
-    fn judge(&mut self, job: &Job) -> (Outcome, Bytes) {
-        let data = &job.spdu;
+    /// What was checked of WSMP data, and its application payload.
+    fn judge_wsmp(
+        &mut self,
+        psid: Psid,
+        interval: AuthInterval,
+        data: &Bytes,
+        now_us: i64,
+    ) -> (Outcome, Bytes) {
         let signed = match spdu::parse(data) {
             Ok(Spdu::Signed(s)) => s,
             Ok(Spdu::Unsecured(p)) => return (Outcome::Unsigned, Bytes::from(p)),
@@ -234,28 +327,69 @@ impl Worker {
         let payload = signed
             .payload()
             .map_or_else(|| data.clone(), Bytes::copy_from_slice);
+        let outcome = self.check_signed(psid, interval, signed, now_us);
+        (outcome, payload)
+    }
+
+    /// A secured GeoNetworking packet: structure first (secured packet, inner headers, BTP,
+    /// ITS-AID against port, a rule for it, messageID against port), then the TS 103 097
+    /// profile, then the per-sender policy and verification as for WSMP. Structural faults
+    /// drop the packet (no rule can select what has no trustworthy ITS-AID); a profile
+    /// violation is an outcome, like a bad signature.
+    fn judge_gn_secured(
+        &mut self,
+        basic: BasicHeader,
+        secured: &[u8],
+        now_us: i64,
+    ) -> Result<(AppId, Outcome, Bytes), Reject> {
+        let parsed = gn::parse_secured(secured)?;
+        let checked = gn::open_inner(basic, &parsed.inner)?;
+        gn::check_signed_for(&parsed.spdu, &checked)?;
+        let app = AppId::ItsAid(checked.its_aid);
+        let Some(interval) = self.shared.policy(app) else {
+            return Err(Reject::NoRule);
+        };
+        gn::check_facilities(checked.btp.dst_port(), checked.facilities)?;
+        let payload = Bytes::copy_from_slice(checked.facilities);
+        let its_aid = checked.its_aid;
+        if let Err(v) = etsi::check_received(&parsed.spdu, u64::from(its_aid.value())) {
+            return Ok((app, Outcome::Failed(v.code()), payload));
+        }
+        let outcome = self.check_signed(its_aid, interval, parsed.spdu, now_us);
+        Ok((app, outcome, payload))
+    }
+
+    /// Applies the per-sender policy to a signed SPDU and verifies it if the policy says so.
+    /// `number` is its PSID or ITS-AID (one registry), the sender table's key with the signer.
+    fn check_signed(
+        &mut self,
+        number: Psid,
+        interval: AuthInterval,
+        signed: Box<SignedSpdu<'_>>,
+        now_us: i64,
+    ) -> Outcome {
         let Some(verifier) = self.verifier.as_mut() else {
-            return (Outcome::Failed("no_trust_store"), payload);
+            return Outcome::Failed("no_trust_store");
         };
         let sender = match &signed.signer {
-            SignerInfo::Digest(id) => Some((job.psid, *id)),
-            SignerInfo::Certificates(c) => c.first().map(|c| (job.psid, c.hashed_id8())),
+            SignerInfo::Digest(id) => Some((number, *id)),
+            SignerInfo::Certificates(c) => c.first().map(|c| (number, c.hashed_id8())),
             SignerInfo::SelfSigned => None,
         };
         let check = match sender {
-            Some(s) => self.shared.senders(|t| t.check(s, job.interval)),
+            Some(s) => self.shared.senders(|t| t.check(s, interval)),
             // No identity to keep state for: checked unless the policy checks nothing.
-            None if job.interval == AuthInterval::NONE => Check::Skip,
+            None if interval == AuthInterval::NONE => Check::Skip,
             None => Check::Verify,
         };
         if check == Check::Skip {
-            return (Outcome::NotChecked, payload);
+            return Outcome::NotChecked;
         }
-        let v = verifier.verify_parsed(Spdu::Signed(signed), job.now_us);
+        let v = verifier.verify_parsed(Spdu::Signed(signed), now_us);
         let outcome = match &v.reason {
             None => match v.signed() {
-                // The SPDU must be for the PSID it travelled under.
-                Some(s) if s.header.psid != u64::from(job.psid.value()) => {
+                // The SPDU must be for the PSID (ITS-AID) it travelled under.
+                Some(s) if s.header.psid != u64::from(number.value()) => {
                     Outcome::Failed("psid_mismatch")
                 }
                 _ => Outcome::Verified,
@@ -276,7 +410,7 @@ impl Worker {
             // An unverified sender earns no skipped checks: its next message is checked.
             self.shared.senders(|s| s.forget(sender));
         }
-        (outcome, payload)
+        outcome
     }
 }
 
@@ -336,14 +470,16 @@ mod tests {
         let capacity = 3;
         let queue = VerifyQueue::start(Some(&verifier), capacity, 1, shared.clone()).unwrap();
         let job = || Job {
-            psid: Psid::BSM,
-            interval: AuthInterval::ALL,
+            carried: Carried::Wsmp {
+                psid: Psid::BSM,
+                interval: AuthInterval::ALL,
+                spdu: spdu.clone(),
+            },
             rssi_dbm: None,
             channel: None,
             at: UnixMillis(0),
             now_us: NOW * 1_000_000,
-            wsmp: Bytes::new(),
-            spdu: spdu.clone(),
+            packet: Bytes::new(),
         };
         let depth = || metric(&metrics, "rsu_received_verify_queue_depth", "");
         // The worker will block handing its first result over while the rules are held.
@@ -401,5 +537,144 @@ mod tests {
         );
         // The workers end with the queue.
         drop(queue);
+    }
+
+    #[test]
+    fn geonetworking_packets_are_judged_by_its_aid_and_bad_ones_counted_by_reason() {
+        use crate::forward::gn::tests as g;
+        use crate::forward::rules::{Content, Format, Rule, Transport, Unverified};
+        use rsu_hw::wire::BtpPort;
+
+        let chain = g::chain();
+        let mut store = TrustStore::new(TrustConfig::default());
+        store.add(chain.root.clone()).unwrap();
+        store.add(chain.aa.clone()).unwrap();
+        let verifier = Verifier::new(store, VerifierConfig::default());
+        let cam_aid = Psid::new(36).unwrap();
+        let rule = Rule {
+            app: AppId::ItsAid(cam_aid),
+            destination: "127.0.0.1:46800".parse().unwrap(),
+            transport: Transport::Udp,
+            min_rssi_dbm: None,
+            every: 1,
+            start: None,
+            stop: None,
+            content: Content::Payload,
+            format: Format::Json,
+            unverified: Unverified::Drop,
+            auth: AuthInterval::ALL,
+            queue_len: 16,
+        };
+        let metrics = Metrics::new();
+        let forwarder = Forwarder {
+            rules: Rules::new(vec![rule]),
+            rule_metrics: vec![metrics.forward_rule(0, "its_aid:36")],
+            destinations: Vec::new(),
+        };
+        let shared = Arc::new(Shared::new(forwarder, 64, metrics.receive()));
+        assert!(shared.wants_geonetworking());
+        let (_tx, rx) = mpsc::sync_channel(1);
+        let mut worker = Worker {
+            rx: Arc::new(Mutex::new(rx)),
+            verifier: Some(verifier),
+            shared: shared.clone(),
+            seen: CacheStats::default(),
+            log: LogLimiter::default(),
+        };
+        let job = |packet: Vec<u8>| {
+            let packet = Bytes::from(packet);
+            let carried = match BasicHeader::parse(&packet) {
+                Ok(basic) => Carried::GnSecured {
+                    basic,
+                    secured: packet.slice(4..),
+                },
+                Err(e) => panic!("{e}"),
+            };
+            Job {
+                carried,
+                rssi_dbm: Some(-60),
+                channel: Some(180),
+                at: UnixMillis(0),
+                now_us: g::NOW * 1_000_000,
+                packet,
+            }
+        };
+        let mut signer = g::etsi_signer(&chain);
+        let cam = g::secured(&mut signer, 36, BtpPort::CAM, g::CAM, None);
+        worker.handle(job(cam.clone()));
+        assert_eq!(
+            metric(
+                &metrics,
+                "rsu_received_verification_total",
+                "outcome=\"verified\""
+            ),
+            1.0
+        );
+        // A bad signature (the last octet of s) is an outcome the strict rule skips.
+        let mut bad = cam.clone();
+        if let Some(b) = bad.last_mut() {
+            *b ^= 1;
+        }
+        worker.handle(job(bad));
+        assert_eq!(
+            metric(
+                &metrics,
+                "rsu_forward_skipped_total",
+                "reason=\"unverified\""
+            ),
+            1.0
+        );
+        // An unsecured CAM goes through the same rule as unsigned.
+        worker.handle(Job {
+            carried: Carried::Gn {
+                its_aid: cam_aid,
+                port: BtpPort::CAM,
+                facilities: Bytes::from_static(g::CAM),
+            },
+            ..job(cam.clone())
+        });
+        assert_eq!(
+            metric(
+                &metrics,
+                "rsu_received_verification_total",
+                "outcome=\"unsigned\""
+            ),
+            1.0
+        );
+        // No rule for DENM; a truncated packet; the wrong port for the ITS-AID.
+        worker.handle(job(g::secured(
+            &mut signer,
+            37,
+            BtpPort::DENM,
+            g::DENM,
+            Some(&g::HERE),
+        )));
+        worker.handle(job(cam[..cam.len() - 7].to_vec()));
+        worker.handle(job(g::secured(
+            &mut signer,
+            37,
+            BtpPort::CAM,
+            g::CAM,
+            Some(&g::HERE),
+        )));
+        for reason in ["no_rule", "gn_secured_malformed", "its_aid_port_mismatch"] {
+            assert_eq!(
+                metric(
+                    &metrics,
+                    "rsu_received_dropped_total",
+                    &format!("reason=\"{reason}\"")
+                ),
+                1.0,
+                "{reason}"
+            );
+        }
+        assert_eq!(
+            metric(
+                &metrics,
+                "rsu_received_verification_total",
+                "outcome=\"verified\""
+            ),
+            1.0
+        );
     }
 }

@@ -261,7 +261,7 @@ const DESCRIPTIONS: &[(&str, Kind, Option<Unit>, &str)] = &[
         RX_DROPPED,
         Kind::Counter,
         Some(Unit::Count),
-        "Received frames dropped before the forwarding rules, by reason.",
+        "Received frames dropped before the forwarding rules, by reason (demux errors, no_rule, verify_queue_full, and for GeoNetworking gn_version, gn_basic_header, gn_common_header, gn_extended_header, btp_header, gn_not_btp, btp_unknown_port, gn_secured_malformed, its_aid_port_mismatch, message_id_port_mismatch, facilities_malformed).",
     ),
     (
         RX_VERIFIED,
