@@ -287,8 +287,13 @@ fn verify_accepts_the_eu_demos_secured_geonetworking_packets() {
         assert_eq!(status, 0, "{json}");
         assert_eq!(json["network"], "geonetworking");
         assert_eq!(json["profile"], "ok");
-        assert_eq!(json["signerForm"], "certificate");
-        assert!(json["psid"] == 137 || json["psid"] == 138, "{json}");
+        // SPATEM and MAPEM name the ticket in full; the RSU's CAM by digest (the ticket is
+        // in the trust folder) with the full ticket once a second.
+        match json["psid"].as_u64() {
+            Some(137 | 138) => assert_eq!(json["signerForm"], "certificate", "{json}"),
+            Some(36) => assert!(json["signerForm"].is_string(), "{json}"),
+            _ => panic!("{json}"),
+        }
         checked += 1;
     }
     assert!(checked >= 10, "{checked} frames");

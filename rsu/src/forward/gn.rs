@@ -267,6 +267,7 @@ pub(crate) mod tests {
     use super::*;
     use bytes::Bytes;
     use rasn_its::ieee1609dot2::base_types::Duration as CertDuration;
+    use rsu_codecs::etsi as etsi_codec;
     use rsu_hw::radio::RxMeta;
     use rsu_hw::wire::{
         CommonNextHeader, GnBtpHeaders, LongPositionVector, MacAddr, StationType, Timestamp,
@@ -279,10 +280,54 @@ pub(crate) mod tests {
     use std::sync::Arc;
 
     pub const NOW: i64 = 1_763_164_800;
-    /// A CAM's ItsPduHeader (protocol version 2, messageID 2, station 0x01020304) and a few
-    /// octets of body: the codec keeps CAMs whole without decoding the body.
-    pub const CAM: &[u8] = &[2, 2, 1, 2, 3, 4, 0x55, 0xaa, 0x00];
-    pub const DENM: &[u8] = &[2, 1, 1, 2, 3, 4, 0x12, 0x34];
+    /// Where the test vehicle is.
+    fn reference() -> etsi_codec::ReferencePosition {
+        use etsi_codec::*;
+        ReferencePosition {
+            latitude: rsu_codecs::j2735::Latitude(481_000_000),
+            longitude: Longitude(116_000_000),
+            position_confidence_ellipse: PosConfidenceEllipse {
+                semi_major_confidence: SemiAxisLength(4095),
+                semi_minor_confidence: SemiAxisLength(4095),
+                semi_major_orientation: HeadingValue(3601),
+            },
+            altitude: Altitude {
+                altitude_value: AltitudeValue::UNAVAILABLE,
+                altitude_confidence: AltitudeConfidence::Unavailable,
+            },
+        }
+    }
+
+    /// A valid CAM of station 0x01020304 (ItsPduHeader protocol version 2, messageID 2).
+    pub fn cam() -> Vec<u8> {
+        use etsi_codec::*;
+        let body = CoopAwareness::rsu(GenerationDeltaTime(1234), reference(), None);
+        Cam::new(StationID(0x0102_0304), body)
+            .encode_uper()
+            .unwrap()
+    }
+
+    /// A valid DENM of the same station (messageID 1), with only its management container.
+    pub fn denm() -> Vec<u8> {
+        use etsi_codec::*;
+        let action = ActionID {
+            originating_station_id: StationID(0x0102_0304),
+            sequence_number: SequenceNumber(1),
+        };
+        let at = TimestampIts(721_000_000_000);
+        let management =
+            ManagementContainer::new(action, at, at, reference(), StationType::PASSENGER_CAR);
+        let body = DecentralizedEnvironmentalNotificationMessage {
+            management,
+            situation: None,
+            location: None,
+            alacarte: None,
+        };
+        Denm::new(StationID(0x0102_0304), body)
+            .encode_uper()
+            .unwrap()
+    }
+
     pub const HERE: Location = Location {
         lat_e7: 481_000_000,
         lon_e7: 116_000_000,
@@ -321,7 +366,7 @@ pub(crate) mod tests {
         out
     }
 
-    /// A vehicle's signing key and ticket for CAM and DENM, from an EU-shaped test chain.
+    /// A vehicle's signing key and ticket for CAM and &denm(), from an EU-shaped test chain.
     pub fn chain() -> EuChain {
         EuChain::demo(NOW - 60, CertDuration::Hours(1), None).unwrap()
     }
@@ -374,13 +419,13 @@ pub(crate) mod tests {
 
     #[test]
     fn an_unsecured_cam_names_its_its_aid_by_port() {
-        let ok = check_frame(&frame(unsecured(BtpPort::CAM, CAM))).unwrap();
+        let ok = check_frame(&frame(unsecured(BtpPort::CAM, &cam()))).unwrap();
         assert_eq!(ok, Some((Psid::new(36).unwrap(), None)));
     }
 
     #[test]
     fn each_malformed_header_has_its_reason() {
-        let good = unsecured(BtpPort::CAM, CAM);
+        let good = unsecured(BtpPort::CAM, &cam());
         let mut v = good.clone();
         v[0] = 0x21; // version 2
         assert_eq!(reason(v), "gn_version");
@@ -412,13 +457,13 @@ pub(crate) mod tests {
 
     #[test]
     fn ports_and_message_ids_must_agree() {
-        assert_eq!(reason(unsecured(BtpPort(9999), CAM)), "btp_unknown_port");
+        assert_eq!(reason(unsecured(BtpPort(9999), &cam())), "btp_unknown_port");
         assert_eq!(
-            reason(unsecured(BtpPort::CAM, DENM)),
+            reason(unsecured(BtpPort::CAM, &denm())),
             "message_id_port_mismatch"
         );
         assert_eq!(
-            reason(unsecured(BtpPort::CAM, &CAM[..3])),
+            reason(unsecured(BtpPort::CAM, &cam()[..3])),
             "facilities_malformed"
         );
         assert_eq!(port_service(BtpPort::SPATEM), Some((137, 4)));
@@ -429,20 +474,21 @@ pub(crate) mod tests {
     fn secured_packets_are_opened_and_checked() {
         let chain = chain();
         let mut signer = etsi_signer(&chain);
-        let cam = secured(&mut signer, 36, BtpPort::CAM, CAM, None);
+        let (cam_pdu, denm_pdu) = (cam(), denm());
+        let cam = secured(&mut signer, 36, BtpPort::CAM, &cam_pdu, None);
         assert_eq!(
             check_frame(&frame(cam.clone())).unwrap(),
             Some((Psid::new(36).unwrap(), None))
         );
-        let denm = secured(&mut signer, 37, BtpPort::DENM, DENM, Some(&HERE));
+        let denm = secured(&mut signer, 37, BtpPort::DENM, &denm_pdu, Some(&HERE));
         assert_eq!(
             check_frame(&frame(denm.clone())).unwrap(),
             Some((Psid::new(37).unwrap(), None))
         );
         // A DENM signed as such but sent on the CAM port.
-        let wrong = secured(&mut signer, 37, BtpPort::CAM, CAM, Some(&HERE));
+        let wrong = secured(&mut signer, 37, BtpPort::CAM, &cam_pdu, Some(&HERE));
         assert_eq!(reason(wrong), "its_aid_port_mismatch");
-        let wrong_id = secured(&mut signer, 36, BtpPort::CAM, DENM, None);
+        let wrong_id = secured(&mut signer, 36, BtpPort::CAM, &denm_pdu, None);
         assert_eq!(reason(wrong_id), "message_id_port_mismatch");
         // Truncated anywhere inside the signed data, or garbage after the basic header.
         for cut in [5, 20, cam.len() / 2, cam.len() - 1] {
@@ -466,9 +512,10 @@ pub(crate) mod tests {
         // The IEEE 1609.2 profile signs a DENM without generationLocation.
         let key = rsu_security::sign::backend_from_pem(&chain.at_pem, "AT key").unwrap();
         let mut signer = Signer::new(key, Arc::new(chain.at.clone())).unwrap();
-        let h = headers(BtpPort::DENM, CommonNextHeader::BtpB, DENM.len());
+        let denm = denm();
+        let h = headers(BtpPort::DENM, CommonNextHeader::BtpB, denm.len());
         let mut inner = h.secured_inner_prefix().to_vec();
-        inner.extend_from_slice(DENM);
+        inner.extend_from_slice(&denm);
         let spdu = signer.sign(37, &inner, NOW * 1_000_000).unwrap();
         let mut out = Vec::new();
         secured_packet(h.basic_header().unwrap(), &spdu, &mut out).unwrap();

@@ -206,7 +206,7 @@ mod tests {
             clock: Arc::new(SystemClock),
             log: LogLimiter::default(),
         };
-        let cam = g::unsecured(BtpPort::CAM, g::CAM);
+        let cam = g::unsecured(BtpPort::CAM, &g::cam());
         let mut v2 = cam.clone();
         v2[0] = 0x21;
         receiver.handle(&g::frame(v2));
@@ -214,7 +214,7 @@ mod tests {
         // CAM has no rule here (the rule is for DENM); port 9999 is no service.
         receiver.handle(&g::frame(cam.clone()));
         assert_eq!(dropped(&metrics, "no_rule"), 1.0);
-        receiver.handle(&g::frame(g::unsecured(BtpPort(9999), g::CAM)));
+        receiver.handle(&g::frame(g::unsecured(BtpPort(9999), &g::cam())));
         assert_eq!(dropped(&metrics, "btp_unknown_port"), 1.0);
         for cut in 0..cam.len() {
             receiver.handle(&g::frame(cam[..cut].to_vec()));

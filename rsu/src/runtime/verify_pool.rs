@@ -600,7 +600,7 @@ mod tests {
             }
         };
         let mut signer = g::etsi_signer(&chain);
-        let cam = g::secured(&mut signer, 36, BtpPort::CAM, g::CAM, None);
+        let cam = g::secured(&mut signer, 36, BtpPort::CAM, &g::cam(), None);
         worker.handle(job(cam.clone()));
         assert_eq!(
             metric(
@@ -629,7 +629,7 @@ mod tests {
             carried: Carried::Gn {
                 its_aid: cam_aid,
                 port: BtpPort::CAM,
-                facilities: Bytes::from_static(g::CAM),
+                facilities: Bytes::from(g::cam()),
             },
             ..job(cam.clone())
         });
@@ -646,7 +646,7 @@ mod tests {
             &mut signer,
             37,
             BtpPort::DENM,
-            g::DENM,
+            &g::denm(),
             Some(&g::HERE),
         )));
         worker.handle(job(cam[..cam.len() - 7].to_vec()));
@@ -654,7 +654,7 @@ mod tests {
             &mut signer,
             37,
             BtpPort::CAM,
-            g::CAM,
+            &g::cam(),
             Some(&g::HERE),
         )));
         for reason in ["no_rule", "gn_secured_malformed", "its_aid_port_mismatch"] {
