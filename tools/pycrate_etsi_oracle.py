@@ -172,22 +172,7 @@ def main(argv):
         sys.stderr.write('usage: pycrate_etsi_oracle.py decode|encode  (JSON lines on stdin)\n')
         return 2
     _self_check()
-    work = encode if argv[1] == 'encode' else decode
-    out = sys.stdout
-    for line in sys.stdin:
-        if not line.strip():
-            continue
-        try:
-            req = json.loads(line)
-            if not isinstance(req, dict):
-                raise ValueError('each line must be a JSON object')
-            res = work(req)
-        except Exception as err:  # any failure is an answer, never the end of the run
-            msg = ' '.join(str(err).split()) or type(err).__name__
-            res = {'error': '%s: %s' % (type(err).__name__, msg)}
-        out.write(json.dumps(res, separators=(',', ':')) + '\n')
-        out.flush()
-    return 0
+    return pycrate_oracle.serve(encode if argv[1] == 'encode' else decode)
 
 
 if __name__ == '__main__':

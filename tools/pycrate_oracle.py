@@ -234,7 +234,13 @@ def main(argv):
     _patch_ranges()
     _make_open_types_opaque()
     _self_check()
-    work = encode if argv[1] == 'encode' else decode
+    return serve(encode if argv[1] == 'encode' else decode)
+
+
+def serve(work):
+    """Answers each JSON object line of stdin with work(request) as one line on stdout; any
+    failure is an {"error"} answer on that line, never the end of the run. Shared with
+    pycrate_etsi_oracle.py."""
     out = sys.stdout
     for line in sys.stdin:
         if not line.strip():

@@ -7,56 +7,19 @@
 //! Needs `python3` with `pycrate`; skipped without it unless `RSU_PYCRATE_REQUIRED=1`.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use std::io::Write;
-use std::path::PathBuf;
-use std::process::{Command, Stdio};
-
 use rsu_codecs::j2735::{MapData, MessageFrame, SPAT, SignalRequestMessage, SignalStatusMessage};
 use rsu_codecs::random::{RandomOptions, random_value};
 use serde_json::{Value, json};
 
-fn oracle_script() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../tools/pycrate_oracle.py")
-}
+mod common;
 
 fn pycrate_available() -> bool {
-    let ok = Command::new("python3")
-        .args(["-c", "import pycrate_asn1dir.ITS_IS"])
-        .status()
-        .is_ok_and(|s| s.success());
-    if !ok {
-        if std::env::var("RSU_PYCRATE_REQUIRED").is_ok_and(|v| v == "1") {
-            panic!("RSU_PYCRATE_REQUIRED=1 but python3 cannot import pycrate");
-        }
-        eprintln!("skipped: python3 with pycrate not found (pip install pycrate)");
-    }
-    ok
+    common::pycrate_available("import pycrate_asn1dir.ITS_IS")
 }
 
 /// Runs the oracle in `mode` over `lines` and returns its output lines.
 fn oracle(mode: &str, lines: &[Value]) -> Vec<Value> {
-    let mut child = Command::new("python3")
-        .arg(oracle_script())
-        .arg(mode)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .spawn()
-        .expect("start the oracle");
-    let mut input = String::new();
-    for line in lines {
-        input.push_str(&line.to_string());
-        input.push('\n');
-    }
-    let mut stdin = child.stdin.take().unwrap();
-    let writer = std::thread::spawn(move || stdin.write_all(input.as_bytes()));
-    let out = child.wait_with_output().unwrap();
-    writer.join().unwrap().unwrap();
-    assert!(out.status.success(), "oracle {mode} failed");
-    String::from_utf8(out.stdout)
-        .unwrap()
-        .lines()
-        .map(|l| serde_json::from_str(l).unwrap())
-        .collect()
+    common::oracle("pycrate_oracle.py", mode, lines)
 }
 
 /// A mix of generated messages: SPAT, MapData, SRM and SSM.

@@ -111,15 +111,7 @@ fn bench(c: &mut Criterion) {
 /// SHB + BTP-B headers, TS 103 097 signing (SSP check, certificate signer), secured packet and
 /// send, against ring's raw signature with the ticket's key in the same run.
 fn eu_hot_path(c: &mut Criterion, f: &Fixture) {
-    use rsu::region::{Carrier, MessageSet, Slot, Target};
-    use rsu::scheduler::Stream;
     let mut eu = eu_fixture(f);
-    let model = &f.config.intersections[0].model;
-    let now = UnixMillis(NOW_MS);
-    let now_us = (NOW_MS * 1000) as i64;
-    let target = Target {
-        reference: Some((422_808_000, -837_430_000)),
-    };
     let ring_key = ring_pair(&eu.pem);
     let rng = ring::rand::SystemRandom::new();
     let mut buf = Vec::with_capacity(1024);
@@ -131,19 +123,7 @@ fn eu_hot_path(c: &mut Criterion, f: &Fixture) {
         let radio = medium.node(MacAddr::local([2, 0, 0, 0, 0, 1]), f.config.radio.channels);
         let started = Instant::now();
         for i in 0..iters {
-            let state = demo_state(&f.config, now);
-            let slot = Slot {
-                model,
-                state: &state,
-                valid: true,
-                count: (i % 128) as u8,
-                now,
-            };
-            let content = eu.messages.encode_spat(&slot, &mut buf).unwrap();
-            let ready = eu
-                .carrier
-                .seal(Stream::Spat, &target, &content, &buf, now_us)
-                .unwrap();
+            let ready = eu.spatem(&f.config, i, &mut buf);
             now_or_never(radio.send(ready)).unwrap();
         }
         started.elapsed()

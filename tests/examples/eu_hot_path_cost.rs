@@ -50,7 +50,7 @@ fn main() {
     let rng = ring::rand::SystemRandom::new();
     let model = &f.config.intersections[0].model;
     let target = Target {
-        reference: Some((422_808_000, -837_430_000)),
+        reference: Some(EU_POSITION),
     };
     let state = demo_state(&f.config, now);
     let mut buf = Vec::with_capacity(1024);
@@ -67,19 +67,7 @@ fn main() {
         match mode.as_str() {
             "setup" => {}
             "hot_path" => {
-                let state = demo_state(&f.config, now);
-                let slot = Slot {
-                    model,
-                    state: &state,
-                    valid: true,
-                    count: (i % 128) as u8,
-                    now,
-                };
-                let content = eu.messages.encode_spat(&slot, &mut buf).unwrap();
-                let ready = eu
-                    .carrier
-                    .seal(Stream::Spat, &target, &content, &buf, now_us)
-                    .unwrap();
+                let ready = eu.spatem(&f.config, i, &mut buf);
                 now_or_never(radio.send(ready)).unwrap();
             }
             "ring_sign" => {

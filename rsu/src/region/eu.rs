@@ -672,18 +672,15 @@ mod tests {
 
     const MESSAGE: &[u8] = &[0x02, 0x04, 0x00, 0x00, 0x03, 0xe9, 0xaa, 0xbb];
 
+    /// Seals [`MESSAGE`] about the crossing as `stream`.
+    fn seal(gn: &mut GeoNet, stream: Stream, now_us: i64) -> Result<TxFrame, TxError> {
+        gn.seal(stream, &target(), &Content::default(), MESSAGE, now_us)
+    }
+
     #[test]
     fn spatem_over_shb_has_the_etsi_headers() {
         let mut gn = carrier(&EtsiConfig::default(), None);
-        let frame = gn
-            .seal(
-                Stream::Spat,
-                &target(),
-                &Content::default(),
-                MESSAGE,
-                NOW_US,
-            )
-            .unwrap();
+        let frame = seal(&mut gn, Stream::Spat, NOW_US).unwrap();
         assert_eq!(frame.ethertype, EtherType::GEONETWORKING);
         assert_eq!(frame.meta.channel, Some(180));
         let packet = GeoNetworkingPacket::new_checked(&frame.payload[..]).unwrap();
@@ -712,9 +709,7 @@ mod tests {
         assert_eq!(btp.payload(), MESSAGE);
         assert_eq!(usize::from(repr.payload_len), 4 + MESSAGE.len());
         // MAPEM on its own port and class.
-        let frame = gn
-            .seal(Stream::Map, &target(), &Content::default(), MESSAGE, NOW_US)
-            .unwrap();
+        let frame = seal(&mut gn, Stream::Map, NOW_US).unwrap();
         let packet = GeoNetworkingPacket::new_checked(&frame.payload[..]).unwrap();
         assert_eq!(packet.traffic_class().id, 3);
         let btp = BtpPacket::new_checked(packet.payload()).unwrap();
@@ -731,15 +726,7 @@ mod tests {
         let mut gn = carrier(&etsi, None);
         let mut numbers = Vec::new();
         for _ in 0..3 {
-            let frame = gn
-                .seal(
-                    Stream::Spat,
-                    &target(),
-                    &Content::default(),
-                    MESSAGE,
-                    NOW_US,
-                )
-                .unwrap();
+            let frame = seal(&mut gn, Stream::Spat, NOW_US).unwrap();
             let packet = GeoNetworkingPacket::new_checked(&frame.payload[..]).unwrap();
             let repr = GeoNetworkingRepr::parse(&packet).unwrap();
             assert_eq!(packet.header_type(), 0x40);
@@ -794,15 +781,7 @@ mod tests {
             )
             .unwrap();
         let mut gn = carrier(&EtsiConfig::default(), Some(signer));
-        let frame = gn
-            .seal(
-                Stream::Spat,
-                &target(),
-                &Content::default(),
-                MESSAGE,
-                NOW_US,
-            )
-            .unwrap();
+        let frame = seal(&mut gn, Stream::Spat, NOW_US).unwrap();
         let basic = BasicHeader::parse(&frame.payload).unwrap();
         assert_eq!(basic.next_header, BasicNextHeader::SecuredPacket);
         assert_eq!(basic.remaining_hop_limit, 1);
@@ -833,15 +812,7 @@ mod tests {
         let chain = EuChain::new(NOW_S - 60, &spec).unwrap();
         let signer = ticket_signer(chain);
         let mut gn = carrier(&EtsiConfig::default(), Some(signer));
-        let err = gn
-            .seal(
-                Stream::Spat,
-                &target(),
-                &Content::default(),
-                MESSAGE,
-                NOW_US,
-            )
-            .unwrap_err();
+        let err = seal(&mut gn, Stream::Spat, NOW_US).unwrap_err();
         assert_eq!(err.code(), "ssp_missing_psid");
     }
 
@@ -852,8 +823,7 @@ mod tests {
         let mut now = NOW_US;
         assert!(gn.next_due_us(now).is_some());
         for _ in 0..100 {
-            gn.seal(Stream::Spat, &target(), &Content::default(), MESSAGE, now)
-                .unwrap();
+            seal(&mut gn, Stream::Spat, now).unwrap();
             now += 100_000;
             assert!(gn.due(now).is_none(), "a beacon despite SHB traffic");
         }
@@ -869,8 +839,7 @@ mod tests {
         gn.next_due_us(last);
         let mut now = NOW_US;
         while gaps.len() < 50 {
-            gn.seal(Stream::Spat, &target(), &Content::default(), MESSAGE, now)
-                .unwrap();
+            seal(&mut gn, Stream::Spat, now).unwrap();
             let due = gn.next_due_us(now).unwrap();
             if let Some(frame) = gn.due(now) {
                 assert_eq!(frame.0, "gn_beacon");
