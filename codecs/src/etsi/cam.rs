@@ -695,4 +695,28 @@ super::pdu::its_pdu! {
         versions: [2],
         send: 2,
     }
+    fn check_dialect(&self) -> Result<(), Error> {
+        let p = &self.cam.cam_parameters;
+        if let Some(LowFrequencyContainer::BasicVehicleContainerLowFrequency(lf)) =
+            &p.low_frequency_container
+        {
+            super::cdd::check_path_history(
+                &lf.path_history,
+                "cam.camParameters.lowFrequencyContainer.pathHistory",
+            )?;
+        }
+        if let HighFrequencyContainer::RsuContainerHighFrequency(rsu) = &p.high_frequency_container
+            && let Some(zones) = &rsu.protected_communication_zones_rsu
+        {
+            for (i, zone) in zones.0.iter().enumerate() {
+                if let Some(r) = &zone.protected_zone_radius {
+                    let path = format!(
+                        "cam.camParameters.highFrequencyContainer.protectedCommunicationZonesRSU[{i}].protectedZoneRadius"
+                    );
+                    super::cdd::check_root(&r.0, 1, 255, path)?;
+                }
+            }
+        }
+        Ok(())
+    }
 }

@@ -214,6 +214,39 @@ impl PathDeltaTime {
     }
 }
 
+/// Refuses an extensible INTEGER's value that no 64-bit integer holds, naming `path`.
+///
+/// X.691 carries a value outside the root range `lo..=hi` as an unconstrained integer of any
+/// length. Real stacks do send small ones (the DENM vector has a pathDeltaTime outside
+/// 1..65535), so those are kept; one beyond 64 bits has no meaning in these standards and
+/// could not even be written as JER here, so the message is refused, as a value outside a
+/// non-extensible range is.
+pub(crate) fn check_root(
+    value: &Integer,
+    lo: i64,
+    hi: i64,
+    path: String,
+) -> Result<(), crate::Error> {
+    if i64::try_from(value.clone()).is_ok() {
+        Ok(())
+    } else {
+        Err(crate::Error::Constraint {
+            path,
+            reason: format!("value beyond 64 bits (root range {lo}..={hi}, extensible)"),
+        })
+    }
+}
+
+/// [`check_root`] for every point of a path history at `path`.
+pub(crate) fn check_path_history(history: &PathHistory, path: &str) -> Result<(), crate::Error> {
+    for (i, point) in history.0.iter().enumerate() {
+        if let Some(t) = &point.path_delta_time {
+            check_root(&t.0, 1, 65_535, format!("{path}[{i}].pathDeltaTime"))?;
+        }
+    }
+    Ok(())
+}
+
 /// One point of a path: its offset and, optionally, the time to the next.
 #[derive(AsnType, Encode, Decode, Debug, Clone, PartialEq, Eq, Hash)]
 #[rasn(automatic_tags)]

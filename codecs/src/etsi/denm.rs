@@ -533,4 +533,21 @@ super::pdu::its_pdu! {
         versions: [2],
         send: 2,
     }
+    fn check_dialect(&self) -> Result<(), Error> {
+        let d = &self.denm;
+        if let Some(history) = d.situation.as_ref().and_then(|s| s.event_history.as_ref()) {
+            for (i, point) in history.0.iter().enumerate() {
+                if let Some(t) = &point.event_delta_time {
+                    let path = format!("denm.situation.eventHistory[{i}].eventDeltaTime");
+                    super::cdd::check_root(&t.0, 1, 65_535, path)?;
+                }
+            }
+        }
+        if let Some(location) = &d.location {
+            for (i, trace) in location.traces.0.iter().enumerate() {
+                super::cdd::check_path_history(trace, &format!("denm.location.traces[{i}]"))?;
+            }
+        }
+        Ok(())
+    }
 }

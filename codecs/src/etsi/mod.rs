@@ -263,6 +263,67 @@ mod tests {
     /// The DENM vector is DENM v2.2.1 data whose JSON was written by a v1 decoder
     /// (vectors/README.md): only its bytes are authoritative. They decode with the
     /// EN 302 637-3 v1.3.1 structure and re-encode unchanged.
+    /// A DENM whose event history holds an extension value of PathDeltaTime (the fuzzer
+    /// found one of hundreds of digits, which UPER can carry and JSON cannot) is refused at
+    /// its field path, decoding and encoding.
+    #[test]
+    fn extension_values_of_extensible_integers_are_refused() {
+        let at = TimestampIts(721_000_000_000);
+        let position = ReferencePosition {
+            latitude: Latitude(481_000_000),
+            longitude: Longitude(116_000_000),
+            position_confidence_ellipse: PosConfidenceEllipse {
+                semi_major_confidence: SemiAxisLength(4095),
+                semi_minor_confidence: SemiAxisLength(4095),
+                semi_major_orientation: HeadingValue(3601),
+            },
+            altitude: Altitude {
+                altitude_value: AltitudeValue::UNAVAILABLE,
+                altitude_confidence: AltitudeConfidence::Unavailable,
+            },
+        };
+        let action = ActionID {
+            originating_station_id: StationID(7),
+            sequence_number: SequenceNumber(1),
+        };
+        let mut situation = SituationContainer::new(
+            InformationQuality(0),
+            CauseCode::new(CauseCodeType(3), SubCauseCodeType(0)),
+        );
+        let huge = rasn::types::Integer::from(i128::MAX);
+        let point = |t: PathDeltaTime| EventPoint {
+            event_position: DeltaReferencePosition {
+                delta_latitude: DeltaLatitude(0),
+                delta_longitude: DeltaLongitude(0),
+                delta_altitude: DeltaAltitude(0),
+            },
+            event_delta_time: Some(t),
+            information_quality: InformationQuality(0),
+        };
+        // A small value outside the root range (1..65535) is kept, as real stacks send them.
+        situation.event_history = Some(EventHistory(vec![
+            point(PathDeltaTime(0.into())),
+            point(PathDeltaTime(huge)),
+        ]));
+        let body = DecentralizedEnvironmentalNotificationMessage {
+            management: ManagementContainer::new(action, at, at, position, StationType(5)),
+            situation: Some(situation),
+            location: None,
+            alacarte: None,
+        };
+        let denm = Denm::new(StationID(7), body);
+        let path = "denm.situation.eventHistory[1].eventDeltaTime";
+        let refused = |e: Error| match e {
+            Error::Constraint { path: p, .. } | Error::Uper { path: p, .. } => p == path,
+            _ => false,
+        };
+        assert!(refused(denm.encode_uper().unwrap_err()));
+        // The same octets written past the check are refused when read.
+        let bytes = rasn::uper::encode(&denm).unwrap();
+        assert!(refused(Denm::decode_uper(&bytes).unwrap_err()));
+        assert!(refused(EtsiMessage::decode_uper(&bytes).unwrap_err()));
+    }
+
     #[test]
     fn denm_vector_bytes_round_trip() {
         let Some(bytes) = read_vector("etsi/cits_denm.hex") else {
