@@ -142,7 +142,8 @@ pub struct IntersectionStatus {
 pub struct Status {
     /// Per intersection, in configuration order.
     pub intersections: Vec<IntersectionStatus>,
-    /// Messages sent since the last [`Status::take_window`].
+    /// Signal state and MAP slots sent (in at least one region) since the last
+    /// [`Status::take_window`].
     pub spat_sent: u64,
     pub map_sent: u64,
     /// Immediate Forward and Store-and-Repeat messages sent.
@@ -1156,7 +1157,9 @@ impl<R: Radio> Broadcast<R> {
             st.last_spat = Some(Instant::now());
         }
         if let Ok(mut status) = self.status.lock() {
-            status.spat_sent += sent;
+            // A slot counts once however many regions it went out in: the status line's rate
+            // is the intersection's, and each region's sends are on the metrics.
+            status.spat_sent += u64::from(sent > 0);
             if let Some(entry) = status.intersections.get_mut(i) {
                 entry.live = lights.is_some();
                 if let Some(l) = lights {
@@ -1223,7 +1226,7 @@ impl<R: Radio> Broadcast<R> {
             );
         }
         if let Ok(mut status) = self.status.lock() {
-            status.map_sent += sent;
+            status.map_sent += u64::from(sent > 0);
         }
     }
 }
