@@ -329,30 +329,34 @@ impl GeoNet {
         }
     }
 
-    /// Signs `self.inner` (common header onward) and frames it behind the basic header with
-    /// next header 2, or frames `basic` + `self.inner` unsecured.
+    /// Signs `self.inner` (common header onward) and frames it behind `basic` with next
+    /// header 2 (the secured packet), or frames `basic` + `self.inner` unsecured.
     fn finish(
         &mut self,
-        basic: [u8; 4],
+        basic: BasicHeader,
         its_aid: u64,
         need: SspNeed,
         now_unix_us: i64,
     ) -> Result<TxFrame, TxError> {
         let frames = &mut self.frames;
+        let mut head = [0u8; 4];
         match self.signer.as_mut() {
             Some(signer) => {
                 // Refused, before signing, when the ticket's SSP does not allow the content.
                 let spdu = signer.sign_etsi(its_aid, &self.inner, need, None, now_unix_us)?;
-                let mut basic = basic;
-                // Version in the high nibble, next header 2 (secured packet) in the low.
-                basic[0] = (basic[0] & 0xf0) | BasicNextHeader::SecuredPacket.raw();
-                frames.reserve(basic.len() + spdu.len());
-                frames.extend_from_slice(&basic);
+                BasicHeader {
+                    next_header: BasicNextHeader::SecuredPacket,
+                    ..basic
+                }
+                .emit(&mut head)?;
+                frames.reserve(head.len() + spdu.len());
+                frames.extend_from_slice(&head);
                 frames.extend_from_slice(&spdu);
             }
             None => {
-                frames.reserve(basic.len() + self.inner.len());
-                frames.extend_from_slice(&basic);
+                basic.emit(&mut head)?;
+                frames.reserve(head.len() + self.inner.len());
+                frames.extend_from_slice(&head);
                 frames.extend_from_slice(&self.inner);
             }
         }
@@ -394,13 +398,7 @@ impl Carrier for GeoNet {
                 s.headers.set_area_centre(lat, lon)?;
             }
         }
-        let bytes = s.headers.as_bytes();
-        let mut basic = [0u8; 4];
-        basic.copy_from_slice(bytes.get(..4).unwrap_or(&[0; 4]));
-        self.inner.clear();
-        self.inner
-            .extend_from_slice(bytes.get(4..).unwrap_or_default());
-        self.inner.extend_from_slice(message);
+        let basic = stage(&mut self.inner, &s.headers, message)?;
         let (its_aid, shb) = (s.its_aid, s.transport == GnTransport::Shb);
         let frame = self.finish(basic, its_aid, need, now_unix_us)?;
         if shb {
@@ -450,7 +448,7 @@ impl Carrier for GeoNet {
             // On its own grid, so a late wake-up does not shift every later CAM.
             let missed = (now_unix_us - due) / cam.interval_us.max(1);
             cam.due_us = Some(due + (missed + 1) * cam.interval_us);
-            return Some(("cam", self.send_cam(now_unix_us)));
+            return self.send_cam(now_unix_us).map(|r| ("cam", r));
         }
         let due = self.beacon_due_us?;
         if now_unix_us < due {
@@ -461,50 +459,53 @@ impl Carrier for GeoNet {
             source.timestamp = gn_timestamp(now_unix_us);
         }
         self.restart_beacon_timer(now_unix_us);
-        let mut buf = [0u8; 64];
+        // A beacon is the common and beacon headers alone.
+        self.inner.clear();
+        self.inner.resize(beacon.inner_header_len(), 0);
         let result = beacon
-            .emit(&mut buf)
+            .emit_inner(&mut self.inner)
             .map_err(TxError::from)
-            .and_then(|len| {
-                let bytes = buf.get(..len).unwrap_or_default();
-                let mut basic = [0u8; 4];
-                basic.copy_from_slice(bytes.get(..4).unwrap_or(&[0; 4]));
-                self.inner.clear();
-                self.inner
-                    .extend_from_slice(bytes.get(4..).unwrap_or_default());
-                self.finish(
-                    basic,
-                    u64::from(ITS_AID_GN_MGMT),
-                    SspNeed::NONE,
-                    now_unix_us,
-                )
+            .and_then(|_| {
+                let aid = u64::from(ITS_AID_GN_MGMT);
+                self.finish(beacon.basic, aid, SspNeed::NONE, now_unix_us)
             });
         Some(("gn_beacon", result))
     }
 }
 
 impl GeoNet {
-    /// Encodes, frames and signs this instant's CAM.
-    fn send_cam(&mut self, now_unix_us: i64) -> Result<TxFrame, TxError> {
-        let Some(cam) = self.cam.as_mut() else {
-            return Err(TxError::NoSigner);
-        };
-        cam.encode(now_unix_us)?;
-        cam.headers.set_message_len(cam.encoded.len())?;
-        cam.headers.set_timestamp(gn_timestamp(now_unix_us));
-        let bytes = cam.headers.as_bytes();
-        let mut basic = [0u8; 4];
-        basic.copy_from_slice(bytes.get(..4).unwrap_or(&[0; 4]));
-        self.inner.clear();
-        self.inner
-            .extend_from_slice(bytes.get(4..).unwrap_or_default());
-        self.inner.extend_from_slice(&cam.encoded);
+    /// Encodes, frames and signs this instant's CAM; `None` without a CAM configured.
+    fn send_cam(&mut self, now_unix_us: i64) -> Option<Result<TxFrame, TxError>> {
+        let cam = self.cam.as_mut()?;
+        let staged = cam.encode(now_unix_us).and_then(|()| {
+            cam.headers.set_message_len(cam.encoded.len())?;
+            cam.headers.set_timestamp(gn_timestamp(now_unix_us));
+            Ok(stage(&mut self.inner, &cam.headers, &cam.encoded)?)
+        });
+        Some(staged.and_then(|basic| self.sign_cam(basic, now_unix_us)))
+    }
+
+    /// Signs and frames the staged CAM.
+    fn sign_cam(&mut self, basic: BasicHeader, now_unix_us: i64) -> Result<TxFrame, TxError> {
         // A bare RSU CAM (no protected zones, no special container) needs no CAM SSP bit.
         let need = ssp::cam_need(ssp::CamContent::default());
         let frame = self.finish(basic, u64::from(ITS_AID_CAM), need, now_unix_us)?;
         self.restart_beacon_timer(now_unix_us);
         Ok(frame)
     }
+}
+
+/// Puts what a secured packet signs into `inner` (common, extended and BTP header, then the
+/// message) and returns the basic header that goes in front.
+fn stage(
+    inner: &mut Vec<u8>,
+    headers: &GnBtpHeaders,
+    message: &[u8],
+) -> Result<BasicHeader, WireError> {
+    inner.clear();
+    inner.extend_from_slice(headers.secured_inner_prefix());
+    inner.extend_from_slice(message);
+    headers.basic_header()
 }
 
 /// SPATEM and MAPEM (TS 103 301, protocolVersion 2): the ISO TS 19091 content the US SPaT
