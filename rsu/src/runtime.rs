@@ -918,11 +918,7 @@ fn encode_maps(
     m.map_revision.set(f64::from(revision));
     info!(intersection = id, revision, "MAP ready");
     let target = crate::region::Target {
-        reference: data
-            .intersections
-            .as_ref()
-            .and_then(|list| list.0.first())
-            .map(|g| (g.ref_point.lat.0, g.ref_point.long.0)),
+        reference: map::reference_point_of(&data),
     };
     let outputs = sets
         .iter()
@@ -1003,7 +999,7 @@ impl<R: Radio> Broadcast<R> {
         }
         info!(
             intersections = self.stations.len(),
-            regions = ?self.outputs.iter().map(|o| o.region).collect::<Vec<_>>(),
+            regions = ?self.outputs.iter().map(Output::region).collect::<Vec<_>>(),
             signed = self.outputs.iter().any(|o| o.carrier.signs()),
             "broadcasting"
         );

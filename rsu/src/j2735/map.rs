@@ -572,6 +572,12 @@ pub fn build_map(intersection: &Intersection, revision: u8) -> Result<MapData, M
     Ok(map)
 }
 
+/// The first intersection's reference point (latitude, longitude in 1e-7 degree), if any.
+pub fn reference_point_of(map: &MapData) -> Option<(i32, i32)> {
+    let first = map.intersections.as_ref()?.0.first()?;
+    Some((first.ref_point.lat.0, first.ref_point.long.0))
+}
+
 /// Sets msgIssueRevision and every intersection's and road segment's revision (modulo 128).
 pub fn set_revision(map: &mut MapData, revision: u8) {
     let revision = MsgCount(revision % 128);

@@ -571,11 +571,7 @@ pub fn position(config: &ServiceConfig) -> Option<(i32, i32)> {
             return Some((g.reference.lat_1e7, g.reference.lon_1e7));
         }
         match &ix.map {
-            MapSource::File { map, .. } => map
-                .intersections
-                .as_ref()
-                .and_then(|l| l.0.first())
-                .map(|g| (g.ref_point.lat.0, g.ref_point.long.0)),
+            MapSource::File { map, .. } => crate::j2735::map::reference_point_of(map),
             MapSource::Model => None,
         }
     })
@@ -620,7 +616,6 @@ pub fn output(config: &ServiceConfig, signer: Option<Signer>) -> Result<Output, 
         message: format!("GeoNetworking headers: {e}"),
     })?;
     Ok(Output::new(
-        "eu",
         Arc::new(EtsiDsrc::new(station_id)),
         Box::new(carrier),
     ))

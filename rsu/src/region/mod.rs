@@ -133,8 +133,6 @@ pub trait Carrier: Send + std::fmt::Debug {
 /// A region bound to a radio: what the broadcast loop sends SPaT and MAP through.
 #[derive(Debug)]
 pub struct Output {
-    /// The region's name on logs and metrics: `us`, `eu`, `cn`.
-    pub region: &'static str,
     /// Builds and encodes the messages.
     pub messages: Arc<dyn MessageSet>,
     /// Secures and frames them.
@@ -144,18 +142,18 @@ pub struct Output {
 }
 
 impl Output {
-    /// An output of `region` with its message set and carrier.
-    pub fn new(
-        region: &'static str,
-        messages: Arc<dyn MessageSet>,
-        carrier: Box<dyn Carrier>,
-    ) -> Output {
+    /// An output of the message set's region with its carrier.
+    pub fn new(messages: Arc<dyn MessageSet>, carrier: Box<dyn Carrier>) -> Output {
         Output {
-            region,
             messages,
             carrier,
             encoded: Vec::with_capacity(1024),
         }
+    }
+
+    /// The region's name as the configuration writes it: `us`, `eu`, `cn`.
+    pub fn region(&self) -> &'static str {
+        crate::config::region_name(self.messages.region())
     }
 }
 

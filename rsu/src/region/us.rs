@@ -98,7 +98,7 @@ pub fn output(config: &ServiceConfig, signer: Option<Signer>) -> Result<Output, 
         config.messages.map_psid,
         signer,
     )?;
-    Ok(Output::new("us", Arc::new(J2735), Box::new(carrier)))
+    Ok(Output::new(Arc::new(J2735), Box::new(carrier)))
 }
 
 /// A broadcast WSMP stream for `psid` with the radio's channel, rate, power and priority.
