@@ -24,8 +24,8 @@ use rsu_codecs::etsi::{self, Redialect};
 use rsu_codecs::j2735::{MapData, StationID};
 use rsu_hw::channels::Region;
 
-use rsu_security::etsi::EtsiPolicy;
 use rsu_security::etsi::ssp::{self, SpatemContent, SspNeed};
+use rsu_security::etsi::{EtsiPolicy, ITS_AID_CAM, ITS_AID_GN_MGMT, ITS_AID_MAPEM, ITS_AID_SPATEM};
 use rsu_security::sign::Profile;
 
 use super::{Carrier, Content, MessageSet, Output, Slot, Target};
@@ -37,15 +37,6 @@ use crate::runtime::StartError;
 use crate::scheduler::Stream;
 use crate::tx::TxError;
 
-/// ITS-AID of SPATEM: traffic light manoeuvre (TS 102 965).
-pub const ITS_AID_SPATEM: u32 = 137;
-/// ITS-AID of MAPEM: road and lane topology.
-pub const ITS_AID_MAPEM: u32 = 138;
-/// ITS-AID of GeoNetworking management (secured beacons).
-pub const ITS_AID_GN_MGMT: u32 = 141;
-/// ITS-AID of the cooperative awareness basic service (CAM).
-pub const ITS_AID_CAM: u32 = 36;
-
 /// itsGnBeaconServiceRetransmitTimer (EN 302 636-4-1 Annex H), in µs.
 const BEACON_INTERVAL_US: i64 = 3_000_000;
 /// itsGnBeaconServiceMaxJitter: a quarter of the retransmit timer, in µs.
@@ -53,29 +44,29 @@ const BEACON_MAX_JITTER_US: i64 = 750_000;
 
 /// The ITS-AIDs the EU region signs, with the setting that asks for each.
 pub fn signed_psids(etsi: &EtsiConfig) -> Vec<(Psid, String)> {
-    let mut out = vec![
-        (
-            Psid::new(ITS_AID_SPATEM).unwrap_or(Psid::INTERSECTION),
-            "rsu.regions (eu: SPATEM, ITS-AID 137)".to_owned(),
-        ),
-        (
-            Psid::new(ITS_AID_MAPEM).unwrap_or(Psid::INTERSECTION),
-            "rsu.regions (eu: MAPEM, ITS-AID 138)".to_owned(),
-        ),
+    let mut asked = vec![
+        (ITS_AID_SPATEM, "rsu.regions (eu: SPATEM, ITS-AID 137)"),
+        (ITS_AID_MAPEM, "rsu.regions (eu: MAPEM, ITS-AID 138)"),
     ];
     if etsi.cam_interval.is_some() {
-        out.push((
-            Psid::new(ITS_AID_CAM).unwrap_or(Psid::INTERSECTION),
-            "etsi.cam_interval_ms (the RSU's CAM, ITS-AID 36)".to_owned(),
+        asked.push((
+            ITS_AID_CAM,
+            "etsi.cam_interval_ms (the RSU's CAM, ITS-AID 36)",
         ));
     }
     if etsi.beacons {
-        out.push((
-            Psid::new(ITS_AID_GN_MGMT).unwrap_or(Psid::INTERSECTION),
-            "etsi.beacons (GeoNetworking beacons, ITS-AID 141)".to_owned(),
+        asked.push((
+            ITS_AID_GN_MGMT,
+            "etsi.beacons (GeoNetworking beacons, ITS-AID 141)",
         ));
     }
-    out
+    asked
+        .into_iter()
+        .filter_map(|(aid, field)| {
+            let psid = Psid::new(u32::try_from(aid).ok()?)?;
+            Some((psid, field.to_owned()))
+        })
+        .collect()
 }
 
 /// A signer under the TS 103 097 profile: generationTime always, no generationLocation, and a
@@ -104,7 +95,7 @@ impl GnStream {
     fn new(
         transport: GnTransport,
         port: BtpPort,
-        its_aid: u32,
+        its_aid: u64,
         traffic_class: u8,
         etsi: &EtsiConfig,
         source: LongPositionVector,
@@ -136,7 +127,7 @@ impl GnStream {
         let headers = GnBtpHeaders::new(&gn, &btp)?;
         Ok(GnStream {
             headers,
-            its_aid: u64::from(its_aid),
+            its_aid,
             transport,
         })
     }
@@ -465,10 +456,7 @@ impl Carrier for GeoNet {
         let result = beacon
             .emit_inner(&mut self.inner)
             .map_err(TxError::from)
-            .and_then(|_| {
-                let aid = u64::from(ITS_AID_GN_MGMT);
-                self.finish(beacon.basic, aid, SspNeed::NONE, now_unix_us)
-            });
+            .and_then(|_| self.finish(beacon.basic, ITS_AID_GN_MGMT, SspNeed::NONE, now_unix_us));
         Some(("gn_beacon", result))
     }
 }
@@ -489,7 +477,7 @@ impl GeoNet {
     fn sign_cam(&mut self, basic: BasicHeader, now_unix_us: i64) -> Result<TxFrame, TxError> {
         // A bare RSU CAM (no protected zones, no special container) needs no CAM SSP bit.
         let need = ssp::cam_need(ssp::CamContent::default());
-        let frame = self.finish(basic, u64::from(ITS_AID_CAM), need, now_unix_us)?;
+        let frame = self.finish(basic, ITS_AID_CAM, need, now_unix_us)?;
         self.restart_beacon_timer(now_unix_us);
         Ok(frame)
     }
