@@ -37,6 +37,7 @@ import argparse
 import hashlib
 import json
 import os
+import resource
 import subprocess
 import sys
 import tempfile
@@ -47,9 +48,29 @@ from typing import Any, Callable
 
 try:
     from pycrate_asn1dir import ITS_IEEE1609_2
+    from pycrate_asn1rt.asnobj import ASN1Obj
     from pycrate_core.charpy import Charpy
 except ImportError as err:  # pragma: no cover - depends on the machine
     sys.exit('its_sec_oracle: pycrate is not installed (pip install pycrate): %s' % err)
+
+
+def _bounded_fullname(self: Any) -> str:
+    """ASN1Obj.fullname without pycrate 0.8.1's endless walk.
+
+    1609.2 is recursive (an Ieee1609Dot2Data inside SignedDataPayload), and pycrate's objects
+    for it form a parent cycle. A CHOICE meeting an unknown extension tag logs its fullname()
+    eagerly, and pycrate's walk up the parents never ends: it grew to 24 GB and was killed on
+    a tampered packet (CI, 2026-12-07). This walk stops where a parent repeats.
+    """
+    name, seen, obj = [self._name], {id(self)}, self
+    while obj._parent is not None and id(obj._parent) not in seen:
+        obj = obj._parent
+        seen.add(id(obj))
+        name.append(obj._name)
+    return '.'.join(reversed(name))
+
+
+ASN1Obj.fullname = _bounded_fullname
 try:
     from cryptography.exceptions import InvalidSignature
     from cryptography.hazmat.primitives import hashes, serialization
@@ -128,6 +149,8 @@ def decode_exact(typ: Any, data: bytes, what: str) -> Any:
     char = Charpy(data)
     try:
         typ.from_coer(char)
+    except MemoryError:
+        raise  # a fault of the oracle (see _bounded_fullname), never a verdict on the input
     except Exception as err:  # pycrate raises many types; all mean "cannot decode"
         raise ParseError('%s: COER decoding failed: %s' % (what, ' '.join(str(err).split())))
     rest = char.len_bit() // 8
@@ -981,7 +1004,18 @@ def cmd_selftest(args: argparse.Namespace) -> int:
     return 1 if failed else 0
 
 
+# The oracle needs some 40 MB; a runaway inside pycrate must fail here fast, not take the
+# CI machine's memory until the kernel kills the whole run.
+ADDRESS_SPACE_LIMIT = 2 << 30
+
+
 def main(argv: list[str]) -> int:
+    soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+    if soft == resource.RLIM_INFINITY or soft > ADDRESS_SPACE_LIMIT:
+        cap = ADDRESS_SPACE_LIMIT
+        if hard != resource.RLIM_INFINITY:
+            cap = min(hard, cap)
+        resource.setrlimit(resource.RLIMIT_AS, (cap, hard))
     parser = argparse.ArgumentParser(prog='its_sec_oracle.py',
                                      description='Independent IEEE 1609.2 SPDU sign/verify oracle.')
     sub = parser.add_subparsers(dest='command', required=True)
