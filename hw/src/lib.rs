@@ -14,6 +14,7 @@ pub mod wire;
 pub use gnss::{GnssError, GnssState, PositionSource};
 pub use pcap::{CapturedFrame, LinkType, PcapError, PcapReader, PcapRecord, PcapWriter};
 pub use psid::{Psid, PsidError};
+pub use radio::any::{AnyRadio, Backend};
 pub use radio::capture::Capture;
 pub use radio::loopback::{LoopbackMedium, LoopbackRadio};
 pub use radio::udp::UdpMedium;

@@ -10,7 +10,7 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use rsu_hw::radio::udp::UdpConfig;
-use rsu_hw::{Capture, LinkType, LoopbackMedium, Radio, RadioError, UdpMedium};
+use rsu_hw::{AnyRadio, Backend, LinkType, LoopbackMedium, Radio, RadioError, UdpMedium};
 use tracing::{info, warn};
 
 use crate::clock::{Clock, SystemClock};
@@ -257,59 +257,59 @@ async fn serve(
         obu: None,
         broadcast_rt,
     };
-    match &radio.backend {
+    let backend = match &radio.backend {
         RadioBackend::Loopback => {
             // No I/O registration: the loopback medium is a mutex and a Notify.
             let medium = LoopbackMedium::new(Default::default());
             let node = medium.node(radio.mac, radio.channels);
             launch.obu = demo.then(|| demo_obu(&medium, &launch.config));
-            with_capture(node, launch).await
+            Backend::Loopback(node)
         }
         RadioBackend::Udp => {
-            let node = {
-                let _broadcast = launch.broadcast_rt.enter();
-                UdpMedium::open(radio.mac, radio.channels, UdpConfig::default())?
-            };
-            with_capture(node, launch).await
+            let _broadcast = launch.broadcast_rt.enter();
+            Backend::Udp(UdpMedium::open(
+                radio.mac,
+                radio.channels,
+                UdpConfig::default(),
+            )?)
         }
-        RadioBackend::Raw(iface) => raw(iface, launch).await,
-    }
+        RadioBackend::Raw(iface) => raw(iface, &launch)?,
+    };
+    // One concrete radio type, so the service is compiled once, not once per backend.
+    let radio = match &launch.opts.pcap {
+        Some(path) => {
+            let radio =
+                AnyRadio::captured(backend, path, LinkType::Ethernet).map_err(|source| {
+                    RunError::Pcap {
+                        path: path.display().to_string(),
+                        source,
+                    }
+                })?;
+            info!(path = %path.display(), "capturing what goes on the air");
+            radio
+        }
+        None => AnyRadio::new(backend),
+    };
+    broadcast(radio, launch).await
 }
 
 #[cfg(target_os = "linux")]
-async fn raw(iface: &str, launch: Launch) -> Result<(), RunError> {
-    let radio = {
-        let _broadcast = launch.broadcast_rt.enter();
-        rsu_hw::radio::RawSocketRadio::open(iface, launch.config.radio.channels)?
-    };
-    with_capture(radio, launch).await
+fn raw(iface: &str, launch: &Launch) -> Result<Backend, RunError> {
+    let _broadcast = launch.broadcast_rt.enter();
+    Ok(Backend::Raw(rsu_hw::radio::RawSocketRadio::open(
+        iface,
+        launch.config.radio.channels,
+    )?))
 }
 
 #[cfg(not(target_os = "linux"))]
-async fn raw(_iface: &str, _launch: Launch) -> Result<(), RunError> {
+fn raw(_iface: &str, _launch: &Launch) -> Result<Backend, RunError> {
     Err(RunError::Radio(RadioError::Refused(
         "the raw-socket radio needs Linux (AF_PACKET)".into(),
     )))
 }
 
-/// Wraps the radio in a pcap capture when asked to.
-async fn with_capture<R: Radio + 'static>(radio: R, launch: Launch) -> Result<(), RunError> {
-    match &launch.opts.pcap {
-        Some(path) => {
-            let radio = Capture::create(radio, path, LinkType::Ethernet).map_err(|source| {
-                RunError::Pcap {
-                    path: path.display().to_string(),
-                    source,
-                }
-            })?;
-            info!(path = %path.display(), "capturing what goes on the air");
-            broadcast(radio, launch).await
-        }
-        None => broadcast(radio, launch).await,
-    }
-}
-
-async fn broadcast<R: Radio + 'static>(radio: R, launch: Launch) -> Result<(), RunError> {
+async fn broadcast(radio: AnyRadio, launch: Launch) -> Result<(), RunError> {
     let Launch {
         config,
         opts,

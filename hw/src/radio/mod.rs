@@ -6,6 +6,7 @@
 //! Payloads are [`Bytes`], so a message encoded and signed once reaches the radio, a capture
 //! file and any number of simulated receivers without being copied.
 
+pub mod any;
 pub mod capture;
 pub mod loopback;
 pub mod udp;
