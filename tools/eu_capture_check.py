@@ -5,7 +5,8 @@ For every GeoNetworking frame (EtherType 0x8947) of a pcap written by `rsu run -
 --pcap`:
   1. its_sec_oracle.py verify-gn (pycrate's 1609.2 module and `cryptography`) verifies the
      TS 103 097 secured packet against the test PKI given (root, authorisation authority),
-     with the ITS-AID the BTP port calls for (SPATEM 137, MAPEM 138, beacons 141);
+     with the ITS-AID the BTP port calls for (SPATEM 137, MAPEM 138, CAM 36, DENM 37,
+     beacons 141);
   2. the facilities message inside (after the common, extended and BTP headers) is decoded by
      pycrate's ETSI modules (pycrate_etsi_oracle.py) to the same JER as `rsu decode --std
      etsi` gives, and pycrate re-encodes that JER to the same octets.
@@ -24,7 +25,7 @@ import sys
 HERE = os.path.dirname(os.path.abspath(__file__))
 GN = 0x8947
 # BTP-B destination port -> (facilities PDU name, ITS-AID)
-PORTS = {2004: ("SPATEM", 137), 2003: ("MAPEM", 138), 2001: ("CAM", 36)}
+PORTS = {2004: ("SPATEM", 137), 2003: ("MAPEM", 138), 2001: ("CAM", 36), 2002: ("DENM", 37)}
 COMMON_LEN = 8
 # Extended header length by header type (HT << 4 | HST): SHB, GBC circle, beacon.
 EXTENDED_LEN = {0x50: 28, 0x40: 44, 0x10: 24}

@@ -11,8 +11,9 @@
 #     --pcap: signed SPaTs (PSID 0x82) on the 100 ms grid and MAPs (PSID 0x204097, p-encoded
 #     0xE0000017) on the 1 s grid (tools/air_slots.py: a busy machine may miss a slot, which
 #     the service counts; it may never send one twice or off the grid);
-#  7. the same for `rsu run --region eu`: secured GeoNetworking SPATEM and MAPEM, each also
-#     verified and decoded by independent implementations (tools/eu_capture_check.py).
+#  7. the same for `rsu run --region eu`: secured GeoNetworking SPATEM and MAPEM, the RSU's
+#     CAM and a DENM the TMC handed over, each also verified and decoded by independent
+#     implementations (tools/eu_capture_check.py).
 # Each pcap must pass ../shared/tools/tshark-check.sh (no malformed packet, no Error-level
 # expert item), and the fields tshark reads must be the ones we asked for.
 #
@@ -115,8 +116,16 @@ echo "  ieee1609dot2.psid of the SPaT SPDUs: $spdus"
 # messageID 4/5/2, in TS 103 097 secured GeoNetworking SHB (basic next header 2, header type
 # 0x50, ITS-S type 15), signed with ITS-AIDs 137/138/36, SPATEM on the 100 ms grid, MAPEM and
 # CAM on the 1 s grid; SHB at 10 Hz leaves no room for a beacon.
-"$rsu" run --region eu --duration 2.55 --no-status --pki "$work/eu-pki" --pcap "$work/eu.pcap" 2>"$work/eu.log" \
-    || { cat "$work/eu.log"; fail "rsu run --region eu failed"; }
+# A second in, the traffic management centre hands the demo a road-works DENM (the shared
+# vector) by Immediate Forward: it goes out once, as a secured GBC (0x40) on BTP-B 2002 with
+# ITS-AID 37.
+"$rsu" run --region eu --duration 2.55 --no-status --pki "$work/eu-pki" --pcap "$work/eu.pcap" 2>"$work/eu.log" &
+demo=$!
+sleep 1
+denm=$(hexfile "$vectors/etsi/cits_denm.hex")
+printf 'Version=0.7\nType=DENM\nPSID=0x25\nPriority=5\nTxMode=CONT\nTxChannel=180\nTxInterval=0\nDeliveryStart=\nDeliveryStop=\nSignature=True\nEncryption=False\nPayload=%s\n' "$denm" \
+    | python3 -c 'import socket, sys; socket.socket(socket.AF_INET, socket.SOCK_DGRAM).sendto(sys.stdin.buffer.read(), ("127.0.0.1", 1516))'
+wait "$demo" || { cat "$work/eu.log"; fail "rsu run --region eu failed"; }
 judge "$work/eu.pcap"
 tshark -r "$work/eu.pcap" -T fields -e frame.time_epoch -e btpb.dstport >"$work/eu-times" 2>/dev/null
 python3 "$here/air_slots.py" 2004 100 20 <"$work/eu-times" || fail "eu.pcap: SPATEM timing"
@@ -128,11 +137,12 @@ n_cam=$(awk '$2 == "2001"' "$work/eu-times" | wc -l)
 eu=$(tshark -r "$work/eu.pcap" -T fields -e eth.type -e geonw.bh.nh -e geonw.ch.htype -e geonw.src_pos.addr.type \
         -e btpb.dstport -e its.protocolVersion -e its.messageID -e its.stationID 2>/dev/null \
     | sort | uniq -c | awk '{$1=$1; print}' | paste -sd';')
-want="$n_cam 0x8947 2 0x50 15 2001 2 2 1001;$n_mapem 0x8947 2 0x50 15 2003 2 5 1001;$n_spatem 0x8947 2 0x50 15 2004 2 4 1001"
+denm_station=$((16#${denm:4:8}))
+want="1 0x8947 2 0x40 15 2002 2 1 $denm_station;$n_cam 0x8947 2 0x50 15 2001 2 2 1001;$n_mapem 0x8947 2 0x50 15 2003 2 5 1001;$n_spatem 0x8947 2 0x50 15 2004 2 4 1001"
 [[ $eu == "$want" ]] || fail "eu.pcap: GN/BTP/ITS fields per frame: '$eu', expected '$want'"
 echo "  eth.type, geonw.bh.nh, geonw.ch.htype, ITS-S type, btpb.dstport, pv, messageID, stationID: $eu"
 aids=$(tshark -r "$work/eu.pcap" -T fields -e btpb.dstport -e ieee1609dot2.psid 2>/dev/null | cut -d, -f1 | sort | uniq -c | awk '{$1=$1; print}' | paste -sd';')
-[[ $aids == "$n_cam 2001 36;$n_mapem 2003 138;$n_spatem 2004 137" ]] || fail "eu.pcap: TS 103 097 ITS-AIDs: '$aids'"
+[[ $aids == "$n_cam 2001 36;1 2002 37;$n_mapem 2003 138;$n_spatem 2004 137" ]] || fail "eu.pcap: TS 103 097 ITS-AIDs: '$aids'"
 echo "  ITS-AID per port: $aids"
 # The same capture, judged by implementations that share no code with ours: every secured
 # packet verified by tools/its_sec_oracle.py, every SPATEM/MAPEM decoded by pycrate's ETSI

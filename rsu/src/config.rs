@@ -958,7 +958,8 @@ pub fn check(file: &ConfigFile, text: &str, base: &Path) -> Result<Loaded, Vec<P
             None
         }
     });
-    let tmc_messages = forwarding::check_tmc_messages(&mut c, &file.tmc_messages, signing);
+    let tmc_messages =
+        forwarding::check_tmc_messages(&mut c, &file.tmc_messages, signing, regions.as_deref());
     let immediate_forward = file
         .immediate_forward
         .as_ref()
@@ -2285,6 +2286,49 @@ unverified = "forward"
         );
     }
 
+    /// A DENM or IVIM registration needs the EU region, and cannot be opaque; an opaque
+    /// payload needs the US region (it goes out in WSMP).
+    #[test]
+    fn tmc_registrations_follow_the_regions() {
+        let denm = |extra: &str| {
+            unsigned(DEMO).replace(
+                "[[tmc_message]]",
+                &format!(
+                    "[[tmc_message]]\npsid = \"0x25\"\ntype = \"DENM\"\n{extra}[[tmc_message]]"
+                ),
+            )
+        };
+        let found = problems(&denm(""));
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert_eq!(found[0].field, "tmc_message[0].type");
+        assert!(found[0].line.is_some());
+        assert!(found[0].message.contains("eu region"), "{found:?}");
+        let both = |text: String| {
+            text.replacen(
+                "region = \"us\"",
+                "region = \"us\"\nregions = [\"us\", \"eu\"]",
+                1,
+            )
+        };
+        assert_eq!(problems(&both(denm(""))), Vec::new());
+        let found = problems(&both(denm("opaque = true\n")));
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert_eq!(found[0].field, "tmc_message[0].opaque");
+        let eu_only = unsigned(DEMO)
+            .replacen("region = \"us\"", "region = \"us\"\nregions = [\"eu\"]", 1)
+            .replace(
+                "[[tmc_message]]",
+                "[[tmc_message]]\npsid = \"0x8004\"\nopaque = true\n[[tmc_message]]",
+            );
+        let found = problems(&eu_only);
+        assert!(
+            found
+                .iter()
+                .any(|p| p.field == "tmc_message[0].psid" && p.message.contains("us region")),
+            "{found:?}"
+        );
+    }
+
     #[test]
     fn an_allowed_source_the_listener_can_never_hear_is_refused() {
         let text = unsigned(DEMO).replace(
@@ -2315,6 +2359,13 @@ unverified = "forward"
         let text = unsigned(DEMO)
             .replacen("region = \"us\"", "region = \"eu\"", 1)
             .replacen("channel = 172 ", "channel = 180 ", 1);
+        // Its TIM registration is a US message: refused, as `rsu run` could never send it.
+        let found = problems(&text);
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert_eq!(found[0].field, "tmc_message[0].type");
+        let text = text
+            .replacen("psid = \"0x8003\"", "psid = \"0x25\"", 1)
+            .replacen("type = \"TIM\"", "type = \"DENM\"", 1);
         let loaded = parse(&text, "eu", Path::new("/")).unwrap();
         assert_eq!(loaded.config.regions, [Region::Eu]);
     }

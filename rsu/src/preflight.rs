@@ -60,7 +60,10 @@ pub fn preflight_text(
     }
     // The regions' message sets and carriers, built as the start builds them (unsigned: the
     // signer is proven below).
-    let sets: Vec<Arc<dyn MessageSet>> = match crate::region::build(&config, None) {
+    let shared = crate::region::Shared::default();
+    let built = crate::region::build(&config, None, &shared)
+        .and_then(|outputs| crate::region::build_tmc(&config, None, &shared).map(|_| outputs));
+    let sets: Vec<Arc<dyn MessageSet>> = match built {
         Ok(outputs) => outputs.iter().map(|o| o.messages.clone()).collect(),
         Err(StartError::Region { field, message }) => {
             problems.push(at(field, message));

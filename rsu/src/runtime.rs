@@ -66,7 +66,6 @@ use crate::region::{Content, MessageSet, Output};
 use crate::scheduler::{Scheduler, Stream};
 use crate::telemetry::metrics::{IntersectionMetrics, MessageMetrics, Metrics};
 use crate::telemetry::throttle::{LogLimiter, warn_limited};
-use crate::tx::Transmitter;
 
 mod receive;
 mod reload;
@@ -215,7 +214,8 @@ pub struct ServiceHandle {
 #[derive(Debug)]
 pub struct Signers {
     pub broadcast: Vec<Signer>,
-    pub tmc: Signer,
+    /// One per region too: each region's TMC carrier signs under its own profile.
+    pub tmc: Vec<Signer>,
 }
 
 /// Builds the signers from the configuration and proves they work: one SPDU per PSID the
@@ -323,7 +323,11 @@ pub fn load_signer(config: &ServiceConfig, now_us: i64) -> Result<Option<Signers
             .iter()
             .map(|_| make())
             .collect::<Result<_, _>>()?,
-        tmc: make()?,
+        tmc: config
+            .regions
+            .iter()
+            .map(|_| make())
+            .collect::<Result<_, _>>()?,
     }))
 }
 
@@ -532,7 +536,8 @@ pub async fn prepare<R: Radio + 'static>(
         }
         None => RevisionStore::in_memory(),
     };
-    let outputs = crate::region::build(config, signers)?;
+    let shared = crate::region::Shared::default();
+    let outputs = crate::region::build(config, signers, &shared)?;
     let sets: Vec<Arc<dyn MessageSet>> = outputs.iter().map(|o| o.messages.clone()).collect();
     let mut stations = Vec::new();
     let mut silence = Vec::new();
@@ -570,7 +575,9 @@ pub async fn prepare<R: Radio + 'static>(
         ..Status::default()
     }));
     // Shared with the TMC tasks, so that a reload can hand them a new signer in place.
-    let tmc_tx = Arc::new(Mutex::new(Transmitter::new(tmc_signer)));
+    let tmc_tx = Arc::new(Mutex::new(crate::region::build_tmc(
+        config, tmc_signer, &shared,
+    )?));
     let immediate_forward_addr = start_tmc(
         config, &radio, &clock, &metrics, &tmc_tx, &status, &mut tasks,
     )
@@ -595,6 +602,7 @@ pub async fn prepare<R: Radio + 'static>(
         controllers,
         services: tasks,
         tmc_tx,
+        shared,
         sets,
         persist: None,
     };
@@ -715,7 +723,7 @@ async fn start_tmc<R: Radio + 'static>(
     radio: &Arc<R>,
     clock: &Arc<dyn Clock>,
     metrics: &Metrics,
-    tx: &Arc<Mutex<Transmitter>>,
+    tx: &Arc<Mutex<crate::region::TmcCarriers>>,
     status: &Arc<Mutex<Status>>,
     tasks: &mut Vec<tokio::task::JoinHandle<()>>,
 ) -> Result<Option<SocketAddr>, StartError> {
@@ -729,6 +737,7 @@ async fn start_tmc<R: Radio + 'static>(
         clock: clock.clone(),
         registry: config.tmc_messages.clone().into(),
         radio_config: config.radio.clone(),
+        regions: config.regions.clone().into(),
         status: status.clone(),
     };
     let mut bound = None;

@@ -22,6 +22,9 @@ pub enum TxError {
     /// Signing was asked for, but the transmitter has no signer.
     #[error("signing asked for, but signing is off")]
     NoSigner,
+    /// The message's region is not one the RSU broadcasts.
+    #[error("no carrier for the message's region")]
+    NoRegion,
 }
 
 impl TxError {
@@ -33,6 +36,7 @@ impl TxError {
             TxError::Sign(e) => e.code(),
             TxError::Frame(_) => "frame",
             TxError::NoSigner => "no_signer",
+            TxError::NoRegion => "region_not_served",
         }
     }
 }

@@ -12,7 +12,7 @@
 
 mod support;
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -37,30 +37,6 @@ use tokio::time::Instant;
 /// The simulated car's radio.
 const CAR: MacAddr = MacAddr::local([0x02, 0, 0, 0, 0x0c, 0x01]);
 const PATIENCE: Duration = Duration::from_secs(10);
-
-/// Where the shared vectors are: `$RSU_VECTORS` or `<workspace>/../shared/vectors`. Absent,
-/// the test says it skipped, unless `RSU_VECTORS_REQUIRED=1` (CI) makes that a failure.
-fn read_hex_vector(rel: &str) -> Option<Vec<u8>> {
-    let dir = std::env::var_os("RSU_VECTORS")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../shared/vectors"));
-    if !dir.is_dir() {
-        assert!(
-            std::env::var("RSU_VECTORS_REQUIRED").as_deref() != Ok("1"),
-            "RSU_VECTORS_REQUIRED=1 but the vectors folder {} is missing",
-            dir.display()
-        );
-        eprintln!(
-            "skipped: vectors folder {} not found (set RSU_VECTORS)",
-            dir.display()
-        );
-        return None;
-    }
-    let path = dir.join(rel);
-    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-    let digits: String = text.chars().filter(|c| !c.is_whitespace()).collect();
-    Some(hex::decode(digits).unwrap_or_else(|e| panic!("{}: {e}", path.display())))
-}
 
 /// The RSU signs with the US test PKI in `dir` (as every HIL configuration does) and trusts
 /// the EU-shaped PKI in `dir/eu`: its root as anchor, its AA to chain tickets through (and
@@ -194,8 +170,8 @@ fn dropped(text: &str, reason: &str) -> f64 {
 #[tokio::test]
 async fn a_cam_and_a_denm_are_verified_and_forwarded_by_its_aid() {
     let (Some(cam), Some(denm)) = (
-        read_hex_vector("etsi/cits_cam.hex"),
-        read_hex_vector("etsi/cits_denm.hex"),
+        support::read_hex_vector("etsi/cits_cam.hex"),
+        support::read_hex_vector("etsi/cits_denm.hex"),
     ) else {
         return;
     };

@@ -37,7 +37,9 @@ fn eu_config(dir: &Path, etsi: Option<&str>, spatem_ssp: Option<Vec<u8>>) -> Ser
         ..Default::default()
     };
     rsu_security::pki::init_eu(dir, START_UNIX_S - 60, &opts).unwrap();
-    let mut text = rsu::app::demo_text(rsu::app::DemoRegion::Eu).into_owned();
+    // On a free port: tests run side by side.
+    let mut text =
+        rsu::app::demo_text(rsu::app::DemoRegion::Eu).replacen("127.0.0.1:1516", "127.0.0.1:0", 1);
     if let Some(etsi) = etsi {
         let at = text.find("[etsi]").unwrap();
         let end = text[at..].find("\n[log]").unwrap() + at;

@@ -36,6 +36,11 @@ pub struct EtsiSection {
     pub spatem_traffic_class: Option<Spanned<u8>>,
     /// Traffic class ID of MAPEM, 0..=63 (default 3).
     pub mapem_traffic_class: Option<Spanned<u8>>,
+    /// Traffic class ID of the DENMs the TMC hands over, 0..=63 (default 1: a hazard warning
+    /// goes before signal state).
+    pub denm_traffic_class: Option<Spanned<u8>>,
+    /// Traffic class ID of the IVIMs the TMC hands over, 0..=63 (default 3, as MAPEM).
+    pub ivim_traffic_class: Option<Spanned<u8>>,
     /// GeoNetworking beacons when no SHB went out for 3 s (default true, as EN 302 636-4-1
     /// requires of a station that sends nothing else single-hop).
     pub beacons: Option<bool>,
@@ -66,6 +71,8 @@ pub struct EtsiConfig {
     pub lifetime: Duration,
     pub spatem_traffic_class: u8,
     pub mapem_traffic_class: u8,
+    pub denm_traffic_class: u8,
+    pub ivim_traffic_class: u8,
     pub beacons: bool,
     /// The RSU CAM's interval; `None`: no CAM.
     pub cam_interval: Option<Duration>,
@@ -82,6 +89,8 @@ impl Default for EtsiConfig {
             lifetime: Duration::from_secs(1),
             spatem_traffic_class: 2,
             mapem_traffic_class: 3,
+            denm_traffic_class: 1,
+            ivim_traffic_class: 3,
             beacons: true,
             cam_interval: None,
         }
@@ -134,6 +143,18 @@ pub(super) fn check_etsi(c: &mut Checker<'_>, s: &EtsiSection) -> Option<EtsiCon
         &s.mapem_traffic_class,
         d.mapem_traffic_class,
     );
+    let denm_tc = class(
+        c,
+        "etsi.denm_traffic_class",
+        &s.denm_traffic_class,
+        d.denm_traffic_class,
+    );
+    let ivim_tc = class(
+        c,
+        "etsi.ivim_traffic_class",
+        &s.ivim_traffic_class,
+        d.ivim_traffic_class,
+    );
     let cam_interval = match &s.cam_interval_ms {
         None => Some(None),
         Some(v) => c
@@ -149,6 +170,8 @@ pub(super) fn check_etsi(c: &mut Checker<'_>, s: &EtsiSection) -> Option<EtsiCon
         lifetime: lifetime?,
         spatem_traffic_class: spatem_tc?,
         mapem_traffic_class: mapem_tc?,
+        denm_traffic_class: denm_tc?,
+        ivim_traffic_class: ivim_tc?,
         beacons: s.beacons.unwrap_or(d.beacons),
         cam_interval: cam_interval?,
     })

@@ -15,6 +15,7 @@ use super::{Checker, check_psid, listener};
 use crate::clock::{Civil, UnixMillis};
 use crate::forward::MessageKind;
 use crate::forward::rules::{AppId, AuthInterval, Content, Format, Rule, Transport, Unverified};
+use rsu_hw::channels::Region;
 
 /// The Immediate Forward port of RSU 4.1 (Appendix C).
 pub const IMMEDIATE_FORWARD_PORT: u16 = 1516;
@@ -186,10 +187,13 @@ pub struct StoreAndRepeatConfig {
     pub max_messages: usize,
 }
 
+/// Checks `[[tmc_message]]`; `regions` are the regions the RSU broadcasts (`None` when they
+/// are themselves wrong, so nothing more is said about them here).
 pub(super) fn check_tmc_messages(
     c: &mut Checker<'_>,
     sections: &[TmcMessageSection],
     signing: bool,
+    regions: Option<&[Region]>,
 ) -> Vec<TmcMessage> {
     let mut out: Vec<TmcMessage> = Vec::new();
     for (i, s) in sections.iter().enumerate() {
@@ -223,7 +227,40 @@ pub(super) fn check_tmc_messages(
                 }
             },
         };
-        if let (Some(t), true) = (&s.msg_type, s.opaque) {
+        // Where it goes out: its type's region; an opaque payload without a type in WSMP
+        // (US); without either, each file's `Type=` decides.
+        let region = match (kind, s.opaque) {
+            (Some(k), _) => Some(k.region()),
+            (None, true) => Some(Region::Us),
+            (None, false) => None,
+        };
+        if let Some(region) = region
+            && regions.is_some_and(|r| !r.contains(&region))
+        {
+            let what = kind.map_or("an opaque payload (WSMP)", MessageKind::name);
+            let message = format!(
+                "{what} goes out in the {} region, which `rsu.region`/`rsu.regions` does not broadcast",
+                super::region_name(region)
+            );
+            match &s.msg_type {
+                Some(t) => c.at(field("type"), t, message),
+                None => c.at(field("psid"), &s.psid, message),
+            }
+        }
+        if let (Some(t), Some(k)) = (&s.msg_type, kind)
+            && k.region() != Region::Us
+        {
+            if s.opaque {
+                c.at(
+                    field("opaque"),
+                    t,
+                    format!(
+                        "a {} is framed from its content (where it goes, what it needs permission for): it cannot be opaque",
+                        k.name()
+                    ),
+                );
+            }
+        } else if let (Some(t), true) = (&s.msg_type, s.opaque) {
             c.warn(
                 field("type"),
                 t,

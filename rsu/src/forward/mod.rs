@@ -14,10 +14,13 @@ pub mod repeat;
 pub mod rules;
 pub mod tmc;
 
+use rsu_codecs::etsi::EtsiMessage;
 use rsu_codecs::j2735::MessageFrame;
+use rsu_hw::channels::Region;
 
-/// A J2735 message type, as the message file's `Type=` names it and the MessageFrame's
-/// DSRCmsgID numbers it (J2735 §5.1).
+/// A message type the TMC may hand over, as the message file's `Type=` names it: a J2735
+/// type, numbered by its MessageFrame's DSRCmsgID (J2735 §5.1), or an ETSI one, numbered by
+/// its ItsPduHeader's messageID (TS 102 894-2).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum MessageKind {
     Map,
@@ -28,19 +31,34 @@ pub enum MessageKind {
     Ssm,
     Tim,
     Psm,
+    /// ETSI DENM (EN 302 637-3).
+    Denm,
+    /// ETSI IVIM (TS 103 301).
+    Ivim,
+}
+
+/// How a kind is numbered on the wire.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum KindId {
+    /// A J2735 MessageFrame's DSRCmsgID.
+    J2735(u8),
+    /// An ETSI ItsPduHeader's messageID.
+    Etsi(u8),
 }
 
 impl MessageKind {
-    /// Every kind the codecs decode, with its `Type=` name and DSRCmsgID.
-    pub const ALL: [(MessageKind, &'static str, u8); 8] = [
-        (MessageKind::Map, "MAP", 18),
-        (MessageKind::Spat, "SPAT", 19),
-        (MessageKind::Bsm, "BSM", 20),
-        (MessageKind::Rsa, "RSA", 27),
-        (MessageKind::Srm, "SRM", 29),
-        (MessageKind::Ssm, "SSM", 30),
-        (MessageKind::Tim, "TIM", 31),
-        (MessageKind::Psm, "PSM", 32),
+    /// Every kind the codecs decode, with its `Type=` name and number.
+    pub const ALL: [(MessageKind, &'static str, KindId); 10] = [
+        (MessageKind::Map, "MAP", KindId::J2735(18)),
+        (MessageKind::Spat, "SPAT", KindId::J2735(19)),
+        (MessageKind::Bsm, "BSM", KindId::J2735(20)),
+        (MessageKind::Rsa, "RSA", KindId::J2735(27)),
+        (MessageKind::Srm, "SRM", KindId::J2735(29)),
+        (MessageKind::Ssm, "SSM", KindId::J2735(30)),
+        (MessageKind::Tim, "TIM", KindId::J2735(31)),
+        (MessageKind::Psm, "PSM", KindId::J2735(32)),
+        (MessageKind::Denm, "DENM", KindId::Etsi(1)),
+        (MessageKind::Ivim, "IVIM", KindId::Etsi(6)),
     ];
 
     /// The kind a `Type=` value names (case-insensitive).
@@ -59,12 +77,20 @@ impl MessageKind {
             .map_or("?", |(_, n, _)| n)
     }
 
-    /// The DSRCmsgID.
-    pub fn id(self) -> u8 {
+    /// The number on the wire.
+    pub fn id(self) -> KindId {
         Self::ALL
             .iter()
             .find(|(k, _, _)| *k == self)
-            .map_or(0, |(_, _, id)| *id)
+            .map_or(KindId::J2735(0), |(_, _, id)| *id)
+    }
+
+    /// The region whose standard the kind belongs to: where a TMC message of it goes out.
+    pub fn region(self) -> Region {
+        match self.id() {
+            KindId::J2735(_) => Region::Us,
+            KindId::Etsi(_) => Region::Eu,
+        }
     }
 
     /// The kind of a decoded frame; `None` for a message id the codecs do not type.
@@ -72,7 +98,16 @@ impl MessageKind {
         let id = frame.id().0;
         Self::ALL
             .iter()
-            .find(|(_, _, i)| u16::from(*i) == id)
+            .find(|(_, _, i)| matches!(i, KindId::J2735(n) if u16::from(*n) == id))
+            .map(|(k, _, _)| *k)
+    }
+
+    /// The kind of a decoded ETSI message; `None` for one the TMC may not hand over.
+    pub fn of_etsi(message: &EtsiMessage) -> Option<MessageKind> {
+        let id = message.header().message_id;
+        Self::ALL
+            .iter()
+            .find(|(_, _, i)| *i == KindId::Etsi(id))
             .map(|(k, _, _)| *k)
     }
 }
@@ -90,5 +125,7 @@ mod tests {
             assert_eq!(kind.id(), id);
         }
         assert_eq!(MessageKind::from_name("SDSM"), None);
+        assert_eq!(MessageKind::Denm.region(), Region::Eu);
+        assert_eq!(MessageKind::Tim.region(), Region::Us);
     }
 }

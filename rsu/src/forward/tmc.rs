@@ -2,7 +2,9 @@
 //! is registered (`rsuIFMStatusTable`), whose payload is what the registration says, and
 //! whose channel the radio is on. Shared by Immediate Forward and Store-and-Repeat.
 
+use rsu_codecs::etsi::EtsiMessage;
 use rsu_codecs::j2735::MessageFrame;
+use rsu_hw::channels::Region;
 use rsu_hw::{Psid, TxMeta};
 use rsu_security::HashAlg;
 use rsu_security::hash::Digest;
@@ -25,11 +27,12 @@ pub enum Refusal {
     /// Signing was asked for (or the registration says always) but the RSU has no certificate.
     #[error("the message is to be signed, but signing is off in [security]")]
     SigningUnavailable,
-    /// The payload is not one decodable MessageFrame.
+    /// The payload is not one decodable message (a J2735 MessageFrame, or an ETSI message
+    /// for an ETSI type).
     #[error("payload: {0}")]
     Payload(String),
     /// The payload is another message type than `Type=` or the registration names.
-    #[error("payload is a {found} MessageFrame, but {expected} was expected")]
+    #[error("payload is a {found} message, but {expected} was expected")]
     TypeMismatch {
         expected: &'static str,
         found: String,
@@ -44,6 +47,12 @@ pub enum Refusal {
     /// The channel is not one the radio transmits on.
     #[error("TxChannel: {0}")]
     Channel(String),
+    /// The message's standard is not one the RSU broadcasts (`rsu.regions`).
+    #[error("a {kind} goes out in the {region} region, which rsu.regions does not list")]
+    Region {
+        kind: &'static str,
+        region: &'static str,
+    },
 }
 
 impl Refusal {
@@ -58,6 +67,7 @@ impl Refusal {
             Refusal::TypeMismatch { .. } => "type_mismatch",
             Refusal::TypeConflict { .. } => "type_conflict",
             Refusal::Channel(_) => "channel",
+            Refusal::Region { .. } => "region_not_served",
         }
     }
 }
@@ -68,6 +78,8 @@ pub struct Accepted {
     pub psid: Psid,
     /// The payload's type; `None` for an opaque registration.
     pub kind: Option<MessageKind>,
+    /// The region whose framing it goes out in: its type's, or the US for an opaque one.
+    pub region: Region,
     pub sign: bool,
     /// Channel, rate, power and user priority for the radio.
     pub meta: TxMeta,
@@ -84,11 +96,13 @@ impl Accepted {
     }
 }
 
-/// Checks a parsed message file against the registrations and the radio.
+/// Checks a parsed message file against the registrations, the radio and the regions the
+/// RSU broadcasts.
 pub fn accept(
     file: MessageFile,
     registry: &[TmcMessage],
     radio: &RadioConfig,
+    regions: &[Region],
     can_sign: bool,
 ) -> Result<Accepted, Refusal> {
     let Some(reg) = registry.iter().find(|r| r.psid == file.psid) else {
@@ -123,6 +137,14 @@ pub fn accept(
     } else {
         Some(check_payload(&file, reg)?)
     };
+    // An opaque payload goes out as the US standard frames it (WSMP), as it always has.
+    let region = kind.map_or(Region::Us, MessageKind::region);
+    if !regions.contains(&region) {
+        return Err(Refusal::Region {
+            kind: kind.map_or("opaque payload", MessageKind::name),
+            region: crate::config::region_name(region),
+        });
+    }
     let channel = channel(file.tx_channel, radio)?;
     let meta = TxMeta {
         channel: Some(channel),
@@ -135,6 +157,7 @@ pub fn accept(
     Ok(Accepted {
         psid: file.psid,
         kind,
+        region,
         sign,
         meta,
         payload: file.payload,
@@ -142,26 +165,16 @@ pub fn accept(
     })
 }
 
-/// The payload must be exactly one MessageFrame of a type the codecs know, matching the
+/// The payload must be exactly one message of a type the codecs know, matching the
 /// registration's type (which `Type=` agrees with, see [`accept`]), or the file's `Type=`
-/// line when the registration names none and that names a known type.
+/// line when the registration names none and that names a known type. An ETSI type's payload
+/// is an ETSI message (ItsPduHeader and body), any other a J2735 MessageFrame.
 fn check_payload(file: &MessageFile, reg: &TmcMessage) -> Result<MessageKind, Refusal> {
-    let (frame, used) =
-        MessageFrame::decode(&file.payload).map_err(|e| Refusal::Payload(e.to_string()))?;
-    if used != file.payload.len() {
-        return Err(Refusal::Payload(format!(
-            "{} bytes follow the {}-byte MessageFrame",
-            file.payload.len() - used,
-            used
-        )));
-    }
-    let Some(found) = MessageKind::of(&frame) else {
-        return Err(Refusal::Payload(format!(
-            "message id {} is not a type the RSU decodes; register the PSID with opaque = true to send it unchecked",
-            frame.id().0
-        )));
-    };
     let expected = reg.kind.or_else(|| MessageKind::from_name(&file.msg_type));
+    let found = match expected.map(MessageKind::region) {
+        Some(Region::Eu) => etsi_kind(&file.payload)?,
+        _ => j2735_kind(&file.payload)?,
+    };
     match expected {
         Some(e) if e != found => Err(Refusal::TypeMismatch {
             expected: e.name(),
@@ -169,6 +182,36 @@ fn check_payload(file: &MessageFile, reg: &TmcMessage) -> Result<MessageKind, Re
         }),
         _ => Ok(found),
     }
+}
+
+/// The kind of a payload that must be exactly one J2735 MessageFrame.
+fn j2735_kind(payload: &[u8]) -> Result<MessageKind, Refusal> {
+    let (frame, used) =
+        MessageFrame::decode(payload).map_err(|e| Refusal::Payload(e.to_string()))?;
+    if used != payload.len() {
+        return Err(Refusal::Payload(format!(
+            "{} bytes follow the {}-byte MessageFrame",
+            payload.len() - used,
+            used
+        )));
+    }
+    MessageKind::of(&frame).ok_or_else(|| {
+        Refusal::Payload(format!(
+            "message id {} is not a type the RSU decodes; register the PSID with opaque = true to send it unchecked",
+            frame.id().0
+        ))
+    })
+}
+
+/// The kind of a payload that must be exactly one ETSI message the TMC may hand over.
+fn etsi_kind(payload: &[u8]) -> Result<MessageKind, Refusal> {
+    let message = EtsiMessage::decode_uper(payload).map_err(|e| Refusal::Payload(e.to_string()))?;
+    MessageKind::of_etsi(&message).ok_or_else(|| {
+        Refusal::Payload(format!(
+            "ETSI messageID {} is not a message the TMC may hand over (DENM 1, IVIM 6)",
+            message.header().message_id
+        ))
+    })
 }
 
 /// The channel number a `TxChannel=` names, if the radio transmits on it.
@@ -257,23 +300,100 @@ mod tests {
         let (radio, payload) = (radio(), tim());
         let tim_only = registry(Some(MessageKind::Tim), false);
         for t in ["TIM", "tim"] {
-            let got = accept(file(t, &payload), &tim_only, &radio, false);
+            let got = accept(file(t, &payload), &tim_only, &radio, &[Region::Us], false);
             assert_eq!(got.map(|a| a.kind), Ok(Some(MessageKind::Tim)), "Type={t}");
         }
         for t in ["MAP", "SPAT", "RTCM"] {
-            let got = accept(file(t, &payload), &tim_only, &radio, false).unwrap_err();
+            let got =
+                accept(file(t, &payload), &tim_only, &radio, &[Region::Us], false).unwrap_err();
             assert_eq!(got.code(), "type_conflict", "Type={t}: {got}");
             assert!(got.to_string().contains("TIM"), "{got}");
         }
         // The same for an opaque registration that names a type.
         let opaque_tim = registry(Some(MessageKind::Tim), true);
-        assert!(accept(file("TIM", &payload), &opaque_tim, &radio, false).is_ok());
-        let got = accept(file("MAP", &payload), &opaque_tim, &radio, false).unwrap_err();
+        assert!(
+            accept(
+                file("TIM", &payload),
+                &opaque_tim,
+                &radio,
+                &[Region::Us],
+                false
+            )
+            .is_ok()
+        );
+        let got = accept(
+            file("MAP", &payload),
+            &opaque_tim,
+            &radio,
+            &[Region::Us],
+            false,
+        )
+        .unwrap_err();
         assert_eq!(got.code(), "type_conflict");
         // A registration without a type: Type= names what the payload must be.
         let any = registry(None, false);
-        assert!(accept(file("TIM", &payload), &any, &radio, false).is_ok());
-        let got = accept(file("MAP", &payload), &any, &radio, false).unwrap_err();
+        assert!(accept(file("TIM", &payload), &any, &radio, &[Region::Us], false).is_ok());
+        let got = accept(file("MAP", &payload), &any, &radio, &[Region::Us], false).unwrap_err();
         assert_eq!(got.code(), "type_mismatch");
+    }
+
+    fn etsi_payload(denm: bool) -> Vec<u8> {
+        let options = RandomOptions {
+            presence: 50,
+            extra_items: 1,
+            regional: false,
+            extensions: false,
+            max_depth: 6,
+        };
+        if denm {
+            rsu_codecs::etsi::random::denm(3, options)
+                .unwrap()
+                .encode_uper()
+                .unwrap()
+        } else {
+            rsu_codecs::etsi::random::cam(3, options)
+                .unwrap()
+                .encode_uper()
+                .unwrap()
+        }
+    }
+
+    /// A DENM is checked as an ETSI message and goes out in the EU region, if the RSU
+    /// broadcasts there; a J2735 payload, a CAM or an EU type on a US-only RSU is refused.
+    #[test]
+    fn an_etsi_type_is_checked_as_etsi_and_goes_out_in_the_eu() {
+        let (radio, denm) = (radio(), etsi_payload(true));
+        let both = [Region::Us, Region::Eu];
+        for reg in [
+            registry(Some(MessageKind::Denm), false),
+            registry(None, false),
+        ] {
+            let got = accept(file("DENM", &denm), &reg, &radio, &both, false).unwrap();
+            assert_eq!(
+                (got.kind, got.region),
+                (Some(MessageKind::Denm), Region::Eu)
+            );
+            let got = accept(file("DENM", &denm), &reg, &radio, &[Region::Us], false);
+            let refused = got.unwrap_err();
+            assert_eq!(refused.code(), "region_not_served", "{refused}");
+            assert!(refused.to_string().contains("eu region"), "{refused}");
+        }
+        let reg = registry(Some(MessageKind::Denm), false);
+        for (what, payload) in [("a TIM", tim()), ("a CAM", etsi_payload(false))] {
+            let got = accept(file("DENM", &payload), &reg, &radio, &both, false);
+            assert_eq!(
+                got.map(|a| a.kind).unwrap_err().code(),
+                "bad_payload",
+                "{what}"
+            );
+        }
+        let mut trailing = denm.clone();
+        trailing.push(0);
+        let got = accept(file("DENM", &trailing), &reg, &radio, &both, false);
+        assert_eq!(got.unwrap_err().code(), "bad_payload");
+        // A TIM still goes out in the US region.
+        let tim_reg = registry(Some(MessageKind::Tim), false);
+        let got = accept(file("TIM", &tim()), &tim_reg, &radio, &both, false).unwrap();
+        assert_eq!(got.region, Region::Us);
     }
 }

@@ -19,19 +19,26 @@ use rsu_hw::{EtherType, MacAddr, Psid, TxFrame, TxMeta, WireError};
 use rsu_security::sign::Signer;
 
 use std::sync::Arc;
+use std::sync::atomic::{AtomicU16, Ordering};
 
 use rsu_codecs::etsi::{self, Redialect};
 use rsu_codecs::j2735::{MapData, StationID};
 use rsu_hw::channels::Region;
 
 use rsu_security::etsi::ssp::{self, SpatemContent, SspNeed};
-use rsu_security::etsi::{EtsiPolicy, ITS_AID_CAM, ITS_AID_GN_MGMT, ITS_AID_MAPEM, ITS_AID_SPATEM};
+use rsu_security::etsi::{
+    EtsiPolicy, ITS_AID_CAM, ITS_AID_DENM, ITS_AID_GN_MGMT, ITS_AID_IVIM, ITS_AID_MAPEM,
+    ITS_AID_SPATEM,
+};
 use rsu_security::sign::Profile;
+use rsu_security::spdu::Location;
 
 use super::{Carrier, Content, MessageSet, Output, Slot, Target};
 use crate::config::{
     EtsiConfig, GnTransport, MapSource, PositionConfig, RadioConfig, ServiceConfig,
 };
+use crate::forward::MessageKind;
+use crate::forward::tmc::Accepted;
 use crate::j2735::spat;
 use crate::runtime::StartError;
 use crate::scheduler::Stream;
@@ -139,8 +146,9 @@ pub struct GeoNet {
     signer: Option<Signer>,
     spatem: GnStream,
     mapem: GnStream,
-    /// The GBC sequence number: one counter for every GBC this station originates.
-    sequence_number: u16,
+    /// The GBC sequence number: one counter for every GBC this station originates, shared
+    /// with the TMC's DENMs and IVIMs ([`super::Shared`]).
+    sequence_number: Arc<AtomicU16>,
     /// The beacon's repr, `None` when beacons are off.
     beacon: Option<GeoNetworkingRepr>,
     /// When the next beacon is due (Unix µs), counted from the last SHB or beacon.
@@ -209,7 +217,15 @@ impl GeoNet {
         position: (i32, i32),
         signer: Option<Signer>,
     ) -> Result<GeoNet, WireError> {
-        Self::with_cam(etsi, radio, position, None, 0, signer)
+        Self::with_cam(
+            etsi,
+            radio,
+            position,
+            None,
+            0,
+            signer,
+            &super::Shared::default(),
+        )
     }
 
     /// As [`GeoNet::new`], with the elevation (decimetres) and station id the RSU's CAM
@@ -221,6 +237,7 @@ impl GeoNet {
         elevation_dm: Option<i32>,
         station_id: u32,
         signer: Option<Signer>,
+        shared: &super::Shared,
     ) -> Result<GeoNet, WireError> {
         let source = LongPositionVector::rsu(radio.mac, Timestamp(0), position.0, position.1);
         let spatem = GnStream::new(
@@ -294,7 +311,7 @@ impl GeoNet {
             signer: signer.map(etsi_profile),
             spatem,
             mapem,
-            sequence_number: 0,
+            sequence_number: shared.gn_sequence.clone(),
             beacon,
             beacon_due_us: None,
             cam,
@@ -320,8 +337,7 @@ impl GeoNet {
         }
     }
 
-    /// Signs `self.inner` (common header onward) and frames it behind `basic` with next
-    /// header 2 (the secured packet), or frames `basic` + `self.inner` unsecured.
+    /// Signs `self.inner` (common header onward) and frames it behind `basic`.
     fn finish(
         &mut self,
         basic: BasicHeader,
@@ -329,34 +345,71 @@ impl GeoNet {
         need: SspNeed,
         now_unix_us: i64,
     ) -> Result<TxFrame, TxError> {
-        let frames = &mut self.frames;
-        let mut head = [0u8; 4];
-        match self.signer.as_mut() {
-            Some(signer) => {
-                // Refused, before signing, when the ticket's SSP does not allow the content.
-                let spdu = signer.sign_etsi(its_aid, &self.inner, need, None, now_unix_us)?;
-                BasicHeader {
-                    next_header: BasicNextHeader::SecuredPacket,
-                    ..basic
-                }
-                .emit(&mut head)?;
-                frames.reserve(head.len() + spdu.len());
-                frames.extend_from_slice(&head);
-                frames.extend_from_slice(&spdu);
+        let payload = secure(
+            self.signer.as_mut(),
+            Sealing {
+                basic,
+                its_aid,
+                need,
+                location: None,
+                now_unix_us,
+            },
+            &self.inner,
+            &mut self.frames,
+        )?;
+        Ok(gn_frame(payload, self.meta))
+    }
+}
+
+/// What a secured packet is signed for.
+struct Sealing<'a> {
+    basic: BasicHeader,
+    its_aid: u64,
+    need: SspNeed,
+    location: Option<&'a Location>,
+    now_unix_us: i64,
+}
+
+/// Signs `inner` (common header onward) and frames it behind `basic` with next header 2 (the
+/// secured packet), or frames `basic` + `inner` unsecured without a signer; the packet is
+/// split off `frames`.
+fn secure(
+    signer: Option<&mut Signer>,
+    s: Sealing<'_>,
+    inner: &[u8],
+    frames: &mut BytesMut,
+) -> Result<bytes::Bytes, TxError> {
+    let mut head = [0u8; 4];
+    match signer {
+        Some(signer) => {
+            // Refused, before signing, when the ticket's SSP does not allow the content.
+            let spdu = signer.sign_etsi(s.its_aid, inner, s.need, s.location, s.now_unix_us)?;
+            BasicHeader {
+                next_header: BasicNextHeader::SecuredPacket,
+                ..s.basic
             }
-            None => {
-                basic.emit(&mut head)?;
-                frames.reserve(head.len() + self.inner.len());
-                frames.extend_from_slice(&head);
-                frames.extend_from_slice(&self.inner);
-            }
+            .emit(&mut head)?;
+            frames.reserve(head.len() + spdu.len());
+            frames.extend_from_slice(&head);
+            frames.extend_from_slice(&spdu);
         }
-        Ok(TxFrame {
-            dst: MacAddr::BROADCAST,
-            ethertype: EtherType::GEONETWORKING,
-            payload: frames.split().freeze(),
-            meta: self.meta,
-        })
+        None => {
+            s.basic.emit(&mut head)?;
+            frames.reserve(head.len() + inner.len());
+            frames.extend_from_slice(&head);
+            frames.extend_from_slice(inner);
+        }
+    }
+    Ok(frames.split().freeze())
+}
+
+/// A GeoNetworking packet as a broadcast frame.
+fn gn_frame(payload: bytes::Bytes, meta: TxMeta) -> TxFrame {
+    TxFrame {
+        dst: MacAddr::BROADCAST,
+        ethertype: EtherType::GEONETWORKING,
+        payload,
+        meta,
     }
 }
 
@@ -383,8 +436,8 @@ impl Carrier for GeoNet {
         s.headers.set_message_len(message.len())?;
         s.headers.set_timestamp(gn_timestamp(now_unix_us));
         if s.transport == GnTransport::Gbc {
-            s.headers.set_sequence_number(self.sequence_number)?;
-            self.sequence_number = self.sequence_number.wrapping_add(1);
+            s.headers
+                .set_sequence_number(self.sequence_number.fetch_add(1, Ordering::Relaxed))?;
             if let Some((lat, lon)) = target.reference {
                 s.headers.set_area_centre(lat, lon)?;
             }
@@ -571,33 +624,47 @@ fn to_1e7(degrees: f64) -> Option<i32> {
     (v.abs() <= 1.8e9).then_some(v as i32)
 }
 
-/// The EU output of a configuration.
-pub fn output(config: &ServiceConfig, signer: Option<Signer>) -> Result<Output, StartError> {
-    let etsi = &config.etsi;
-    let position = position(config).ok_or_else(|| StartError::Region {
+/// The RSU's position for the GeoNetworking headers, or why there is none.
+fn required_position(config: &ServiceConfig) -> Result<(i32, i32), StartError> {
+    position(config).ok_or_else(|| StartError::Region {
         field: "position",
         message: "the EU region's GeoNetworking headers need the RSU's position: set \
                   [position] source = \"static\", or give an intersection a geometry or a \
                   MAP file"
             .into(),
-    })?;
-    let mac = config.radio.mac.0;
-    let station_id = etsi
-        .station_id
-        .unwrap_or(u32::from_be_bytes([mac[2], mac[3], mac[4], mac[5]]));
-    let elevation_dm = match &config.position {
+    })
+}
+
+/// The RSU's surveyed elevation in decimetres, when the configuration gives one.
+fn elevation_dm(config: &ServiceConfig) -> Option<i32> {
+    match &config.position {
         PositionConfig::Static { elevation_m, .. } => {
             elevation_m.map(|m| (m * 10.0).round().clamp(-1e6, 1e7) as i32)
         }
         _ => None,
-    };
+    }
+}
+
+/// The EU output of a configuration.
+pub fn output(
+    config: &ServiceConfig,
+    signer: Option<Signer>,
+    shared: &super::Shared,
+) -> Result<Output, StartError> {
+    let etsi = &config.etsi;
+    let position = required_position(config)?;
+    let mac = config.radio.mac.0;
+    let station_id = etsi
+        .station_id
+        .unwrap_or(u32::from_be_bytes([mac[2], mac[3], mac[4], mac[5]]));
     let carrier = GeoNet::with_cam(
         etsi,
         &config.radio,
         position,
-        elevation_dm,
+        elevation_dm(config),
         station_id,
         signer,
+        shared,
     )
     .map_err(|e| StartError::Region {
         field: "etsi",
@@ -607,6 +674,220 @@ pub fn output(config: &ServiceConfig, signer: Option<Signer>) -> Result<Output, 
         Arc::new(EtsiDsrc::new(station_id)),
         Box::new(carrier),
     ))
+}
+
+/// The EU TMC carrier of a configuration.
+pub fn tmc(
+    config: &ServiceConfig,
+    signer: Option<Signer>,
+    shared: &super::Shared,
+) -> Result<GnTmc, StartError> {
+    Ok(GnTmc::new(
+        &config.etsi,
+        &config.radio,
+        required_position(config)?,
+        elevation_dm(config),
+        signer,
+        shared,
+    ))
+}
+
+/// An elevation in decimetres as IEEE 1609.2's `Elevation` (ISO 21218 `ElevInt`): 0..=61439
+/// above the datum, 61441..=65535 below it (two's complement of 16 bits), 61440 unknown.
+fn elevation_1609(dm: Option<i32>) -> u16 {
+    match dm {
+        Some(dm) if (0..=61_439).contains(&dm) => dm as u16,
+        Some(dm) if (-4_095..0).contains(&dm) => (65_536 + dm) as u16,
+        _ => 61_440,
+    }
+}
+
+/// The radius a DENM's relevanceDistance asks for: the upper end of its class, and the
+/// largest circle a GeoNetworking area can describe for `over10km`.
+fn relevance_radius_m(distance: etsi::RelevanceDistance) -> u16 {
+    use etsi::RelevanceDistance as R;
+    match distance {
+        R::LessThan50m => 50,
+        R::LessThan100m => 100,
+        R::LessThan200m => 200,
+        R::LessThan500m => 500,
+        R::LessThan1000m => 1_000,
+        R::LessThan5km => 5_000,
+        R::LessThan10km => 10_000,
+        R::Over10km => u16::MAX,
+    }
+}
+
+/// The TMC's DENMs and IVIMs (EN 302 637-3, TS 103 301): a GBC with the ITS-AID's BTP port,
+/// signed per TS 103 097 with the authorisation ticket's SSPs checked first.
+///
+/// A DENM goes to the circle its management container describes (eventPosition and
+/// relevanceDistance; `etsi.gbc_radius_m` without one), lives as long as its
+/// validityDuration, and is signed with the RSU's position as generationLocation (TS 103 097
+/// §7.1.2) and the SSP bit of its cause code. An IVIM goes to the circle of
+/// `etsi.gbc_radius_m` around the RSU, living `etsi.lifetime_ms`.
+#[derive(Debug)]
+pub struct GnTmc {
+    signer: Option<Signer>,
+    source: LongPositionVector,
+    location: Location,
+    sequence_number: Arc<AtomicU16>,
+    radius_m: u16,
+    hop_limit: u8,
+    lifetime: std::time::Duration,
+    denm_traffic_class: u8,
+    ivim_traffic_class: u8,
+    inner: Vec<u8>,
+    frames: BytesMut,
+}
+
+/// Where and how one TMC message goes out.
+struct TmcRoute {
+    port: BtpPort,
+    its_aid: u64,
+    traffic_class: u8,
+    centre: (i32, i32),
+    radius_m: u16,
+    lifetime: std::time::Duration,
+    need: SspNeed,
+    location: bool,
+}
+
+impl GnTmc {
+    /// The carrier for `etsi`'s settings, sending from `position` (latitude, longitude in
+    /// 1e-7 degree, elevation in decimetres when known) with the radio's MAC address, and
+    /// numbering its packets on `shared`'s sequence.
+    pub fn new(
+        etsi: &EtsiConfig,
+        radio: &RadioConfig,
+        position: (i32, i32),
+        elevation_dm: Option<i32>,
+        signer: Option<Signer>,
+        shared: &super::Shared,
+    ) -> GnTmc {
+        GnTmc {
+            signer: signer.map(etsi_profile),
+            source: LongPositionVector::rsu(radio.mac, Timestamp(0), position.0, position.1),
+            location: Location {
+                lat_e7: position.0,
+                lon_e7: position.1,
+                elevation: elevation_1609(elevation_dm),
+            },
+            sequence_number: shared.gn_sequence.clone(),
+            radius_m: etsi.gbc_radius_m,
+            hop_limit: etsi.gbc_hop_limit,
+            lifetime: etsi.lifetime,
+            denm_traffic_class: etsi.denm_traffic_class,
+            ivim_traffic_class: etsi.ivim_traffic_class,
+            inner: Vec::with_capacity(2048),
+            frames: BytesMut::with_capacity(4096),
+        }
+    }
+
+    fn route(&self, msg: &Accepted) -> Result<TmcRoute, TxError> {
+        let around_rsu = (self.source.latitude, self.source.longitude);
+        match msg.kind {
+            Some(MessageKind::Denm) => {
+                let denm = etsi::Denm::decode_uper(&msg.payload)?;
+                let m = &denm.denm.management;
+                let need = match &denm.denm.situation {
+                    Some(situation) => ssp::denm_need(situation.event_type.cause_code.0)
+                        .map_err(|e| TxError::Sign(e.into()))?,
+                    // A cancellation or negation names no cause.
+                    None => SspNeed::NONE,
+                };
+                let validity = m.validity_duration;
+                Ok(TmcRoute {
+                    port: BtpPort::DENM,
+                    its_aid: ITS_AID_DENM,
+                    traffic_class: self.denm_traffic_class,
+                    centre: (m.event_position.latitude.0, m.event_position.longitude.0),
+                    radius_m: m
+                        .relevance_distance
+                        .map_or(self.radius_m, relevance_radius_m),
+                    // The field's longest, 6300 s, is beyond any validity a DENM can give.
+                    lifetime: std::time::Duration::from_secs(u64::from(validity.0).clamp(1, 6_300)),
+                    need,
+                    location: true,
+                })
+            }
+            Some(MessageKind::Ivim) => Ok(TmcRoute {
+                port: BtpPort::IVIM,
+                its_aid: ITS_AID_IVIM,
+                traffic_class: self.ivim_traffic_class,
+                centre: around_rsu,
+                radius_m: self.radius_m,
+                lifetime: self.lifetime,
+                need: SspNeed::NONE,
+                location: false,
+            }),
+            _ => Err(TxError::NoRegion),
+        }
+    }
+}
+
+impl super::TmcCarrier for GnTmc {
+    fn region(&self) -> Region {
+        Region::Eu
+    }
+
+    fn signs(&self) -> bool {
+        self.signer.is_some()
+    }
+
+    fn set_signer(&mut self, signer: Option<Signer>) {
+        self.signer = signer.map(etsi_profile);
+    }
+
+    fn seal(&mut self, msg: &Accepted, now_unix_us: i64) -> Result<TxFrame, TxError> {
+        let route = self.route(msg)?;
+        let source = LongPositionVector {
+            timestamp: gn_timestamp(now_unix_us),
+            ..self.source
+        };
+        let tc = TrafficClass {
+            store_carry_forward: false,
+            channel_offload: false,
+            id: route.traffic_class,
+        };
+        let gn = GeoNetworkingRepr::gbc_circle(
+            self.sequence_number.fetch_add(1, Ordering::Relaxed),
+            source,
+            route.centre.0,
+            route.centre.1,
+            route.radius_m,
+            self.hop_limit,
+            CommonNextHeader::BtpB,
+            tc,
+        )
+        .with_lifetime(Lifetime::from_duration(route.lifetime)?);
+        let btp = BtpRepr::B {
+            dst_port: route.port,
+            dst_port_info: 0,
+        };
+        let mut headers = GnBtpHeaders::new(&gn, &btp)?;
+        headers.set_message_len(msg.payload.len())?;
+        let basic = stage(&mut self.inner, &headers, &msg.payload)?;
+        let signer = match (msg.sign, self.signer.as_mut()) {
+            (false, _) => None,
+            (true, Some(signer)) => Some(signer),
+            (true, None) => return Err(TxError::NoSigner),
+        };
+        let location = route.location.then_some(&self.location);
+        let payload = secure(
+            signer,
+            Sealing {
+                basic,
+                its_aid: route.its_aid,
+                need: route.need,
+                location,
+                now_unix_us,
+            },
+            &self.inner,
+            &mut self.frames,
+        )?;
+        Ok(gn_frame(payload, msg.meta))
+    }
 }
 
 #[cfg(test)]
@@ -911,8 +1192,16 @@ mod tests {
             mapem: GnTransport::Gbc,
             ..EtsiConfig::default()
         };
-        let mut gn =
-            GeoNet::with_cam(&etsi, &radio(), RSU, Some(2560), 1001, Some(signer)).unwrap();
+        let mut gn = GeoNet::with_cam(
+            &etsi,
+            &radio(),
+            RSU,
+            Some(2560),
+            1001,
+            Some(signer),
+            &Default::default(),
+        )
+        .unwrap();
         let mut now = NOW_US;
         let (mut cams, mut beacons, mut full) = (Vec::new(), 0, 0);
         // Ten seconds in 10 ms steps, with a late wake-up of 250 ms in the middle.
@@ -987,5 +1276,214 @@ mod tests {
             GeoNetworkingRepr::parse_inner(basic, signed.payload().unwrap()).unwrap();
         assert!(matches!(repr.extended, Extended::Beacon { .. }));
         assert!(rest.is_empty());
+    }
+
+    /// A DENM of `cause` about the crossing, valid 120 s.
+    fn denm(cause: u8, relevance: Option<etsi::RelevanceDistance>) -> Vec<u8> {
+        let its_ms = rsu_security::time::time64_from_unix_micros(NOW_US) / 1000;
+        let mut management = etsi::ManagementContainer::new(
+            etsi::ActionID {
+                originating_station_id: StationID(4_242),
+                sequence_number: etsi::SequenceNumber(7),
+            },
+            etsi::TimestampIts(its_ms),
+            etsi::TimestampIts(its_ms),
+            reference_position(CROSSING, None),
+            etsi::StationType(15),
+        );
+        management.relevance_distance = relevance;
+        management.validity_duration = etsi::ValidityDuration(120);
+        let body = etsi::DecentralizedEnvironmentalNotificationMessage {
+            management,
+            situation: Some(etsi::SituationContainer::new(
+                etsi::InformationQuality(1),
+                etsi::CauseCode::new(etsi::CauseCodeType(cause), etsi::SubCauseCodeType(0)),
+            )),
+            location: None,
+            alacarte: None,
+        };
+        etsi::Denm::new(StationID(4_242), body)
+            .encode_uper()
+            .unwrap()
+    }
+
+    fn accepted(kind: MessageKind, its_aid: u32, payload: Vec<u8>, sign: bool) -> Accepted {
+        Accepted {
+            psid: Psid::new(its_aid).unwrap(),
+            kind: Some(kind),
+            region: Region::Eu,
+            sign,
+            meta: TxMeta {
+                channel: Some(180),
+                user_priority: 3,
+                ..TxMeta::default()
+            },
+            digest: rsu_security::HashAlg::Sha256.digest(&payload),
+            payload,
+        }
+    }
+
+    fn tmc_carrier(signer: Option<Signer>, shared: &super::super::Shared) -> GnTmc {
+        GnTmc::new(&EtsiConfig::default(), &radio(), RSU, None, signer, shared)
+    }
+
+    /// A DENM from the TMC goes to the circle its management container describes, on port
+    /// 2002, living its validity, signed with generationLocation; it counts on the same GBC
+    /// sequence numbers as the broadcast.
+    #[test]
+    fn a_tmc_denm_is_a_signed_gbc_around_its_event() {
+        use super::super::TmcCarrier;
+        let chain = eu_chain();
+        let mut verifier = eu_verifier(&chain);
+        let shared = super::super::Shared::default();
+        let etsi = EtsiConfig {
+            spatem: GnTransport::Gbc,
+            ..EtsiConfig::default()
+        };
+        let mut broadcast = GeoNet::with_cam(&etsi, &radio(), RSU, None, 0, None, &shared).unwrap();
+        let mut tmc = tmc_carrier(Some(ticket_signer(chain)), &shared);
+        assert!(tmc.signs());
+        // Roadworks (3): the demo ticket's DENM SSP allows it.
+        let message = denm(3, Some(etsi::RelevanceDistance::LessThan500m));
+        let mut sequence = |frame: &TxFrame| {
+            let basic = BasicHeader::parse(&frame.payload).unwrap();
+            let inner = match basic.next_header {
+                BasicNextHeader::SecuredPacket => verifier
+                    .verify(&frame.payload[4..], NOW_US)
+                    .unwrap()
+                    .payload()
+                    .unwrap()
+                    .to_vec(),
+                _ => frame.payload[4..].to_vec(),
+            };
+            let (repr, _) = GeoNetworkingRepr::parse_inner(basic, &inner).unwrap();
+            match repr.extended {
+                Extended::Gbc {
+                    sequence_number, ..
+                } => sequence_number,
+                other => panic!("not GBC: {other:?}"),
+            }
+        };
+        let first = seal(&mut broadcast, Stream::Spat, NOW_US).unwrap();
+        let frame = tmc
+            .seal(
+                &accepted(MessageKind::Denm, 37, message.clone(), true),
+                NOW_US,
+            )
+            .unwrap();
+        let last = seal(&mut broadcast, Stream::Spat, NOW_US).unwrap();
+        assert_eq!(
+            [sequence(&first), sequence(&frame), sequence(&last)],
+            [0, 1, 2]
+        );
+        assert_eq!(frame.meta.user_priority, 3, "the message file's priority");
+        let basic = BasicHeader::parse(&frame.payload).unwrap();
+        assert_eq!(basic.next_header, BasicNextHeader::SecuredPacket);
+        assert_eq!(
+            basic.lifetime.duration(),
+            std::time::Duration::from_secs(120)
+        );
+        let verified = verifier.verify(&frame.payload[4..], NOW_US).unwrap();
+        assert!(verified.is_valid(), "{:?}", verified.reason);
+        let signed = verified.signed().unwrap();
+        assert_eq!(signed.header.psid, 37);
+        let location = signed
+            .header
+            .generation_location
+            .expect("generationLocation");
+        assert_eq!(
+            (location.lat_e7, location.lon_e7),
+            (521_234_567, 51_234_567)
+        );
+        let (repr, rest) =
+            GeoNetworkingRepr::parse_inner(basic, verified.payload().unwrap()).unwrap();
+        assert_eq!(repr.common.traffic_class.id, 1);
+        let Extended::Gbc { area, source, .. } = repr.extended else {
+            panic!("not GBC");
+        };
+        assert_eq!((area.latitude, area.longitude), CROSSING);
+        assert_eq!(area.distance_a, 500);
+        assert_eq!(source.address.station_type.0, 15);
+        let btp = BtpPacket::new_checked(rest).unwrap();
+        assert_eq!(btp.destination_port(), BtpPort::DENM);
+        assert_eq!(btp.payload(), &message[..]);
+    }
+
+    /// A DENM whose cause the ticket's SSP does not allow is refused before signing, with the
+    /// signer's reason; unsigned, it goes out.
+    #[test]
+    fn a_denm_the_ticket_does_not_permit_is_refused() {
+        use super::super::TmcCarrier;
+        let shared = super::super::Shared::default();
+        let mut tmc = tmc_carrier(Some(ticket_signer(eu_chain())), &shared);
+        // Accident (2): not in the demo ticket's DENM SSP (roadworks only).
+        let message = denm(2, None);
+        let refused = tmc
+            .seal(
+                &accepted(MessageKind::Denm, 37, message.clone(), true),
+                NOW_US,
+            )
+            .unwrap_err();
+        assert_eq!(refused.code(), "ssp_forbids_content", "{refused}");
+        let mut plain = tmc_carrier(None, &shared);
+        assert!(matches!(
+            plain.seal(
+                &accepted(MessageKind::Denm, 37, message.clone(), true),
+                NOW_US
+            ),
+            Err(TxError::NoSigner)
+        ));
+        let frame = plain
+            .seal(&accepted(MessageKind::Denm, 37, message, false), NOW_US)
+            .unwrap();
+        let packet = GeoNetworkingPacket::new_checked(&frame.payload[..]).unwrap();
+        let repr = GeoNetworkingRepr::parse(&packet).unwrap();
+        let Extended::Gbc { area, .. } = repr.extended else {
+            panic!("not GBC");
+        };
+        // No relevanceDistance: the configured radius.
+        assert_eq!(area.distance_a, EtsiConfig::default().gbc_radius_m);
+    }
+
+    /// An IVIM goes to the configured circle around the RSU on port 2006, ITS-AID 139, with
+    /// no generationLocation.
+    #[test]
+    fn a_tmc_ivim_is_a_gbc_around_the_rsu() {
+        use super::super::TmcCarrier;
+        let chain = eu_chain();
+        let mut verifier = eu_verifier(&chain);
+        let mut tmc = tmc_carrier(Some(ticket_signer(chain)), &Default::default());
+        let message = vec![0x02, 0x06, 0x00, 0x00, 0x10, 0x92, 0x00];
+        let frame = tmc
+            .seal(
+                &accepted(MessageKind::Ivim, 139, message.clone(), true),
+                NOW_US,
+            )
+            .unwrap();
+        let verified = verifier.verify(&frame.payload[4..], NOW_US).unwrap();
+        assert!(verified.is_valid(), "{:?}", verified.reason);
+        let signed = verified.signed().unwrap();
+        assert_eq!(signed.header.psid, 139);
+        assert!(signed.header.generation_location.is_none());
+        let basic = BasicHeader::parse(&frame.payload).unwrap();
+        let (repr, rest) =
+            GeoNetworkingRepr::parse_inner(basic, verified.payload().unwrap()).unwrap();
+        let Extended::Gbc { area, .. } = repr.extended else {
+            panic!("not GBC");
+        };
+        assert_eq!((area.latitude, area.longitude), (521_234_567, 51_234_567));
+        assert_eq!(repr.common.traffic_class.id, 3);
+        let btp = BtpPacket::new_checked(rest).unwrap();
+        assert_eq!(btp.destination_port(), BtpPort::IVIM);
+        assert_eq!(btp.payload(), &message[..]);
+    }
+
+    #[test]
+    fn elevations_in_1609_units() {
+        assert_eq!(elevation_1609(Some(0)), 0);
+        assert_eq!(elevation_1609(Some(25)), 25);
+        assert_eq!(elevation_1609(Some(-1)), 65_535);
+        assert_eq!(elevation_1609(None), 61_440);
+        assert_eq!(elevation_1609(Some(70_000)), 61_440);
     }
 }

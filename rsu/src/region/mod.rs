@@ -18,10 +18,14 @@
 //! headers and the message together and only the basic header stays outside.
 //!
 //! A region is bound to a radio as an [`Output`]; the broadcast loop sends every due SPaT and
-//! MAP on every output that carries the intersection. Adding a region means a module here
-//! with its two implementations and one arm in [`build`]; the runtime does not change.
+//! MAP on every output that carries the intersection. The messages the traffic management
+//! centre hands over (Immediate Forward, Store-and-Repeat) go out through the region of their
+//! type, framed and secured by its [`TmcCarrier`] on the input side. Adding a region means a
+//! module here with its implementations and one arm in [`build`] and [`build_tmc`]; the
+//! runtime does not change.
 
 use std::sync::Arc;
+use std::sync::atomic::AtomicU16;
 
 use rsu_codecs::j2735::MapData;
 use rsu_hw::channels::Region;
@@ -31,6 +35,7 @@ use rsu_security::sign::Signer;
 use crate::clock::UnixMillis;
 use crate::config::ServiceConfig;
 use crate::controller::ControllerState;
+use crate::forward::tmc::Accepted;
 use crate::intersection::Intersection;
 use crate::runtime::StartError;
 use crate::scheduler::Stream;
@@ -157,11 +162,89 @@ impl Output {
     }
 }
 
+/// What a radio's regions share between the broadcast loop and the input side: the
+/// GeoNetworking sequence number, one counter per source address (EN 302 636-4-1 §8.3), on
+/// which the broadcast's GBCs and the TMC's DENMs and IVIMs all count. One per service; the
+/// runtime passes it along without looking inside.
+#[derive(Debug, Clone, Default)]
+pub struct Shared {
+    gn_sequence: Arc<AtomicU16>,
+}
+
+/// A region's framing and security for the messages the TMC hands over, on the input side:
+/// one per region, behind the mutex Immediate Forward and Store-and-Repeat share, held while
+/// one message is sealed.
+pub trait TmcCarrier: Send + std::fmt::Debug {
+    /// The region whose messages it frames.
+    fn region(&self) -> Region;
+
+    /// Whether it can sign.
+    fn signs(&self) -> bool;
+
+    /// Replaces the signer (a reload with a renewed certificate).
+    fn set_signer(&mut self, signer: Option<Signer>);
+
+    /// Secures (when the message is to be signed) and frames an accepted message, refusing
+    /// content the certificate does not permit.
+    fn seal(&mut self, msg: &Accepted, now_unix_us: i64) -> Result<TxFrame, TxError>;
+}
+
+/// The TMC carriers of every configured region, in `rsu.regions` order.
+#[derive(Debug)]
+pub struct TmcCarriers(Vec<Box<dyn TmcCarrier>>);
+
+impl TmcCarriers {
+    /// Whether every region signs (they share one `[security]`, so all do or none does).
+    pub fn signs(&self) -> bool {
+        !self.0.is_empty() && self.0.iter().all(|c| c.signs())
+    }
+
+    /// Replaces the signers, one per region in order (`None` each when signing is off).
+    pub fn set_signers(&mut self, signers: Vec<Option<Signer>>) {
+        for (carrier, signer) in self.0.iter_mut().zip(signers) {
+            carrier.set_signer(signer);
+        }
+    }
+
+    /// Seals `msg` with its region's carrier.
+    pub fn seal(&mut self, msg: &Accepted, now_unix_us: i64) -> Result<TxFrame, TxError> {
+        self.0
+            .iter_mut()
+            .find(|c| c.region() == msg.region)
+            .ok_or(TxError::NoRegion)?
+            .seal(msg, now_unix_us)
+    }
+}
+
+/// Builds the TMC carrier of each configured region, each with its signer (`None` each when
+/// signing is off), sharing `shared` with the broadcast's outputs.
+pub fn build_tmc(
+    config: &ServiceConfig,
+    signers: Option<Vec<Signer>>,
+    shared: &Shared,
+) -> Result<TmcCarriers, StartError> {
+    config
+        .regions
+        .iter()
+        .zip(per_output(config, signers))
+        .map(|(region, signer)| match region {
+            Region::Us => Ok(Box::new(us::WsmpTmc::new(signer)) as Box<dyn TmcCarrier>),
+            Region::Eu => eu::tmc(config, signer, shared).map(|c| Box::new(c) as _),
+            Region::Cn => Err(StartError::Region {
+                field: "rsu.regions",
+                message: "cn: no message set for this region yet".into(),
+            }),
+        })
+        .collect::<Result<_, _>>()
+        .map(TmcCarriers)
+}
+
 /// Builds one output per configured region (`rsu.regions`, in order), each with its signer
 /// (or none when signing is off).
 pub fn build(
     config: &ServiceConfig,
     signers: Option<Vec<Signer>>,
+    shared: &Shared,
 ) -> Result<Vec<Output>, StartError> {
     config
         .regions
@@ -169,7 +252,7 @@ pub fn build(
         .zip(per_output(config, signers))
         .map(|(region, signer)| match region {
             Region::Us => us::output(config, signer),
-            Region::Eu => eu::output(config, signer),
+            Region::Eu => eu::output(config, signer, shared),
             Region::Cn => Err(StartError::Region {
                 field: "rsu.regions",
                 message: "cn: no message set for this region yet".into(),

@@ -7,8 +7,9 @@ use rsu_codecs::j2735::{MapData, MessageFrame};
 use rsu_hw::{Psid, TxFrame, TxMeta};
 use rsu_security::sign::Signer;
 
-use super::{Carrier, Content, MessageSet, Output, Slot, Target};
+use super::{Carrier, Content, MessageSet, Output, Slot, Target, TmcCarrier};
 use crate::config::{RadioConfig, ServiceConfig};
+use crate::forward::tmc::Accepted;
 use crate::j2735::spat;
 use crate::runtime::StartError;
 use crate::scheduler::Stream;
@@ -87,6 +88,42 @@ impl Carrier for Wsmp {
 
     fn set_signer(&mut self, signer: Option<Signer>) {
         self.tx = Transmitter::new(signer);
+    }
+}
+
+/// The TMC's J2735 messages (and opaque payloads): IEEE 1609.2 when the message is to be
+/// signed, in WSMP with the message's own PSID, channel and priority.
+#[derive(Debug)]
+pub struct WsmpTmc {
+    tx: Transmitter,
+}
+
+impl WsmpTmc {
+    /// The carrier, signing with `signer` (or never, with `None`).
+    pub fn new(signer: Option<Signer>) -> WsmpTmc {
+        WsmpTmc {
+            tx: Transmitter::new(signer),
+        }
+    }
+}
+
+impl TmcCarrier for WsmpTmc {
+    fn region(&self) -> rsu_hw::channels::Region {
+        rsu_hw::channels::Region::Us
+    }
+
+    fn signs(&self) -> bool {
+        self.tx.signs()
+    }
+
+    fn set_signer(&mut self, signer: Option<Signer>) {
+        self.tx = Transmitter::new(signer);
+    }
+
+    fn seal(&mut self, msg: &Accepted, now_unix_us: i64) -> Result<TxFrame, TxError> {
+        let out = Outbound::wsmp(msg.psid, msg.meta)?;
+        self.tx
+            .prepare_payload(&msg.payload, &out, msg.sign, now_unix_us)
     }
 }
 

@@ -24,7 +24,6 @@ use crate::config::{ConfigError, ControllerInput, IntersectionConfig, ServiceCon
 use crate::j2735::map::RevisionStore;
 use crate::scheduler::Scheduler;
 use crate::telemetry::metrics::Metrics;
-use crate::tx::Transmitter;
 
 /// The configuration sections that only a restart changes.
 pub const RESTART_ONLY: [&str; 11] = [
@@ -132,7 +131,9 @@ pub(super) struct Inputs<R: Radio> {
     /// Immediate Forward, Store-and-Repeat and receive tasks.
     pub services: Vec<JoinHandle<()>>,
     /// The TMC tasks' transmitter (and signer), replaced in place by a reload.
-    pub tmc_tx: Arc<Mutex<Transmitter>>,
+    pub tmc_tx: Arc<Mutex<crate::region::TmcCarriers>>,
+    /// What the regions share between the broadcast and the TMC carriers (restart-only).
+    pub shared: crate::region::Shared,
     /// Each output's message set, in the broadcast loop's order: a new intersection's MAP
     /// is encoded for every region here, on the input side.
     pub sets: Vec<Arc<dyn crate::region::MessageSet>>,
@@ -484,22 +485,36 @@ impl<R: Radio + 'static> Reloader<R> {
                 let _ = t.await;
             }
             let mut services = Vec::new();
-            let tmc_tx = Arc::new(Mutex::new(Transmitter::new(tmc_signer)));
-            inputs.tmc_tx = tmc_tx.clone();
-            let Inputs {
-                radio,
-                clock,
-                metrics,
-                status,
-                ..
-            } = &*inputs;
-            let started =
-                super::start_tmc(&new, radio, clock, metrics, &tmc_tx, status, &mut services).await;
-            let started = match started {
-                Ok(_) if !new.forward.is_empty() => {
-                    super::start_receive(&new, radio, clock, metrics).map(|t| services.push(t))
+            let started = match crate::region::build_tmc(&new, tmc_signer, &inputs.shared) {
+                Ok(carriers) => {
+                    let tmc_tx = Arc::new(Mutex::new(carriers));
+                    inputs.tmc_tx = tmc_tx.clone();
+                    let Inputs {
+                        radio,
+                        clock,
+                        metrics,
+                        status,
+                        ..
+                    } = &*inputs;
+                    let started = super::start_tmc(
+                        &new,
+                        radio,
+                        clock,
+                        metrics,
+                        &tmc_tx,
+                        status,
+                        &mut services,
+                    )
+                    .await;
+                    match started {
+                        Ok(_) if !new.forward.is_empty() => {
+                            super::start_receive(&new, radio, clock, metrics)
+                                .map(|t| services.push(t))
+                        }
+                        Ok(_) => Ok(()),
+                        Err(e) => Err(e),
+                    }
                 }
-                Ok(_) => Ok(()),
                 Err(e) => Err(e),
             };
             if let Err(e) = started {
@@ -515,7 +530,7 @@ impl<R: Radio + 'static> Reloader<R> {
             report.restarted_tmc_and_forwarding = true;
         } else if let Ok(mut tx) = inputs.tmc_tx.lock() {
             // Same sections: the running tasks sign with the certificate and key just read.
-            *tx = Transmitter::new(tmc_signer);
+            tx.set_signers(crate::region::per_output(&new, tmc_signer));
         }
         inputs.config = new;
         Ok(report)

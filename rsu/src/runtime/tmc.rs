@@ -20,9 +20,10 @@ use crate::config::{RadioConfig, TmcMessage};
 use crate::forward::message_file::{self, MAX_FILE_LEN};
 use crate::forward::repeat::{Repeater, Window};
 use crate::forward::tmc::{self, Accepted, Refusal};
+use crate::region::TmcCarriers;
 use crate::telemetry::metrics::TmcMetrics;
 use crate::telemetry::throttle::{LogLimiter, warn_limited};
-use crate::tx::{Outbound, Transmitter};
+use rsu_hw::channels::Region;
 
 mod folder;
 
@@ -31,12 +32,15 @@ use folder::{Content, Entry, Stamp};
 /// What both sources need to check and send a message.
 pub(super) struct TmcPath<R> {
     pub radio: Arc<R>,
-    /// Shared by both sources; held only while a frame is signed, never across an await.
-    pub tx: Arc<Mutex<Transmitter>>,
+    /// Each region's framing and signing, shared by both sources; held only while a frame is
+    /// sealed, never across an await.
+    pub tx: Arc<Mutex<TmcCarriers>>,
     pub can_sign: bool,
     pub clock: Arc<dyn Clock>,
     pub registry: Arc<[TmcMessage]>,
     pub radio_config: RadioConfig,
+    /// The regions the RSU broadcasts (`rsu.regions`): a message goes out in its type's.
+    pub regions: Arc<[Region]>,
     pub status: Arc<Mutex<Status>>,
 }
 
@@ -49,6 +53,7 @@ impl<R> Clone for TmcPath<R> {
             clock: self.clock.clone(),
             registry: self.registry.clone(),
             radio_config: self.radio_config.clone(),
+            regions: self.regions.clone(),
             status: self.status.clone(),
         }
     }
@@ -59,7 +64,13 @@ impl<R: Radio> TmcPath<R> {
     fn accept_immediate(&self, text: &[u8]) -> Result<Accepted, Refusal> {
         let file = message_file::parse(text)?;
         file.check_immediate()?;
-        tmc::accept(file, &self.registry, &self.radio_config, self.can_sign)
+        tmc::accept(
+            file,
+            &self.registry,
+            &self.radio_config,
+            &self.regions,
+            self.can_sign,
+        )
     }
 
     /// Checks a Store-and-Repeat file the same way, and gives its window.
@@ -72,17 +83,22 @@ impl<R: Radio> TmcPath<R> {
             stop: file.delivery_stop.unwrap_or_default(),
             interval_ms: u64::from(file.tx_interval_s) * 1000,
         };
-        let msg = tmc::accept(file, &self.registry, &self.radio_config, self.can_sign)?;
+        let msg = tmc::accept(
+            file,
+            &self.registry,
+            &self.radio_config,
+            &self.regions,
+            self.can_sign,
+        )?;
         Ok((msg, window))
     }
 
     /// Signs (if asked), frames and sends; the reason code when it did not go out.
     async fn send(&self, msg: &Accepted) -> Result<(), &'static str> {
-        let out = Outbound::wsmp(msg.psid, msg.meta).map_err(|_| "frame")?;
         let now_us = self.clock.now_micros();
         let frame = {
             let mut tx = self.tx.lock().map_err(|_| "internal")?;
-            tx.prepare_payload(&msg.payload, &out, msg.sign, now_us)
+            tx.seal(msg, now_us)
         };
         let frame = frame.map_err(|e| e.code())?;
         self.radio.send(frame).await.map_err(|e| e.code())?;
@@ -512,11 +528,14 @@ mod tests {
             repeater: Repeater::new(4),
             path: TmcPath {
                 radio: Arc::new(radio),
-                tx: Arc::new(Mutex::new(Transmitter::new(None))),
+                tx: Arc::new(Mutex::new(
+                    crate::region::build_tmc(&config, None, &Default::default()).unwrap(),
+                )),
                 can_sign: false,
                 clock,
                 registry: config.tmc_messages.clone().into(),
                 radio_config: config.radio.clone(),
+                regions: config.regions.clone().into(),
                 status: status.clone(),
             },
             metrics: metrics.tmc("store_and_repeat"),

@@ -149,3 +149,40 @@ pub async fn service<R: Radio + 'static>(
         .await
         .unwrap()
 }
+
+/// Where the shared vectors are: `$RSU_VECTORS` or `<workspace>/../shared/vectors`. Absent,
+/// the test says it skipped, unless `RSU_VECTORS_REQUIRED=1` (CI) makes that a failure.
+pub fn read_hex_vector(rel: &str) -> Option<Vec<u8>> {
+    let dir = std::env::var_os("RSU_VECTORS")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../shared/vectors"));
+    if !dir.is_dir() {
+        assert!(
+            std::env::var("RSU_VECTORS_REQUIRED").as_deref() != Ok("1"),
+            "RSU_VECTORS_REQUIRED=1 but the vectors folder {} is missing",
+            dir.display()
+        );
+        eprintln!(
+            "skipped: vectors folder {} not found (set RSU_VECTORS)",
+            dir.display()
+        );
+        return None;
+    }
+    let path = dir.join(rel);
+    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    let digits: String = text.chars().filter(|c| !c.is_whitespace()).collect();
+    Some(hex::decode(digits).unwrap_or_else(|e| panic!("{}: {e}", path.display())))
+}
+
+/// A UTC instant `offset_s` from now as a message file's `DeliveryStart=`/`DeliveryStop=`
+/// writes it (`MM/DD/YYYY, HH:MM`).
+pub fn message_file_time(offset_s: i64) -> String {
+    let us = rsu::clock::SystemClock.now_micros() + offset_s * 1_000_000;
+    let c = rsu::clock::UnixMillis(u64::try_from(us / 1000).unwrap())
+        .civil()
+        .unwrap();
+    format!(
+        "{:02}/{:02}/{:04}, {:02}:{:02}",
+        c.date.month, c.date.day, c.date.year, c.hour, c.minute
+    )
+}
