@@ -10,7 +10,7 @@
 mod support;
 
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -426,23 +426,6 @@ async fn mark_invalid_keeps_sending_with_nothing_claimed() {
     );
 }
 
-/// The vectors folder, or None (printing why) when absent and not required.
-fn vector(rel: &str) -> Option<Vec<u8>> {
-    let dir = std::env::var_os("RSU_VECTORS")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../shared/vectors"));
-    if !dir.is_dir() {
-        assert!(
-            std::env::var("RSU_VECTORS_REQUIRED").as_deref() != Ok("1"),
-            "RSU_VECTORS_REQUIRED=1 but {} is missing",
-            dir.display()
-        );
-        eprintln!("skipped: vectors folder {} not found", dir.display());
-        return None;
-    }
-    Some(std::fs::read(dir.join(rel)).unwrap())
-}
-
 /// A TSCBM intersection listening on an ephemeral port of 127.0.0.1.
 fn tscbm_intersection(id: u16, allowed: &str) -> String {
     let demo = demo_intersection(id, 0.0);
@@ -495,7 +478,7 @@ where
 
 #[tokio::test]
 async fn replayed_v2xhub_capture_gives_main_street_green() {
-    let Some(blob) = vector("tscbm/v2xhub-capture-241.bin") else {
+    let Some(blob) = support::read_vector("tscbm/v2xhub-capture-241.bin") else {
         return;
     };
     assert_eq!(blob.len(), 241);
@@ -570,7 +553,7 @@ async fn replayed_v2xhub_capture_gives_main_street_green() {
 
 #[tokio::test]
 async fn malformed_controller_packets_are_counted_and_the_service_keeps_going() {
-    let Some(blob) = vector("tscbm/v2xhub-capture-241.bin") else {
+    let Some(blob) = support::read_vector("tscbm/v2xhub-capture-241.bin") else {
         return;
     };
     let blob = &blob;
@@ -630,7 +613,7 @@ async fn malformed_controller_packets_are_counted_and_the_service_keeps_going() 
 /// other groups keep their times, and each such packet is counted with its reason.
 #[tokio::test]
 async fn a_minimum_after_the_maximum_goes_out_unknown_and_is_counted() {
-    let Some(mut blob) = vector("tscbm/v2xhub-capture-241.bin") else {
+    let Some(mut blob) = support::read_vector("tscbm/v2xhub-capture-241.bin") else {
         return;
     };
     // Phase 2's block: vehicle minimum 5.0 s, maximum 3.0 s.

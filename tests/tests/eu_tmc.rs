@@ -15,7 +15,6 @@ use std::time::Duration;
 use rsu::clock::{Clock, SystemClock};
 use rsu::config::{self, ServiceConfig};
 use rsu_codecs::etsi::{self, EtsiMessage};
-use rsu_codecs::j2735::{Latitude, StationID};
 use rsu_hw::demux::{Network, demux};
 use rsu_hw::wire::{BtpPacket, BtpPort, Extended, GeoNetworkingRepr};
 use rsu_hw::{LoopbackMedium, Radio};
@@ -27,9 +26,6 @@ use tokio::sync::mpsc;
 use tokio::time::timeout;
 
 use support::{OBU, RSU, message_file, metric_or_zero};
-
-/// Where the DENMs' event is: 300 m north of the demo RSU.
-const EVENT: (i32, i32) = (422_835_000, -837_430_000);
 
 /// Added to the EU demo, whose Immediate Forward listener and DENM and IVIM registrations
 /// are the ones under test.
@@ -51,47 +47,6 @@ fn eu_config(dir: &Path) -> ServiceConfig {
     let loaded = config::parse(&text, "eu tmc", dir).unwrap_or_else(|e| panic!("{e}"));
     assert!(loaded.warnings.is_empty(), "{:?}", loaded.warnings);
     loaded.config
-}
-
-/// A DENM of `cause` at [`EVENT`], relevant within 1 km, from the TMC's station 4242.
-fn denm(cause: u8, sequence: u16) -> Vec<u8> {
-    let its_ms = rsu_security::time::time64_from_unix_micros(SystemClock.now_micros()) / 1000;
-    let position = etsi::ReferencePosition {
-        latitude: Latitude(EVENT.0),
-        longitude: etsi::Longitude(EVENT.1),
-        position_confidence_ellipse: etsi::PosConfidenceEllipse {
-            semi_major_confidence: etsi::SemiAxisLength(4095),
-            semi_minor_confidence: etsi::SemiAxisLength(4095),
-            semi_major_orientation: etsi::HeadingValue(3601),
-        },
-        altitude: etsi::Altitude {
-            altitude_value: etsi::AltitudeValue::UNAVAILABLE,
-            altitude_confidence: etsi::AltitudeConfidence::Unavailable,
-        },
-    };
-    let mut management = etsi::ManagementContainer::new(
-        etsi::ActionID {
-            originating_station_id: StationID(4_242),
-            sequence_number: etsi::SequenceNumber(sequence),
-        },
-        etsi::TimestampIts(its_ms),
-        etsi::TimestampIts(its_ms),
-        position,
-        etsi::StationType(15),
-    );
-    management.relevance_distance = Some(etsi::RelevanceDistance::LessThan1000m);
-    let body = etsi::DecentralizedEnvironmentalNotificationMessage {
-        management,
-        situation: Some(etsi::SituationContainer::new(
-            etsi::InformationQuality(3),
-            etsi::CauseCode::new(etsi::CauseCodeType(cause), etsi::SubCauseCodeType(0)),
-        )),
-        location: None,
-        alacarte: None,
-    };
-    etsi::Denm::new(StationID(4_242), body)
-        .encode_uper()
-        .unwrap()
 }
 
 /// What the OBU took from a TMC frame: the ITS-AID it was signed with, the GBC area's
@@ -175,21 +130,27 @@ async fn tmc_denms_and_ivims_go_out_as_signed_gbcs() {
     }));
     let socket = UdpSocket::bind("127.0.0.1:0").await.unwrap();
 
-    // Immediate Forward: a roadworks DENM (the demo ticket permits cause 3).
-    let roadworks = denm(3, 1);
+    // Immediate Forward: the shared vector, a road-works DENM relevant within 1 km (the demo
+    // ticket permits cause 3).
+    let Some(roadworks) = support::read_hex_vector("etsi/cits_denm.hex") else {
+        return;
+    };
+    let EtsiMessage::Denm(mut denm) = EtsiMessage::decode_uper(&roadworks).unwrap() else {
+        panic!("the vector is not a DENM");
+    };
+    let event = &denm.denm.management.event_position;
+    let event = (event.latitude.0, event.longitude.0);
     let file = message_file("0x25", "DENM", "180", 0, ("", ""), true, &roadworks);
     socket.send_to(file.as_bytes(), ifm).await.unwrap();
     let got = next(&mut heard).await;
     assert_eq!((got.its_aid, got.port), (37, BtpPort::DENM.0));
-    assert_eq!((got.centre, got.radius_m), (EVENT, 1_000));
+    assert_eq!((got.centre, got.radius_m), (event, 1_000));
     assert_eq!(got.message, roadworks);
-    assert!(matches!(
-        EtsiMessage::decode_uper(&got.message).unwrap(),
-        EtsiMessage::Denm(_)
-    ));
 
     // An accident DENM: the ticket's SSP does not permit it, so it is counted, never sent.
-    let accident = denm(2, 2);
+    let situation = denm.denm.situation.as_mut().unwrap();
+    situation.event_type.cause_code = etsi::CauseCodeType(2);
+    let accident = denm.encode_uper().unwrap();
     let file = message_file("0x25", "DENM", "180", 0, ("", ""), true, &accident);
     socket.send_to(file.as_bytes(), ifm).await.unwrap();
     // A TIM under the DENM registration is refused as a payload.
@@ -198,9 +159,7 @@ async fn tmc_denms_and_ivims_go_out_as_signed_gbcs() {
 
     // Store-and-Repeat: an IVIM every second around the RSU. The vector is a real IVIM
     // (shared/vectors/etsi, read at run time).
-    let Some(ivim) = support::read_hex_vector("etsi/cits_ivim.hex") else {
-        return;
-    };
+    let ivim = support::read_hex_vector("etsi/cits_ivim.hex").unwrap();
     let window = (
         support::message_file_time(-120),
         support::message_file_time(600),

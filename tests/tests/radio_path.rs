@@ -9,6 +9,8 @@
 //! timing. The medium's loss is seeded, so a run is reproducible.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod support;
+
 use std::collections::HashMap;
 use std::fs::File;
 use std::path::{Path, PathBuf};
@@ -698,37 +700,12 @@ async fn altered_spats_are_rejected_while_genuine_ones_verify() {
     }
 }
 
-/// Where the shared vectors are: `$RSU_VECTORS` or `<workspace>/../shared/vectors`. Absent,
-/// the test says it skipped, unless `RSU_VECTORS_REQUIRED=1` (CI) makes that a failure.
-fn read_hex_vector(rel: &str) -> Option<Vec<u8>> {
-    let dir = std::env::var_os("RSU_VECTORS")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../shared/vectors"));
-    if !dir.is_dir() {
-        if std::env::var("RSU_VECTORS_REQUIRED").is_ok_and(|v| v == "1") {
-            panic!(
-                "RSU_VECTORS_REQUIRED=1 but the vectors folder {} is missing",
-                dir.display()
-            );
-        }
-        eprintln!(
-            "skipped: vectors folder {} not found (set RSU_VECTORS)",
-            dir.display()
-        );
-        return None;
-    }
-    let path = dir.join(rel);
-    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-    let digits: String = text.chars().filter(|c| !c.is_whitespace()).collect();
-    Some(hex::decode(digits).unwrap_or_else(|e| panic!("{}: {e}", path.display())))
-}
-
 /// A SPaT recorded from another implementation crosses the same path bit-exact: the octets
 /// the OBU verifies and decodes are the recording's.
 #[tokio::test(start_paused = true)]
 async fn a_recorded_spat_crosses_the_radio_path_bit_exact() {
     const COUNT: usize = 10;
-    let Some(recorded) = read_hex_vector("j2735/spat_asn1codec.hex") else {
+    let Some(recorded) = support::read_hex_vector("j2735/spat_asn1codec.hex") else {
         return;
     };
     let (frame, used) = MessageFrame::decode(&recorded).unwrap();

@@ -150,9 +150,10 @@ pub async fn service<R: Radio + 'static>(
         .unwrap()
 }
 
-/// Where the shared vectors are: `$RSU_VECTORS` or `<workspace>/../shared/vectors`. Absent,
-/// the test says it skipped, unless `RSU_VECTORS_REQUIRED=1` (CI) makes that a failure.
-pub fn read_hex_vector(rel: &str) -> Option<Vec<u8>> {
+/// The shared vectors folder: `$RSU_VECTORS` or `<workspace>/../shared/vectors`. Absent,
+/// the test says it skipped (`None`), unless `RSU_VECTORS_REQUIRED=1` (CI) makes that a
+/// failure.
+pub fn vectors_dir() -> Option<PathBuf> {
     let dir = std::env::var_os("RSU_VECTORS")
         .map(PathBuf::from)
         .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../shared/vectors"));
@@ -168,7 +169,18 @@ pub fn read_hex_vector(rel: &str) -> Option<Vec<u8>> {
         );
         return None;
     }
-    let path = dir.join(rel);
+    Some(dir)
+}
+
+/// A binary vector's octets (see [`vectors_dir`]).
+pub fn read_vector(rel: &str) -> Option<Vec<u8>> {
+    let path = vectors_dir()?.join(rel);
+    Some(std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display())))
+}
+
+/// A hex vector's octets, whitespace ignored (see [`vectors_dir`]).
+pub fn read_hex_vector(rel: &str) -> Option<Vec<u8>> {
+    let path = vectors_dir()?.join(rel);
     let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
     let digits: String = text.chars().filter(|c| !c.is_whitespace()).collect();
     Some(hex::decode(digits).unwrap_or_else(|e| panic!("{}: {e}", path.display())))
