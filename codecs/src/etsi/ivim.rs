@@ -48,8 +48,11 @@ impl<const LO: i64, const HI: i64> Encode for ExtInt<LO, HI> {
         constraints: &Constraints,
         identifier: Identifier,
     ) -> Result<(), E::Error> {
+        // The type's own range, whatever the caller passes: rasn hands an extension addition
+        // only the field's attribute constraints (none), which would drop the range.
+        let _ = constraints;
         encoder
-            .encode_integer::<i64>(tag, constraints, &self.0, identifier)
+            .encode_integer::<i64>(tag, &Self::CONSTRAINTS, &self.0, identifier)
             .map(drop)
     }
 }
@@ -60,7 +63,10 @@ impl<const LO: i64, const HI: i64> Decode for ExtInt<LO, HI> {
         tag: Tag,
         constraints: &Constraints,
     ) -> Result<Self, D::Error> {
-        decoder.decode_integer::<i64>(tag, constraints).map(Self)
+        let _ = constraints;
+        decoder
+            .decode_integer::<i64>(tag, &Self::CONSTRAINTS)
+            .map(Self)
     }
 }
 
@@ -94,7 +100,14 @@ pub struct IviManagementContainer {
     pub connected_ivi_structures: Option<IviIdentificationNumbers>,
     #[rasn(identifier = "iviStatus")]
     pub ivi_status: IviStatus,
-    #[rasn(extension_addition, identifier = "connectedDenms")]
+    /// An extension addition of a constrained type repeats the type's constraint here:
+    /// rasn 0.30 encodes an extension addition with the field's attribute constraints only,
+    /// and without them the list inside the open type lost its SIZE(1..8,...).
+    #[rasn(
+        extension_addition,
+        identifier = "connectedDenms",
+        size("1..=8", extensible)
+    )]
     pub connected_denms: Option<ConnectedDenms>,
 }
 impl IviManagementContainer {
@@ -1470,16 +1483,32 @@ pub struct LaneInformation {
     pub lane_status: LaneStatus,
     #[rasn(identifier = "laneWidth")]
     pub lane_width: Option<IviLaneWidth>,
-    #[rasn(extension_addition, identifier = "detectionZoneIds")]
+    /// v2's extension addition group: zones, markings and surface of the lane.
+    #[rasn(extension_addition_group, identifier = "laneInformationExtension")]
+    pub extension: Option<LaneInformationExtension>,
+}
+
+/// LaneInformation's extension addition group (ISO TS 19321 v2): in JER its components are
+/// members of the LaneInformation. A group whose components are all absent is not sent.
+#[derive(AsnType, Encode, Decode, Debug, Clone, PartialEq, Eq, Hash, Default)]
+#[rasn(automatic_tags)]
+pub struct LaneInformationExtension {
+    #[rasn(identifier = "detectionZoneIds")]
     pub detection_zone_ids: Option<ZoneIds>,
-    #[rasn(extension_addition, identifier = "relevanceZoneIds")]
+    #[rasn(identifier = "relevanceZoneIds")]
     pub relevance_zone_ids: Option<ZoneIds>,
-    #[rasn(extension_addition, identifier = "laneCharacteristics")]
+    #[rasn(identifier = "laneCharacteristics")]
     pub lane_characteristics: Option<LaneCharacteristics>,
-    #[rasn(extension_addition, identifier = "laneSurfaceStaticCharacteristics")]
+    #[rasn(identifier = "laneSurfaceStaticCharacteristics")]
     pub lane_surface_static_characteristics: Option<RoadSurfaceStaticCharacteristics>,
-    #[rasn(extension_addition, identifier = "laneSurfaceDynamicCharacteristics")]
+    #[rasn(identifier = "laneSurfaceDynamicCharacteristics")]
     pub lane_surface_dynamic_characteristics: Option<RoadSurfaceDynamicCharacteristics>,
+}
+impl LaneInformationExtension {
+    /// Whether every component is absent (then the group itself must be).
+    pub fn is_empty(&self) -> bool {
+        *self == Self::default()
+    }
 }
 
 /// Kind of lane: 0 traffic, 1 through, ... 20 minimum risk manoeuvre (0..31).
@@ -1573,8 +1602,7 @@ pub struct TreatmentType(pub u8);
 #[rasn(delegate, size("1..=16", extensible))]
 pub struct TextContainer(pub SequenceOf<TcPart>);
 
-/// One text IVI: where it applies, its text and data. `iviType` is a mandatory extension
-/// addition: a sender of an earlier TcPart leaves it out, so it is read as optional.
+/// One text IVI: where it applies, its text and data.
 #[derive(AsnType, Encode, Decode, Debug, Clone, PartialEq, Eq, Hash)]
 #[rasn(automatic_tags)]
 #[non_exhaustive]
@@ -1596,11 +1624,21 @@ pub struct TcPart {
     pub pre_storedlayout_id: Option<PreStoredLayoutId>,
     pub text: Option<TextLines>,
     pub data: OctetString,
-    #[rasn(extension_addition, identifier = "iviType")]
-    pub ivi_type: Option<IviType>,
-    #[rasn(extension_addition, identifier = "laneStatus")]
+    /// v2's extension addition group: type, lane status and vehicles.
+    #[rasn(extension_addition_group, identifier = "tcPartExtension")]
+    pub extension: Option<TcPartExtension>,
+}
+
+/// TcPart's extension addition group (ISO TS 19321 v2): in JER its components are members
+/// of the TcPart.
+#[derive(AsnType, Encode, Decode, Debug, Clone, PartialEq, Eq, Hash)]
+#[rasn(automatic_tags)]
+pub struct TcPartExtension {
+    #[rasn(identifier = "iviType")]
+    pub ivi_type: IviType,
+    #[rasn(identifier = "laneStatus")]
     pub lane_status: Option<LaneStatus>,
-    #[rasn(extension_addition, identifier = "vehicleCharacteristics")]
+    #[rasn(identifier = "vehicleCharacteristics")]
     pub vehicle_characteristics: Option<VehicleCharacteristicsList>,
 }
 
@@ -1840,5 +1878,28 @@ super::pdu::its_pdu! {
         id: ItsPduHeader::IVIM,
         versions: [2],
         send: 2,
+    }
+    fn check_dialect(&self) -> Result<(), Error> {
+        // UPER would carry a present group with nothing in it, which X.691 sends as absent
+        // and JER cannot tell from absent.
+        let containers = self.ivi.optional.iter().flat_map(|c| c.0.iter().enumerate());
+        for (i, container) in containers {
+            let IviContainer::Rcc(rcc) = container else {
+                continue;
+            };
+            for (p, part) in rcc.0.iter().enumerate() {
+                for (l, lane) in part.lane_configuration.0.iter().enumerate() {
+                    if lane.extension.as_ref().is_some_and(LaneInformationExtension::is_empty) {
+                        return Err(Error::Constraint {
+                            path: format!(
+                                "ivi.optional[{i}].rcc[{p}].laneConfiguration[{l}]"
+                            ),
+                            reason: "extension addition group present with no component".into(),
+                        });
+                    }
+                }
+            }
+        }
+        Ok(())
     }
 }

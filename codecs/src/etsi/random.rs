@@ -239,7 +239,19 @@ pub fn ivim(seed: u64, options: RandomOptions) -> Result<Ivim, DecodeError> {
     for attempt in 0..64u64 {
         let draw = seed.wrapping_add(attempt.wrapping_mul(0x9E37_79B9_7F4A_7C15));
         match random_value::<IviStructure>(draw, base(options)) {
-            Ok(ivi) => {
+            Ok(mut ivi) => {
+                // A drawn group with nothing in it is sent as no group.
+                for container in ivi.optional.iter_mut().flat_map(|c| c.0.iter_mut()) {
+                    if let IviContainer::Rcc(rcc) = container {
+                        for part in &mut rcc.0 {
+                            for lane in &mut part.lane_configuration.0 {
+                                if lane.extension.as_ref().is_some_and(|e| e.is_empty()) {
+                                    lane.extension = None;
+                                }
+                            }
+                        }
+                    }
+                }
                 return Ok(Ivim {
                     header: header(seed, ItsPduHeader::IVIM, Ivim::PROTOCOL_VERSIONS),
                     ivi,
