@@ -359,6 +359,42 @@ mod tests {
         assert!(matches!(containers[1], IviContainer::Giv(_)));
     }
 
+    /// Damaged IVIMs (every truncation, every single-bit flip, garbage after the header)
+    /// decode to an error or to a message that survives both codecs, never a panic.
+    #[test]
+    fn damaged_ivims_are_errors_not_panics() {
+        let Some(bytes) = read_vector("etsi/cits_ivim.hex") else {
+            return;
+        };
+        let check = |input: &[u8]| {
+            if let Ok(m) = EtsiMessage::decode_uper(input)
+                && !matches!(m, EtsiMessage::Unknown { .. })
+            {
+                let again = m.encode_uper().unwrap();
+                assert_eq!(EtsiMessage::decode_uper(&again).unwrap(), m);
+                let text = m.to_jer().unwrap().to_string();
+                assert_eq!(EtsiMessage::from_jer(&text).unwrap(), m);
+            }
+        };
+        for n in 0..bytes.len() {
+            check(&bytes[..n]);
+        }
+        for bit in 0..bytes.len() * 8 {
+            let mut flipped = bytes.clone();
+            flipped[bit / 8] ^= 0x80 >> (bit % 8);
+            check(&flipped);
+        }
+        let mut state = 0x1234_5678_u32;
+        for len in 0..200 {
+            let mut garbage = bytes[..6].to_vec();
+            for _ in 0..len {
+                state = state.wrapping_mul(1_103_515_245).wrapping_add(12_345);
+                garbage.push((state >> 16) as u8);
+            }
+            check(&garbage);
+        }
+    }
+
     #[test]
     fn cpm_is_kept_opaque() {
         let Some(bytes) = read_vector("etsi/cits_cpm.hex") else {
