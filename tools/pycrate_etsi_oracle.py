@@ -7,7 +7,7 @@ ETSI's SPATEM/MAPEM/SREM/SSEM carry ISO TS 19091 ed. 2 with the ETSI CDD types, 
 0..255, TimeMark 0..36001). CAM is EN 302 637-2 v1.4.1 (`ITS_CAM_2`), DENM EN 302 637-3
 (`ITS_DENM_3`). The self-check at start-up proves those ranges are the ETSI ones.
 
-Three run-time changes make the oracle's JER comparable with the codec's, none the wire:
+Four run-time changes make the oracle's JER comparable with the codec's, none the wire:
   * a BIT STRING of extensible size is written {"value", "length"} as X.697 requires, and
     hex for a BIT STRING is checked strictly (shared with pycrate_oracle.py, imported from it);
   * a component equal to its DEFAULT is left out of the decoded JER, as UPER leaves it out and
@@ -18,11 +18,16 @@ Three run-time changes make the oracle's JER comparable with the codec's, none t
     (a failure is the answer), then with the open types opaque, `{"regionId": N,
     "regExtValue": "<hex>"}`, which is the JER returned (the codec keeps regional data opaque
     and types it through views). The reply's "typed" counts the extensions pycrate typed.
+  * pycrate 0.8.1's completeness check of a value with an extension addition group removes
+    items from the list it iterates, so a group with its mandatory component and two more
+    (IVI TcPart: iviType, laneStatus, vehicleCharacteristics) is refused as missing
+    iviType; the same check runs on a copy of the list (`_fixed_valcompl`).
 
 Interface: one JSON object per line on stdin, one per line on stdout (see tools/README.md).
   decode:  {"pdu": NAME, "uper": "<hex>"}  -> {"pdu": NAME, "value": JER, "typed": N}
   encode:  {"pdu": NAME, "value": JER}     -> {"pdu": NAME, "uper": "<hex>"}
-Any failure gives {"error": "..."} on that line. NAME: SPATEM, MAPEM, SREM, SSEM, CAM, DENM.
+Any failure gives {"error": "..."} on that line. NAME: SPATEM, MAPEM, IVIM, SREM, SSEM, CAM,
+DENM.
 """
 
 import json
@@ -34,15 +39,37 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 try:
     from pycrate_asn1dir import ITS_CAM_2, ITS_DENM_3, ITS_IS
     from pycrate_core.charpy import Charpy
+    from pycrate_asn1rt.asnobj_construct import _CONSTRUCT
+    from pycrate_asn1rt.err import ASN1ObjErr
     # Importing it installs the JER BIT STRING spelling (X.697 {"value", "length"}) and the
     # strict hex check; its J2735 range corrections run only in its own main().
     import pycrate_oracle  # noqa: F401
 except ImportError as err:  # pragma: no cover - depends on the machine
     sys.exit("pycrate_etsi_oracle: pycrate is not installed (pip install pycrate): %s" % err)
 
+def _fixed_valcompl(self, val):
+    """pycrate's _CONSTRUCT._safechk_valcompl, iterating over a copy of the group names."""
+    missing = set(self._root_mand) - set(val)
+    if missing:
+        raise ASN1ObjErr('%s: missing mandatory value(s): %s' % (self.fullname(), missing))
+    if self._ext and self._ext_group:
+        ext = [k for k in val if k in self._ext]
+        for e in list(ext):
+            if e not in self._ext_ident:
+                continue
+            grp_id = self._ext_ident[e]
+            for ident, comp in self._ext_group_obj[grp_id]._cont.items():
+                if not comp._opt and ident not in ext:
+                    raise ASN1ObjErr('%s: missing extended value %s of group %d'
+                                     % (self.fullname(), ident, grp_id))
+
+
+_CONSTRUCT._safechk_valcompl = _fixed_valcompl
+
 PDUS = {
     'SPATEM': ITS_IS.SPATEM_PDU_Descriptions.SPATEM,
     'MAPEM': ITS_IS.MAPEM_PDU_Descriptions.MAPEM,
+    'IVIM': ITS_IS.IVIM_PDU_Descriptions.IVIM,
     'SREM': ITS_IS.SREM_PDU_Descriptions.SREM,
     'SSEM': ITS_IS.SSEM_PDU_Descriptions.SSEM,
     'CAM': ITS_CAM_2.CAM_PDU_Descriptions.CAM,
@@ -124,6 +151,11 @@ def _self_check():
     hdr = c.ItsPduHeader
     hdr.set_val({'protocolVersion': 2, 'messageID': 4, 'stationID': 1001})
     assert hdr.to_uper() == bytes.fromhex('0204000003e9'), 'ItsPduHeader layout'
+    assert ITS_IS.IVI._oid_ == [1, 0, 19321, 2], 'IVI is ISO TS 19321 v2'
+    # GDD Code-Units for a distance is (2..4 | 6..8): PER encodes it over 2..8 in 3 bits.
+    dist = ITS_IS.GDD.Distance
+    dist.set_val({'value': 1, 'unit': 8})
+    assert dist.to_uper() == bytes.fromhex('000300'), 'Distance unit range'
     cam_lon = ITS_CAM_2.ITS_Container.Longitude
     assert cam_lon.to_uper(-1800000000) == b'\x00\x00\x00\x00', 'CAM Longitude lower bound'
 

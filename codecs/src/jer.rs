@@ -69,7 +69,47 @@ pub fn check<T: Encode>(value: &T) -> Result<(), JerEncodeError> {
 /// knows each BIT STRING's constraint, so each provisional length is replaced by the type's
 /// root size (or the input refused) before the final decode. Input in X.697's spelling
 /// decodes once, as before.
+///
+/// An extension addition group's components are members of the enclosing object in X.697
+/// (that is what [`to_value`] writes), where rasn looks for one member named after the group
+/// field: each group's components present in the input are moved under that name, and the
+/// text decoded again.
 pub fn decode<T: rasn::Decode + Encode>(json: &Value) -> Result<T, rasn::error::DecodeError> {
+    let mut value = decode_bits::<T>(json)?;
+    let mut json = json.clone();
+    for _ in 0..MAX_REPAIR_ROUNDS {
+        let mut encoder = JerEncoder::new(Vec::new());
+        if value.encode(&mut encoder).is_err() {
+            // Its checks come after decoding, with the field path.
+            return Ok(value);
+        }
+        let mut moved = false;
+        for (path, field, members) in &encoder.groups {
+            let Some(Value::Object(object)) = node_at(&mut json, path) else {
+                continue;
+            };
+            if object.contains_key(*field) {
+                continue;
+            }
+            let group: Map<String, Value> = members
+                .iter()
+                .filter_map(|m| object.remove(*m).map(|v| ((*m).to_owned(), v)))
+                .collect();
+            if !group.is_empty() {
+                object.insert((*field).to_owned(), Value::Object(group));
+                moved = true;
+            }
+        }
+        if !moved {
+            return Ok(value);
+        }
+        value = decode_bits::<T>(&json)?;
+    }
+    Ok(value)
+}
+
+/// [`decode`] without the group step: rasn's decode, repairing bare hex BIT STRINGs.
+fn decode_bits<T: rasn::Decode + Encode>(json: &Value) -> Result<T, rasn::error::DecodeError> {
     let first = match rasn::jer::decode::<T>(&json.to_string()) {
         Ok(value) => return Ok(value),
         Err(e) => e,
@@ -302,6 +342,13 @@ pub struct JerEncoder {
     /// Every BIT STRING whose size is one value plus an extension marker: its path and that
     /// root size (what [`decode`] needs to read the bare-hex spelling).
     extensible_bits: Vec<(String, usize)>,
+    /// Every extension addition group met: the path of the SEQUENCE holding it, the group's
+    /// field name there, and the names of its components (what [`decode`] needs to read the
+    /// components X.697 writes among the enclosing SEQUENCE's own).
+    groups: Vec<(String, &'static str, Vec<&'static str>)>,
+    /// The next SEQUENCE is an extension addition group: its components go into the
+    /// enclosing object.
+    flatten: bool,
 }
 
 impl JerEncoder {
@@ -313,6 +360,8 @@ impl JerEncoder {
             path,
             failure: None,
             extensible_bits: Vec::new(),
+            groups: Vec::new(),
+            flatten: false,
         }
     }
 
@@ -382,6 +431,7 @@ impl JerEncoder {
                 return Err(e);
             }
             self.extensible_bits.append(&mut inner.extensible_bits);
+            self.groups.append(&mut inner.groups);
             out.push(inner.root.take().unwrap_or(Value::Null));
         }
         Ok(out)
@@ -720,6 +770,14 @@ impl<'e> rasn::Encoder<'e> for JerEncoder {
                     .flat_map(|e| e.iter().map(|f| f.name)),
             )
             .collect::<Vec<_>>();
+        if core::mem::take(&mut self.flatten) {
+            let before = self.names.len();
+            self.names.extend(names);
+            self.names[before..].reverse();
+            scope(self)?;
+            self.names.truncate(before);
+            return Ok(());
+        }
         self.object(names.into_iter(), scope)
     }
 
@@ -822,12 +880,18 @@ impl<'e> rasn::Encoder<'e> for JerEncoder {
     where
         E: Encode + Constructed<RC, EC>,
     {
+        // X.697: a group's components are written as components of the enclosing SEQUENCE.
+        let field = self.names.pop().unwrap_or_default();
+        let members = E::FIELDS.iter().map(|f| f.name).collect();
+        self.groups.push((render(&self.path), field, members));
         match value {
-            Some(v) => v.encode(self),
-            None => {
-                self.names.pop();
-                Ok(())
+            Some(v) => {
+                self.flatten = true;
+                let result = v.encode(self);
+                self.flatten = false;
+                result
             }
+            None => Ok(()),
         }
     }
 }

@@ -34,11 +34,12 @@ fn pdu_name(m: &EtsiMessage) -> &'static str {
         EtsiMessage::Ssem(_) => "SSEM",
         EtsiMessage::Cam(_) => "CAM",
         EtsiMessage::Denm(_) => "DENM",
+        EtsiMessage::Ivim(_) => "IVIM",
         _ => panic!("no oracle PDU for {m:?}"),
     }
 }
 
-/// Generated SPATEM, MAPEM, CAM and DENM (100 each), SREM and SSEM (25 each).
+/// Generated SPATEM, MAPEM, CAM and DENM (100 each), IVIM (300), SREM and SSEM (25 each).
 fn messages() -> Vec<EtsiMessage> {
     let options = RandomOptions::default();
     let mut out = Vec::new();
@@ -55,6 +56,11 @@ fn messages() -> Vec<EtsiMessage> {
         out.push(EtsiMessage::Denm(Box::new(
             etsi::random::denm(seed, options).unwrap(),
         )));
+        for k in 0..3 {
+            out.push(EtsiMessage::Ivim(Box::new(
+                etsi::random::ivim(seed * 3 + k, options).unwrap(),
+            )));
+        }
         if seed % 4 == 0 {
             out.push(EtsiMessage::Srem(Box::new(
                 etsi::random::srem(seed, options).unwrap(),
@@ -65,6 +71,10 @@ fn messages() -> Vec<EtsiMessage> {
         }
     }
     out
+}
+
+fn m_text(ivim: &etsi::Ivim) -> String {
+    ivim.to_jer().unwrap().to_string()
 }
 
 #[test]
@@ -118,8 +128,41 @@ fn pycrate_agrees_in_both_directions() {
         let back = EtsiMessage::decode_uper(&theirs).unwrap_or_else(|e| panic!("message {i}: {e}"));
         assert_eq!(&back, m, "message {i}: pycrate's UPER decodes differently");
     }
+    // IVI v2's extension containers (AVC, MLC, RSC) and extension addition groups (TcPart,
+    // LaneInformation) must be among what was compared, not only the base containers.
+    let ivims: Vec<&etsi::Ivim> = messages
+        .iter()
+        .filter_map(|m| match m {
+            EtsiMessage::Ivim(i) => Some(&**i),
+            _ => None,
+        })
+        .collect();
+    let text = m_text;
+    let with_ext = ivims
+        .iter()
+        .filter(|i| {
+            text(i).contains("\"avc\"")
+                || text(i).contains("\"mlc\"")
+                || text(i).contains("\"rsc\"")
+        })
+        .count();
+    let with_group = ivims
+        .iter()
+        .filter(|i| {
+            text(i).contains("\"iviType\"") && text(i).contains("\"tc\"")
+                || text(i).contains("laneSurface")
+                || text(i).contains("laneCharacteristics")
+        })
+        .count();
+    assert!(
+        with_ext > 50 && with_group > 20,
+        "IVIM coverage: {with_ext} with extension containers, {with_group} with groups"
+    );
     eprintln!(
-        "pycrate agreed on {} ETSI messages in both directions ({typed} Addgrp-C extensions typed)",
-        messages.len()
+        "pycrate agreed on {} ETSI messages in both directions ({typed} Addgrp-C extensions \
+         typed; {} IVIM, {with_ext} with an extension container, {with_group} with an extension \
+         addition group)",
+        messages.len(),
+        ivims.len()
     );
 }

@@ -1,5 +1,5 @@
-//! ETSI ITS (EU): the ItsPduHeader envelopes of TS 103 301 (SPATEM, MAPEM, SREM, SSEM) and
-//! EN 302 637 (CAM, DENM), with the ETSI-ITS-DSRC content (ISO TS 19091 ed. 2) shared with
+//! ETSI ITS (EU): the ItsPduHeader envelopes of TS 103 301 (SPATEM, MAPEM, IVIM, SREM, SSEM)
+//! and EN 302 637 (CAM, DENM), with the ETSI-ITS-DSRC content (ISO TS 19091 ed. 2) shared with
 //! [`crate::j2735`] through the [`Etsi`] dialect, and the Addgrp-C regional extensions.
 //!
 //! An ETSI message is a SEQUENCE of the 6-octet [`ItsPduHeader`] and one body, with no length
@@ -54,6 +54,7 @@ mod addgrpc;
 mod cam;
 mod cdd;
 mod denm;
+mod ivim;
 mod pdu;
 pub mod random;
 
@@ -62,6 +63,7 @@ pub use addgrpc::*;
 pub use cam::*;
 pub use cdd::*;
 pub use denm::*;
+pub use ivim::*;
 pub use pdu::{
     ISO_TIME_MARK_MAX, ItsPdu, ItsPduHeader, Mapem, Spatem, Srem, Ssem, check_time_marks,
 };
@@ -81,6 +83,8 @@ pub enum EtsiMessage {
     Spatem(Box<Spatem>),
     /// MAPEM (5).
     Mapem(Box<Mapem>),
+    /// IVIM (6).
+    Ivim(Box<Ivim>),
     /// SREM (9).
     Srem(Box<Srem>),
     /// SSEM (10).
@@ -103,6 +107,7 @@ impl EtsiMessage {
             Self::Cam(m) => &m.header,
             Self::Spatem(m) => &m.header,
             Self::Mapem(m) => &m.header,
+            Self::Ivim(m) => &m.header,
             Self::Srem(m) => &m.header,
             Self::Ssem(m) => &m.header,
             Self::Unknown { header, .. } => header,
@@ -118,6 +123,7 @@ impl EtsiMessage {
             ItsPduHeader::CAM => Self::Cam(Box::new(Cam::decode_uper(bytes)?)),
             ItsPduHeader::SPATEM => Self::Spatem(Box::new(Spatem::decode_uper(bytes)?)),
             ItsPduHeader::MAPEM => Self::Mapem(Box::new(Mapem::decode_uper(bytes)?)),
+            ItsPduHeader::IVIM => Self::Ivim(Box::new(Ivim::decode_uper(bytes)?)),
             ItsPduHeader::SREM => Self::Srem(Box::new(Srem::decode_uper(bytes)?)),
             ItsPduHeader::SSEM => Self::Ssem(Box::new(Ssem::decode_uper(bytes)?)),
             _ => Self::Unknown {
@@ -134,6 +140,7 @@ impl EtsiMessage {
             Self::Cam(m) => m.encode_uper(),
             Self::Spatem(m) => m.encode_uper(),
             Self::Mapem(m) => m.encode_uper(),
+            Self::Ivim(m) => m.encode_uper(),
             Self::Srem(m) => m.encode_uper(),
             Self::Ssem(m) => m.encode_uper(),
             Self::Unknown { bytes, .. } => Ok(bytes.clone()),
@@ -147,6 +154,7 @@ impl EtsiMessage {
             Self::Cam(m) => m.to_jer(),
             Self::Spatem(m) => m.to_jer(),
             Self::Mapem(m) => m.to_jer(),
+            Self::Ivim(m) => m.to_jer(),
             Self::Srem(m) => m.to_jer(),
             Self::Ssem(m) => m.to_jer(),
             Self::Unknown { header, .. } => Err(Error::Constraint {
@@ -175,6 +183,7 @@ impl EtsiMessage {
             ItsPduHeader::CAM => Self::Cam(Box::new(pdu::from_jer_value(&json)?)),
             ItsPduHeader::SPATEM => Self::Spatem(Box::new(pdu::from_jer_value(&json)?)),
             ItsPduHeader::MAPEM => Self::Mapem(Box::new(pdu::from_jer_value(&json)?)),
+            ItsPduHeader::IVIM => Self::Ivim(Box::new(pdu::from_jer_value(&json)?)),
             ItsPduHeader::SREM => Self::Srem(Box::new(pdu::from_jer_value(&json)?)),
             ItsPduHeader::SSEM => Self::Ssem(Box::new(pdu::from_jer_value(&json)?)),
             other => {
@@ -334,6 +343,56 @@ mod tests {
         assert_eq!(m.encode_uper().unwrap(), bytes);
         let back = EtsiMessage::from_jer(&m.to_jer().unwrap().to_string()).unwrap();
         assert_eq!(back, m);
+    }
+
+    #[test]
+    fn ivim_vector_is_bit_exact() {
+        let Some(m) = check_vector("cits_ivim") else {
+            return;
+        };
+        let EtsiMessage::Ivim(ivim) = &m else {
+            panic!("not an IVIM: {m:?}");
+        };
+        assert_eq!(ivim.header.protocol_version, 2);
+        let containers = &ivim.ivi.optional.as_ref().unwrap().0;
+        assert!(matches!(containers[0], IviContainer::Glc(_)));
+        assert!(matches!(containers[1], IviContainer::Giv(_)));
+    }
+
+    /// Damaged IVIMs (every truncation, every single-bit flip, garbage after the header)
+    /// decode to an error or to a message that survives both codecs, never a panic.
+    #[test]
+    fn damaged_ivims_are_errors_not_panics() {
+        let Some(bytes) = read_vector("etsi/cits_ivim.hex") else {
+            return;
+        };
+        let check = |input: &[u8]| {
+            if let Ok(m) = EtsiMessage::decode_uper(input)
+                && !matches!(m, EtsiMessage::Unknown { .. })
+            {
+                let again = m.encode_uper().unwrap();
+                assert_eq!(EtsiMessage::decode_uper(&again).unwrap(), m);
+                let text = m.to_jer().unwrap().to_string();
+                assert_eq!(EtsiMessage::from_jer(&text).unwrap(), m);
+            }
+        };
+        for n in 0..bytes.len() {
+            check(&bytes[..n]);
+        }
+        for bit in 0..bytes.len() * 8 {
+            let mut flipped = bytes.clone();
+            flipped[bit / 8] ^= 0x80 >> (bit % 8);
+            check(&flipped);
+        }
+        let mut state = 0x1234_5678_u32;
+        for len in 0..200 {
+            let mut garbage = bytes[..6].to_vec();
+            for _ in 0..len {
+                state = state.wrapping_mul(1_103_515_245).wrapping_add(12_345);
+                garbage.push((state >> 16) as u8);
+            }
+            check(&garbage);
+        }
     }
 
     #[test]
@@ -522,6 +581,7 @@ mod tests {
                 EtsiMessage::Ssem(Box::new(random::ssem(seed, options).unwrap())),
                 EtsiMessage::Cam(Box::new(random::cam(seed, options).unwrap())),
                 EtsiMessage::Denm(Box::new(random::denm(seed, options).unwrap())),
+                EtsiMessage::Ivim(Box::new(random::ivim(seed, options).unwrap())),
             ];
             for m in messages {
                 let bytes = m.encode_uper().unwrap();

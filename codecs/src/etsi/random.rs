@@ -230,3 +230,37 @@ pub fn denm(seed: u64, options: RandomOptions) -> Result<Denm, DecodeError> {
         denm: random_value(seed, base(options))?,
     })
 }
+
+/// A random IVIM: every IVI container, v2's extension containers and extension additions
+/// included. A draw that picks GDD Code-Units 5 for a distance (inside the PER range 2..8 but
+/// not a distance unit) is refused by the type and drawn again from a derived seed.
+pub fn ivim(seed: u64, options: RandomOptions) -> Result<Ivim, DecodeError> {
+    let mut last = None;
+    for attempt in 0..64u64 {
+        let draw = seed.wrapping_add(attempt.wrapping_mul(0x9E37_79B9_7F4A_7C15));
+        match random_value::<IviStructure>(draw, base(options)) {
+            Ok(mut ivi) => {
+                // A drawn group with nothing in it is sent as no group.
+                for container in ivi.optional.iter_mut().flat_map(|c| c.0.iter_mut()) {
+                    if let IviContainer::Rcc(rcc) = container {
+                        for part in &mut rcc.0 {
+                            for lane in &mut part.lane_configuration.0 {
+                                if lane.extension.as_ref().is_some_and(|e| e.is_empty()) {
+                                    lane.extension = None;
+                                }
+                            }
+                        }
+                    }
+                }
+                return Ok(Ivim {
+                    header: header(seed, ItsPduHeader::IVIM, Ivim::PROTOCOL_VERSIONS),
+                    ivi,
+                });
+            }
+            Err(e) => last = Some(e),
+        }
+    }
+    Err(last.unwrap_or_else(|| {
+        <DecodeError as rasn::de::Error>::custom("no IVIM drawn", rasn::Codec::Jer)
+    }))
+}
