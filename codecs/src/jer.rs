@@ -883,7 +883,13 @@ impl<'e> rasn::Encoder<'e> for JerEncoder {
         // X.697: a group's components are written as components of the enclosing SEQUENCE.
         let field = self.names.pop().unwrap_or_default();
         let members = E::FIELDS.iter().map(|f| f.name).collect();
-        self.groups.push((render(&self.path), field, members));
+        // The root's own path is "" here (render names it for messages).
+        let at = if self.path.is_empty() {
+            String::new()
+        } else {
+            render(&self.path)
+        };
+        self.groups.push((at, field, members));
         match value {
             Some(v) => {
                 self.flatten = true;

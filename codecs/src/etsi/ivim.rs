@@ -1903,3 +1903,85 @@ super::pdu::its_pdu! {
         Ok(())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::expect_used)]
+    use super::*;
+
+    /// Bytes checked with pycrate's ITS_IS IVI module.
+    #[test]
+    fn extensible_integers_keep_their_extension_bit() {
+        let zid = |v: i64| rasn::uper::encode::<Zid>(&ExtInt(v)).unwrap();
+        assert_eq!(zid(1), [0x00]);
+        assert_eq!(zid(32), [0x7c]);
+        assert_eq!(zid(40), [0x80, 0x94, 0x00]);
+        assert_eq!(zid(100_000), [0x81, 0x80, 0xc3, 0x50, 0x00]);
+        assert_eq!(
+            rasn::uper::decode::<Zid>(&[0x80, 0x94, 0x00]).unwrap(),
+            ExtInt(40)
+        );
+        // An extension value of 9 octets does not fit 64 bits: an error, not a panic.
+        let mut huge = vec![0x84, 0xbf];
+        huge.extend([0xff; 8]);
+        huge.push(0x80);
+        assert!(rasn::uper::decode::<Zid>(&huge).is_err());
+    }
+
+    /// Code-Units 5 (cm) is inside the PER range 2..8 of a distance's unit but not a value of
+    /// it: refused both ways.
+    #[test]
+    fn distance_unit_five_is_refused() {
+        let d = Distance {
+            value: 16384,
+            unit: DistanceUnit::METRE,
+        };
+        let bytes = rasn::uper::encode(&d).unwrap();
+        assert_eq!(bytes, [0xff, 0xfc, 0x80]);
+        assert_eq!(rasn::uper::decode::<Distance>(&bytes).unwrap(), d);
+        let five = Distance {
+            value: 1,
+            unit: DistanceUnit(5),
+        };
+        assert!(rasn::uper::encode(&five).is_err());
+        // value 1 (14 zero bits) and unit 5 - 2 = 3 in 3 bits.
+        let e = rasn::uper::decode::<Distance>(&[0x00, 0x01, 0x80]).unwrap_err();
+        assert!(e.to_string().contains("not a distance unit"), "{e}");
+    }
+
+    /// TcPart's extension addition group: one presence bit and one open type on the wire,
+    /// its components among TcPart's own in JER (bytes and JSON from pycrate).
+    #[test]
+    fn tc_part_group_is_one_open_type_and_flat_in_jer() {
+        let part = TcPart {
+            detection_zone_ids: None,
+            relevance_zone_ids: ZoneIds(vec![ExtInt(1)]),
+            direction: None,
+            driver_awareness_zone_ids: None,
+            minimum_awareness_time: None,
+            applicable_lanes: None,
+            layout_id: None,
+            pre_storedlayout_id: None,
+            text: None,
+            data: OctetString::from_static(&[0x01]),
+            extension: Some(TcPartExtension {
+                ivi_type: IviType(6),
+                lane_status: Some(ExtInt(2)),
+                vehicle_characteristics: None,
+            }),
+        };
+        let bytes = rasn::uper::encode(&part).unwrap();
+        assert_eq!(
+            crate::jer::hex_lower(&bytes),
+            "800000202020562000",
+            "{bytes:02x?}"
+        );
+        assert_eq!(rasn::uper::decode::<TcPart>(&bytes).unwrap(), part);
+        let json = crate::jer::to_value(&part).unwrap();
+        assert_eq!(
+            json,
+            serde_json::json!({"data": "01", "iviType": 6, "laneStatus": 2, "relevanceZoneIds": [1]})
+        );
+        assert_eq!(crate::jer::decode::<TcPart>(&json).unwrap(), part);
+    }
+}
