@@ -238,7 +238,7 @@ enum DemoRegionArg {
 enum Std {
     /// SAE J2735 MessageFrame (US).
     J2735,
-    /// ETSI ITS (EU): SPATEM, MAPEM, SREM, SSEM (TS 103 301), CAM, DENM, by ItsPduHeader.
+    /// ETSI ITS (EU): SPATEM, MAPEM, IVIM, SREM, SSEM (TS 103 301), CAM, DENM, by ItsPduHeader.
     Etsi,
 }
 
