@@ -164,6 +164,26 @@ pub struct ReferencePosition {
     pub altitude: Altitude,
 }
 
+impl ReferencePosition {
+    /// A position without a confidence or altitude the sender can state: both ellipse axes
+    /// and the orientation, and the altitude with its confidence, "unavailable".
+    pub fn unknown_accuracy(latitude: Latitude, longitude: Longitude) -> Self {
+        Self {
+            latitude,
+            longitude,
+            position_confidence_ellipse: PosConfidenceEllipse {
+                semi_major_confidence: SemiAxisLength(4095),
+                semi_minor_confidence: SemiAxisLength(4095),
+                semi_major_orientation: HeadingValue(3601),
+            },
+            altitude: Altitude {
+                altitude_value: AltitudeValue::UNAVAILABLE,
+                altitude_confidence: AltitudeConfidence::Unavailable,
+            },
+        }
+    }
+}
+
 /// Heading with its confidence (0.1 degree).
 #[derive(AsnType, Encode, Decode, Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[rasn(automatic_tags)]

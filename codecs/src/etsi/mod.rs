@@ -278,19 +278,8 @@ mod tests {
     #[test]
     fn extension_values_of_extensible_integers_are_refused() {
         let at = TimestampIts(721_000_000_000);
-        let position = ReferencePosition {
-            latitude: Latitude(481_000_000),
-            longitude: Longitude(116_000_000),
-            position_confidence_ellipse: PosConfidenceEllipse {
-                semi_major_confidence: SemiAxisLength(4095),
-                semi_minor_confidence: SemiAxisLength(4095),
-                semi_major_orientation: HeadingValue(3601),
-            },
-            altitude: Altitude {
-                altitude_value: AltitudeValue::UNAVAILABLE,
-                altitude_confidence: AltitudeConfidence::Unavailable,
-            },
-        };
+        let position =
+            ReferencePosition::unknown_accuracy(Latitude(481_000_000), Longitude(116_000_000));
         let action = ActionID {
             originating_station_id: StationID(7),
             sequence_number: SequenceNumber(1),
@@ -625,19 +614,8 @@ mod tests {
     /// altitude unavailable, no protected zones.
     #[test]
     fn rsu_cam_known_answer() {
-        let position = ReferencePosition {
-            latitude: Latitude(521_234_567),
-            longitude: Longitude(51_234_567),
-            position_confidence_ellipse: PosConfidenceEllipse {
-                semi_major_confidence: SemiAxisLength(4095),
-                semi_minor_confidence: SemiAxisLength(4095),
-                semi_major_orientation: HeadingValue(3601),
-            },
-            altitude: Altitude {
-                altitude_value: AltitudeValue::UNAVAILABLE,
-                altitude_confidence: AltitudeConfidence::Unavailable,
-            },
-        };
+        let position =
+            ReferencePosition::unknown_accuracy(Latitude(521_234_567), Longitude(51_234_567));
         let cam = Cam::new(
             StationID(1001),
             CoopAwareness::rsu(GenerationDeltaTime(12345), position, None),

@@ -283,19 +283,10 @@ pub(crate) mod tests {
     /// Where the test vehicle is.
     fn reference() -> etsi_codec::ReferencePosition {
         use etsi_codec::*;
-        ReferencePosition {
-            latitude: rsu_codecs::j2735::Latitude(481_000_000),
-            longitude: Longitude(116_000_000),
-            position_confidence_ellipse: PosConfidenceEllipse {
-                semi_major_confidence: SemiAxisLength(4095),
-                semi_minor_confidence: SemiAxisLength(4095),
-                semi_major_orientation: HeadingValue(3601),
-            },
-            altitude: Altitude {
-                altitude_value: AltitudeValue::UNAVAILABLE,
-                altitude_confidence: AltitudeConfidence::Unavailable,
-            },
-        }
+        ReferencePosition::unknown_accuracy(
+            rsu_codecs::j2735::Latitude(481_000_000),
+            Longitude(116_000_000),
+        )
     }
 
     /// A valid CAM of station 0x01020304 (ItsPduHeader protocol version 2, messageID 2).

@@ -191,21 +191,14 @@ impl RsuCam {
 /// The reference position of an RSU's CAM: its surveyed place, without a confidence the
 /// configuration does not give (unavailable), at its elevation when known.
 fn reference_position(position: (i32, i32), elevation_dm: Option<i32>) -> etsi::ReferencePosition {
-    etsi::ReferencePosition {
-        latitude: rsu_codecs::j2735::Latitude(position.0),
-        longitude: etsi::Longitude(position.1),
-        position_confidence_ellipse: etsi::PosConfidenceEllipse {
-            semi_major_confidence: etsi::SemiAxisLength(4095),
-            semi_minor_confidence: etsi::SemiAxisLength(4095),
-            semi_major_orientation: etsi::HeadingValue(3601),
-        },
-        altitude: etsi::Altitude {
-            altitude_value: elevation_dm
-                .map(|dm| etsi::AltitudeValue((dm * 10).clamp(-100_000, 800_000)))
-                .unwrap_or(etsi::AltitudeValue::UNAVAILABLE),
-            altitude_confidence: etsi::AltitudeConfidence::Unavailable,
-        },
+    let mut reference = etsi::ReferencePosition::unknown_accuracy(
+        rsu_codecs::j2735::Latitude(position.0),
+        etsi::Longitude(position.1),
+    );
+    if let Some(dm) = elevation_dm {
+        reference.altitude.altitude_value = etsi::AltitudeValue((dm * 10).clamp(-100_000, 800_000));
     }
+    reference
 }
 
 impl GeoNet {
