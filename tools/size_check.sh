@@ -1,21 +1,26 @@
 #!/bin/sh
-# The product's footprint: the stripped release binary at or under 11.5 MB (11,500,000
+# The product's footprint: the stripped release binary at or under 10.25 MB (10,250,000
 # bytes) and the demo's peak RSS (VmHWM) at or under 16 MiB.
 #
-# Issue 13 asks for 10 MB (10,000,000 bytes), which this bound does NOT meet, and the issue
-# stays open for it. The binary was 9,746,824 bytes (US only); the EU region's ETSI codec took
-# it to 10,883,272, of which a million bytes were the service compiled six times, once per
-# radio backend with and without a pcap capture (one type now, rsu_hw::AnyRadio: 9,878,608).
-# The TMC's DENMs and IVIMs on GeoNetworking add 36 KB (9,915,088). The typed IVIM (ISO TS
-# 19321 v2, issue 14, UPER and JER both ways) adds 1.39 MB of rasn's generated code: 11,309,952.
-# Getting back under 10 MB needs a structural change, not a flag (identical-code folding in
-# the linker saves 80 KB; panic = "abort" 1.05 MB, to 10,260,592). Measured: the rsu crate at
-# opt-level "s" gives 8,561,840 bytes, the same US hot path, but the EU hot path at 1.159 x
-# ring (2,000 operations), over issue 14's 1.15: most of what opt-level 3 makes large is cold
-# code inlined into the rsu crate (the command line, the configuration checks, the tasks, the
-# CLI and TMC codec calls), so splitting that cold code from the broadcast's into a crate of
-# its own, built for size, should bring the binary under 10 MB without touching the hot path.
-# The bound is 11.5 MB so that growth stays watched, not to bless it.
+# Issue 13 asks for 10 MB (10,000,000 bytes), which this bound does NOT meet yet, and the
+# issue stays open for it. The binary was 9,746,824 bytes (US only); the EU region's ETSI codec
+# took it to 10,883,272, of which a million bytes were the service compiled six times, once
+# per radio backend with and without a pcap capture (one type now, rsu_hw::AnyRadio:
+# 9,878,608). The TMC's DENMs and IVIMs on GeoNetworking add 36 KB (9,915,088), the typed IVIM
+# (ISO TS 19321 v2, UPER and JER both ways) 1.39 MB (11,309,952). The service no longer
+# compiles the codec's cold code a second time at its own opt-level 3: the codec's entry
+# points (MessageFrame, EtsiMessage, the ETSI PDUs) are not inlined into it under fat LTO, and
+# it reads and writes MapData through the codec crate's functions instead of instantiating
+# rasn's generic encoders and decoders for MapData itself: 10,207,008.
+#
+# Measured towards the last 207 KB: linker identical-code folding saves 80 KB, the rsu crate
+# at opt-level 2 50 KB; panic = "abort" 1.05 MB but would turn a panic in any input task into
+# a stop of the broadcast, which unwinding spares (rejected). The rsu crate at opt-level "s"
+# is far under 10 MB with the same US hot path, but the EU one at 1.159 x ring (2,000
+# operations), over issue 14's 1.15. What remains large at opt-level 3 is cold code compiled
+# in the rsu crate: the TOML configuration's serde code (188 KB of deserializers), the command
+# line's clap code (112 KB), the checks; moving it into a crate of its own built for size is
+# the fix. The bound is set just above today's figure so that growth stays watched.
 #
 #   tools/size_check.sh              # builds `cargo build --release -p rsu`, then checks
 #   RSU_BIN=path tools/size_check.sh # checks an existing binary instead of building
@@ -24,7 +29,7 @@
 set -eu
 
 cd "$(dirname "$0")/.."
-MAX_STRIPPED_BYTES=${MAX_STRIPPED_BYTES:-11500000}
+MAX_STRIPPED_BYTES=${MAX_STRIPPED_BYTES:-10250000}
 MAX_HWM_KB=${MAX_HWM_KB:-16384}
 DEMO_SECONDS=${DEMO_SECONDS:-3}
 

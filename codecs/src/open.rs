@@ -62,6 +62,9 @@ macro_rules! open_type {
             }
 
             /// Writes the UPER octets of the value alone into `buf` (cleared first).
+            // Not inlined: one match over every message's rasn encoder, compiled once here
+            // (see `MessageFrame`'s impl).
+            #[inline(never)]
             pub fn value_uper_into(
                 &self,
                 buf: &mut Vec<u8>,
@@ -78,6 +81,7 @@ macro_rules! open_type {
 
             /// Decodes the value of type `id` from its UPER octets; unknown ids stay opaque.
             /// Every octet must belong to the value.
+            #[inline(never)]
             pub fn from_value_uper(
                 id: $id_ty,
                 bytes: &[u8],

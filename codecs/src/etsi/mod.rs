@@ -99,6 +99,7 @@ pub enum EtsiMessage {
     },
 }
 
+// The codec entry points are not inlined, for the reason given on `MessageFrame`'s impl.
 impl EtsiMessage {
     /// The message's header.
     pub fn header(&self) -> &ItsPduHeader {
@@ -116,6 +117,7 @@ impl EtsiMessage {
 
     /// Decodes a whole UPER message of any type this codec knows; an unknown messageID is
     /// kept as [`EtsiMessage::Unknown`], a known one with a bad body is an error.
+    #[inline(never)]
     pub fn decode_uper(bytes: &[u8]) -> Result<Self, Error> {
         let header = ItsPduHeader::peek(bytes)?;
         Ok(match header.message_id {
@@ -134,6 +136,7 @@ impl EtsiMessage {
     }
 
     /// UPER encoding of the message.
+    #[inline(never)]
     pub fn encode_uper(&self) -> Result<Vec<u8>, Error> {
         match self {
             Self::Denm(m) => m.encode_uper(),
@@ -148,6 +151,7 @@ impl EtsiMessage {
     }
 
     /// The message as X.697 JER; an unknown message has no JER here and is an error.
+    #[inline(never)]
     pub fn to_jer(&self) -> Result<Value, Error> {
         match self {
             Self::Denm(m) => m.to_jer(),
@@ -165,6 +169,7 @@ impl EtsiMessage {
     }
 
     /// Reads a message from JER text, choosing its type by `header.messageID`.
+    #[inline(never)]
     pub fn from_jer(text: &str) -> Result<Self, Error> {
         let json = serde_json::from_str::<Value>(text).map_err(|e| Error::Jer {
             path: format!("line {} column {}", e.line(), e.column()),

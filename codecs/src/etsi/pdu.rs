@@ -247,19 +247,25 @@ macro_rules! its_pdu {
                     $field,
                 }
             }
+            // Not inlined, for the reason given on `MessageFrame`'s impl: cold entry points
+            // into rasn's generic code stay compiled once, in this crate.
             /// UPER encoding; a value outside its range is refused with its field path.
+            #[inline(never)]
             pub fn encode_uper(&self) -> Result<Vec<u8>, $crate::Error> {
                 $crate::etsi::pdu::encode_uper(self)
             }
             /// Decodes a whole UPER message (header included); trailing octets are an error.
+            #[inline(never)]
             pub fn decode_uper(bytes: &[u8]) -> Result<Self, $crate::Error> {
                 $crate::etsi::pdu::decode_uper(bytes)
             }
             /// The message as X.697 JER.
+            #[inline(never)]
             pub fn to_jer(&self) -> Result<serde_json::Value, $crate::Error> {
                 $crate::etsi::pdu::to_jer(self)
             }
             /// Reads the message from X.697 JER text.
+            #[inline(never)]
             pub fn from_jer(text: &str) -> Result<Self, $crate::Error> {
                 $crate::etsi::pdu::from_jer(text)
             }

@@ -59,13 +59,21 @@ crate::open_type! {
     }
 }
 
+// The entry points that decode, write JER or explain a refusal are `#[inline(never)]`: they
+// reach rasn's generic code for every message type, and inlined into a caller built for speed
+// (the service, at opt-level 3, with fat LTO) they were compiled a second time there, about
+// a megabyte of the binary between this type, the ETSI messages and MapData, for calls made
+// per command, per TMC message or per received frame, never per SPaT. `encode_into`'s fast
+// SPAT path, the hot path's, is left to the inliner.
 impl MessageFrame {
     /// Decodes one UPER MessageFrame from the start of `bytes`; returns it and how many
     /// bytes it used. Bytes after the frame are the caller's to report or use.
+    #[inline(never)]
     pub fn decode(bytes: &[u8]) -> Result<(Self, usize), Error> {
         Self::decode_at(bytes, 0)
     }
 
+    #[inline(never)]
     fn decode_at(all: &[u8], offset: usize) -> Result<(Self, usize), Error> {
         let input = all.get(offset..).unwrap_or_default();
         if let Some((id, start, len)) = frame_header(input)
@@ -114,6 +122,12 @@ impl MessageFrame {
         {
             return Ok(());
         }
+        self.encode_with_rasn(buf)
+    }
+
+    /// [`Self::encode_into`] for every frame the fast SPAT path does not write.
+    #[inline(never)]
+    fn encode_with_rasn(&self, buf: &mut Vec<u8>) -> Result<(), Error> {
         self.value_uper_into(buf).map_err(|e| self.explain(&e))?;
         let len = buf.len();
         if len >= FRAGMENT {
@@ -174,6 +188,7 @@ impl MessageFrame {
     }
 
     /// Names the field behind an encoder refusal by walking the value with the checker.
+    #[inline(never)]
     fn explain(&self, e: &rasn::error::EncodeError) -> Error {
         match crate::jer::check(self) {
             Err(c) => c.into(),
@@ -182,11 +197,13 @@ impl MessageFrame {
     }
 
     /// The frame as X.697 JER: `{"messageId": N, "value": {...}}`.
+    #[inline(never)]
     pub fn to_jer(&self) -> Result<Value, Error> {
         Ok(crate::jer::to_value(self)?)
     }
 
     /// Reads a frame from its JER text, checking every value's range.
+    #[inline(never)]
     pub fn from_jer(text: &str) -> Result<Self, Error> {
         // Report JSON syntax errors with line and column before rasn sees the text.
         let json = serde_json::from_str::<Value>(text).map_err(|e| Error::Jer {

@@ -33,6 +33,35 @@ impl MapData {
     pub fn new(msg_issue_revision: MsgCount) -> Self {
         Self::new_in(msg_issue_revision)
     }
+
+    // The bare MapData's codecs, as functions of this crate: callers in other crates use
+    // these instead of instantiating rasn's generic encoders and decoders for MapData
+    // themselves, which would compile the largest J2735 structure a second time, at their
+    // own optimisation level (the service's, 3, instead of this crate's size setting).
+
+    /// Decodes a bare UPER MapData from the start of `bytes`; returns it and the rest.
+    #[inline(never)]
+    pub fn decode_uper_prefix(bytes: &[u8]) -> Result<(Self, &[u8]), rasn::error::DecodeError> {
+        rasn::uper::decode_with_remainder::<Self>(bytes)
+    }
+
+    /// The bare MapData as UPER.
+    #[inline(never)]
+    pub fn encode_uper(&self) -> Result<Vec<u8>, rasn::error::EncodeError> {
+        rasn::uper::encode(self)
+    }
+
+    /// Reads a bare MapData from its JER value (see [`crate::jer::decode`]).
+    #[inline(never)]
+    pub fn from_jer_value(json: &serde_json::Value) -> Result<Self, rasn::error::DecodeError> {
+        crate::jer::decode::<Self>(json)
+    }
+
+    /// The bare MapData as X.697 JER; a value outside its range is refused with its path.
+    #[inline(never)]
+    pub fn to_jer_value(&self) -> Result<serde_json::Value, crate::jer::JerEncodeError> {
+        crate::jer::to_value(self)
+    }
 }
 impl<S: Dialect> MapData<S> {
     /// A map message of dialect `S` with only its revision counter.

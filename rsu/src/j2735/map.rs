@@ -651,9 +651,9 @@ fn parse_jer(text: &str, json: &Value) -> Result<MapData, MapError> {
         )],
     };
     // Also reads the bare hex other tools write for LaneAttributes-Vehicle (SIZE(8, ...)).
-    let map = rsu_codecs::jer::decode::<MapData>(json).map_err(|e| bare(e.to_string()))?;
+    let map = MapData::from_jer_value(json).map_err(|e| bare(e.to_string()))?;
     // The decoder checks no ranges; writing the value back does, naming the field.
-    let canonical = rsu_codecs::jer::to_value(&map).map_err(|e| bare(e.to_string()))?;
+    let canonical = map.to_jer_value().map_err(|e| bare(e.to_string()))?;
     if let Some(path) = unknown_member(json, &canonical, "") {
         return Err(bare(format!("{path}: no such member in MapData")));
     }
@@ -689,7 +689,7 @@ fn parse_uper(octets: &[u8], form: &str) -> Result<MapData, MapError> {
         }
         Err(e) => tried.push(format!("{form} MessageFrame: {e}")),
     }
-    match rasn::uper::decode_with_remainder::<MapData>(octets) {
+    match MapData::decode_uper_prefix(octets) {
         Ok((map, [])) => return Ok(map),
         Ok((_, rest)) => tried.push(format!(
             "{form} MapData without MessageFrame: {} bytes left over",
@@ -857,10 +857,10 @@ pub fn content_hash(map: &MapData) -> Result<u64, MapError> {
     let mut content = map.clone();
     set_revision(&mut content, 0);
     content.time_stamp = None;
-    let bytes = rasn::uper::encode(&content).map_err(|e| {
-        MapError::Encode(match rsu_codecs::jer::check(&content) {
+    let bytes = content.encode_uper().map_err(|e| {
+        MapError::Encode(match content.to_jer_value() {
             Err(c) => c.to_string(),
-            Ok(()) => e.to_string(),
+            Ok(_) => e.to_string(),
         })
     })?;
     Ok(fnv1a64(&bytes))
