@@ -135,11 +135,17 @@ pub struct TimestampIts(pub u64);
 #[derive(AsnType, Encode, Decode, Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[rasn(delegate, value("0..=4095"))]
 pub struct SemiAxisLength(pub u16);
+impl SemiAxisLength {
+    pub const UNAVAILABLE: Self = Self(4095);
+}
 
 /// Heading from north in 0.1 degree (3601 = unavailable).
 #[derive(AsnType, Encode, Decode, Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[rasn(delegate, value("0..=3601"))]
 pub struct HeadingValue(pub u16);
+impl HeadingValue {
+    pub const UNAVAILABLE: Self = Self(3601);
+}
 
 /// Position confidence ellipse.
 #[derive(AsnType, Encode, Decode, Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -172,9 +178,9 @@ impl ReferencePosition {
             latitude,
             longitude,
             position_confidence_ellipse: PosConfidenceEllipse {
-                semi_major_confidence: SemiAxisLength(4095),
-                semi_minor_confidence: SemiAxisLength(4095),
-                semi_major_orientation: HeadingValue(3601),
+                semi_major_confidence: SemiAxisLength::UNAVAILABLE,
+                semi_minor_confidence: SemiAxisLength::UNAVAILABLE,
+                semi_major_orientation: HeadingValue::UNAVAILABLE,
             },
             altitude: Altitude {
                 altitude_value: AltitudeValue::UNAVAILABLE,
