@@ -5,7 +5,10 @@ use serde_json::Value;
 
 use super::*;
 use crate::error::{Error, unwind, unwind_json};
-use crate::j2735::{MapData, SPAT, SignalRequestMessage, SignalStatusMessage, StationID, TimeMark};
+use crate::j2735::{
+    MapData, SPAT, SignalRequestMessage, SignalStatusMessage, StationID, TimeChangeDetails,
+    TimeMark,
+};
 
 /// Header of every ETSI ITS facilities message (TS 102 894-2, ItsPduHeader): protocol version,
 /// message id and sender. 8 + 8 + 32 bits, so always the first 6 octets in UPER.
@@ -369,6 +372,32 @@ pub const ISO_TIME_MARK_MAX: u16 = 36001;
 
 /// Refuses any TimeMark of `spat` above [`ISO_TIME_MARK_MAX`], naming the field.
 pub fn check_time_marks(spat: &SPAT) -> Result<(), Error> {
+    // Every SPATEM passes this check: the common case scans the marks without building the
+    // table of names that only an error needs.
+    let within = |t: &TimeChangeDetails| {
+        [
+            t.start_time,
+            Some(t.min_end_time),
+            t.max_end_time,
+            t.likely_time,
+            t.next_time,
+        ]
+        .into_iter()
+        .flatten()
+        .all(|TimeMark(v)| v <= ISO_TIME_MARK_MAX)
+    };
+    let all_within = spat.intersections.0.iter().all(|intersection| {
+        intersection.states.0.iter().all(|state| {
+            state
+                .state_time_speed
+                .0
+                .iter()
+                .all(|event| event.timing.as_ref().is_none_or(within))
+        })
+    });
+    if all_within {
+        return Ok(());
+    }
     for (i, intersection) in spat.intersections.0.iter().enumerate() {
         for (s, state) in intersection.states.0.iter().enumerate() {
             for (e, event) in state.state_time_speed.0.iter().enumerate() {

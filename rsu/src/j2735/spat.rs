@@ -263,10 +263,20 @@ pub fn intersection_state(
     revision: u8,
     valid: bool,
 ) -> IntersectionState {
-    let mut groups: Vec<&SignalGroup> = intersection.signal_groups.iter().collect();
-    groups.sort_by_key(|g| g.id);
-    let states = groups
-        .into_iter()
+    // Movements go out in signal-group order. The configuration lists them that way, so the
+    // per-SPaT path allocates and sorts only for a model built in another order.
+    let mut sorted: Vec<&SignalGroup> = Vec::new();
+    let groups: &[SignalGroup] = &intersection.signal_groups;
+    let in_order = groups.is_sorted_by_key(|g| g.id);
+    if !in_order {
+        sorted = groups.iter().collect();
+        sorted.sort_by_key(|g| g.id);
+    }
+    let ordered = groups
+        .iter()
+        .filter(|_| in_order)
+        .chain(sorted.iter().copied());
+    let states = ordered
         .map(|group| {
             let event = movement_event(group, state, now);
             let mut movement =
