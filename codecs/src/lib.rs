@@ -3,6 +3,7 @@
 //! One module per standard: [`j2735`] (SAE J2735, US) and [`etsi`] (ETSI ITS, EU), which share
 //! the ISO TS 19091 intersection structure through [`dialect`]. T/CSAE 53 follows.
 
+pub mod csae;
 pub mod dialect;
 pub mod error;
 pub mod etsi;
