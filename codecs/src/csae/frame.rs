@@ -453,3 +453,241 @@ mod tests {
         assert_eq!(checked, 9, "expected the nine CSAE 53 frames");
     }
 }
+
+#[cfg(test)]
+mod edge_tests {
+    #![allow(clippy::unwrap_used, clippy::expect_used)]
+    use super::*;
+    use crate::testutil::{list_vectors, read_vector};
+
+    const CSAE: Profile = Profile::Csae53_2020;
+    const YDT: Profile = Profile::Ydt3709_2020;
+
+    /// cn-csae.md §1.2: under the ydt3709-2020 schema the BSM, SPAT and RSM captures read
+    /// the same, the MAP reads as another (shorter) value and the RSI runs out of data.
+    #[test]
+    fn captures_under_ydt3709_differ_as_the_reference_says() {
+        let Some(files) = list_vectors("csae", ".hex") else {
+            return;
+        };
+        let (mut same, mut map, mut rsi) = (0, 0, 0);
+        for file in files {
+            let bytes = read_vector(&file).unwrap();
+            let (csae, _) = MessageFrame::decode(&bytes, CSAE).unwrap();
+            let ydt = MessageFrame::decode(&bytes, YDT);
+            match &csae {
+                MessageFrame::Map(_) => {
+                    let (value, used) = ydt.unwrap();
+                    assert_ne!(value, csae, "{file}");
+                    assert!(used < bytes.len(), "{file}: {used}");
+                    map += 1;
+                }
+                MessageFrame::Rsi(_) => {
+                    let err = ydt.unwrap_err().to_string();
+                    assert!(err.contains("truncated"), "{file}: {err}");
+                    rsi += 1;
+                }
+                _ => {
+                    let (value, used) = ydt.unwrap();
+                    assert_eq!(value, csae, "{file}");
+                    assert_eq!(used, bytes.len(), "{file}");
+                    assert_eq!(value.encode(YDT).unwrap(), bytes, "{file}");
+                    same += 1;
+                }
+            }
+        }
+        assert_eq!((same, map, rsi), (7, 1, 1));
+    }
+
+    /// A phase-2 frame of the CLPMM sample's shape (cn-csae.md §1.3, `802a0010274c...`, 44
+    /// octets): extension bit and index 0, open type of 42 octets holding a MessageFrameExt
+    /// with messageId 16 and a 39-octet value.
+    fn clpmm() -> Vec<u8> {
+        let mut bytes = vec![0x80, 0x2a, 0x00, 0x10, 0x27, 0x4c];
+        bytes.extend((1..39u8).map(|i| i.wrapping_mul(37)));
+        bytes
+    }
+
+    #[test]
+    fn clpmm_frame_decodes_to_msg_frame_ext_16() {
+        let bytes = clpmm();
+        assert_eq!(bytes.len(), 44);
+        for profile in [CSAE, YDT] {
+            let (frame, used) = MessageFrame::decode(&bytes, profile).unwrap();
+            assert_eq!(used, 44);
+            let MessageFrame::MsgFrameExt(ext) = &frame else {
+                panic!("{frame:?}");
+            };
+            assert_eq!(ext.message_id, ExtMsgID::CLPMM);
+            assert_eq!(ext.value.as_bytes().len(), 39);
+            assert_eq!(ext.value.as_bytes().first(), Some(&0x4c));
+            assert_eq!(frame.name(), "msgFrameExt");
+            assert_eq!(frame.encode(profile).unwrap(), bytes);
+            // rasn's own CHOICE encoder writes the same header the entry point writes by hand.
+            assert_eq!(rasn::uper::encode(&frame).unwrap(), bytes);
+            let json = frame.to_jer(profile).unwrap();
+            assert_eq!(json["msgFrameExt"]["messageId"], 16);
+            assert_eq!(
+                json["msgFrameExt"]["value"].as_str().map(str::len),
+                Some(78)
+            );
+            assert_eq!(
+                MessageFrame::from_jer(&json.to_string(), profile).unwrap(),
+                frame
+            );
+        }
+        // Bytes after the frame are left to the caller.
+        let mut longer = bytes.clone();
+        longer.extend_from_slice(&[0xff, 0x00]);
+        assert_eq!(MessageFrame::decode(&longer, CSAE).unwrap().1, 44);
+    }
+
+    #[test]
+    fn msg_frame_ext_header_matches_rasn_at_length_boundaries() {
+        for len in [0, 1, 124, 125, 126, 127, 128, 1000, 16000] {
+            let frame =
+                MessageFrame::MsgFrameExt(MessageFrameExt::new(ExtMsgID(32767), vec![0x5a; len]));
+            let bytes = frame.encode(CSAE).unwrap();
+            assert_eq!(bytes, rasn::uper::encode(&frame).unwrap(), "value of {len}");
+            assert_eq!(
+                MessageFrame::decode(&bytes, CSAE).unwrap(),
+                (frame, bytes.len())
+            );
+        }
+    }
+
+    #[test]
+    fn unknown_extension_alternatives_stay_opaque() {
+        // Alternative 5 (unknown), 3 octets.
+        let bytes = [0x85, 0x03, 0xde, 0xad, 0x01];
+        let (frame, used) = MessageFrame::decode(&bytes, CSAE).unwrap();
+        assert_eq!(
+            frame,
+            MessageFrame::Unknown {
+                index: 5,
+                bytes: vec![0xde, 0xad, 0x01]
+            }
+        );
+        assert_eq!(used, 5);
+        assert_eq!(frame.name(), "unknown");
+        assert_eq!(frame.encode(CSAE).unwrap(), bytes);
+        assert!(frame.to_jer(CSAE).is_err());
+        // A msgFrameExt with its own extension bit set (additions this crate does not know)
+        // stays opaque too, so it re-encodes as received.
+        let mut bytes = clpmm();
+        bytes[2] |= 0x80;
+        let (frame, _) = MessageFrame::decode(&bytes, CSAE).unwrap();
+        assert!(
+            matches!(frame, MessageFrame::Unknown { index: 0, .. }),
+            "{frame:?}"
+        );
+        assert_eq!(frame.encode(CSAE).unwrap(), bytes);
+        // An index of 64 or more cannot be written in one octet: refused, not truncated.
+        let too_far = MessageFrame::Unknown {
+            index: 64,
+            bytes: vec![1],
+        };
+        assert!(too_far.encode(CSAE).is_err());
+    }
+
+    #[test]
+    fn malformed_frames_are_errors() {
+        for (bytes, why) in [
+            (&[][..], "empty"),
+            (&[0x80][..], "no open type length"),
+            (&[0x80, 0x81][..], "no open type length"),
+            (&[0x80, 0x05, 0x00][..], "open type of 5 octets, 1 present"),
+            (&[0x80, 0xc1, 0x00][..], "fragmented"),
+            (&[0xc0, 0x01, 0x00][..], "64 or above"),
+            // Root index 5..7 does not exist.
+            (&[0x50, 0x00, 0x00, 0x00][..], "index 5"),
+            (&[0x70][..], "index 7"),
+        ] {
+            let err = MessageFrame::decode(bytes, CSAE).unwrap_err();
+            assert!(matches!(err, Error::Uper { .. }), "{bytes:02x?}: {err:?}");
+            assert!(err.to_string().contains(why), "{bytes:02x?}: {err}");
+        }
+    }
+
+    #[test]
+    fn truncated_captures_are_errors_with_a_reason() {
+        let Some(bytes) = read_vector("csae/csae53_spatFrame.hex") else {
+            return;
+        };
+        for cut in [1, 2, 10, 100, bytes.len() - 1] {
+            let err = MessageFrame::decode(&bytes[..cut], CSAE).unwrap_err();
+            let Error::Uper { reason, len, .. } = &err else {
+                panic!("{err:?}");
+            };
+            assert!(reason.contains("truncated"), "{cut}: {err}");
+            assert_eq!(*len, cut);
+        }
+    }
+
+    #[test]
+    fn jer_errors_name_the_field() {
+        let spat = r#"{"spatFrame": {"msgCnt": 1, "intersections": [{"intersectionId": {"id": 7},
+            "status": "0000", "phases": [{"id": 1, "phaseStates": [{"light": "red",
+            "timing": {"counting": {"startTime": 0, "likelyEndTime": 36002}}}]}]}]}}"#;
+        let err = MessageFrame::from_jer(spat, CSAE).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "spatFrame.intersections[0].phases[0].phaseStates[0].timing.counting.likelyEndTime: \
+             value 36002 outside 0..36001"
+        );
+        let fixed = spat.replace("36002", "36001");
+        let frame = MessageFrame::from_jer(&fixed, CSAE).unwrap();
+        assert!(matches!(frame, MessageFrame::Spat(_)));
+        let misspelt = fixed.replace("likelyEndTime", "likelyEndTme");
+        assert!(MessageFrame::from_jer(&misspelt, CSAE).is_err());
+        let extra = fixed.replace("\"startTime\"", "\"nextDur\": 1, \"startTime\"");
+        let err = MessageFrame::from_jer(&extra, CSAE).unwrap_err();
+        assert!(err.to_string().contains("no such member"), "{err}");
+        let err = MessageFrame::from_jer("{\"spatFrame\": ", CSAE).unwrap_err();
+        assert!(err.to_string().starts_with("JER: line 1 column"), "{err}");
+    }
+
+    /// Outside input never panics the decoder: every capture with bits flipped, cut short or
+    /// with octets inserted decodes to a value or an error under both profiles, and any value
+    /// it yields encodes and renders as JSON without panicking.
+    #[test]
+    fn mutated_captures_never_panic() {
+        let Some(files) = list_vectors("csae", ".hex") else {
+            return;
+        };
+        let mut state = 0x2545_f491_4f6c_dd1d_u64;
+        let mut next = move || {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            state
+        };
+        let mut decoded = 0;
+        for file in files {
+            let original = read_vector(&file).unwrap();
+            for round in 0..600 {
+                let mut bytes = original.clone();
+                match next() % 3 {
+                    0 => {
+                        for _ in 0..1 + next() % 4 {
+                            let bit = (next() as usize) % (bytes.len() * 8);
+                            bytes[bit / 8] ^= 0x80 >> (bit % 8);
+                        }
+                    }
+                    1 => bytes.truncate((next() as usize) % bytes.len()),
+                    _ => {
+                        let at = (next() as usize) % bytes.len();
+                        bytes.insert(at, next() as u8);
+                    }
+                }
+                let profile = if round % 2 == 0 { CSAE } else { YDT };
+                if let Ok((frame, _)) = MessageFrame::decode(&bytes, profile) {
+                    decoded += 1;
+                    let _ = frame.encode(profile);
+                    let _ = frame.to_jer(profile);
+                }
+            }
+        }
+        assert!(decoded > 0);
+    }
+}
