@@ -33,6 +33,23 @@ impl ExtMsgID {
     pub const CLPMM: Self = Self(16);
     /// VehiclePaymentMessage (VPM).
     pub const VEHICLE_PAYMENT_MESSAGE: Self = Self(17);
+
+    /// The message's short name for the ids of the phase-2 table (cn-csae.md §1.3); `None`
+    /// for any other id, which is carried all the same.
+    pub fn name(self) -> Option<&'static str> {
+        Some(match self.0 {
+            0 => "TestMsg",
+            10 => "RTCMcorrections",
+            11 => "RSC",
+            12 => "SSM",
+            13 => "VIR",
+            14 => "PAMData",
+            15 => "PSM",
+            16 => "CLPMM",
+            17 => "VPM",
+            _ => return None,
+        })
+    }
 }
 
 /// The phase-2 envelope: a message id and the message's UPER octets. No phase-2 message is
@@ -536,6 +553,19 @@ mod edge_tests {
                 frame
             );
         }
+        // An id outside the table is carried the same way, without error.
+        let mut other = bytes.clone();
+        other[3] = 99;
+        let (frame, _) = MessageFrame::decode(&other, CSAE).unwrap();
+        let MessageFrame::MsgFrameExt(ext) = &frame else {
+            panic!("{frame:?}");
+        };
+        assert_eq!(
+            (ext.message_id, ext.message_id.name()),
+            (ExtMsgID(99), None)
+        );
+        assert_eq!(ExtMsgID::CLPMM.name(), Some("CLPMM"));
+        assert_eq!(frame.encode(CSAE).unwrap(), other);
         // Bytes after the frame are left to the caller.
         let mut longer = bytes.clone();
         longer.extend_from_slice(&[0xff, 0x00]);
