@@ -110,6 +110,19 @@ fn asn1tools_agrees_in_both_directions() {
     for f in &frames {
         *kinds.entry(f.name()).or_default() += 1;
     }
+    // The profile-dependent types must be among what asn1tools judges.
+    let text: Vec<String> = jer.iter().map(Value::to_string).collect();
+    for member in [
+        "\"posConficence\"",
+        "\"linkWidth\"",
+        "\"connectsTo\"",
+        "\"activePath\"",
+        "\"hour\"",
+        "\"offset\"",
+    ] {
+        let n = text.iter().filter(|t| t.contains(member)).count();
+        assert!(n > 0, "no generated frame has {member}");
+    }
 
     // Our UPER, decoded by asn1tools: our JSON; re-encoded from its value: our bytes.
     let requests: Vec<Value> = uper.iter().map(|u| json!({"uper": hex(u)})).collect();
