@@ -63,6 +63,22 @@ dict="$here/corpus/jer_frame.dict"
     printf '%s\n' true false null '{"messageId":' '"value":'
 } | sort -u | sed 's/\\/\\\\/g; s/"/\\"/g; s/.*/"&"/' >"$dict"
 
+# csae_frame: each CSAE 53 capture as UPER under both profiles (first octet 00 / 01) and
+# its JSON as JER under csae53-2020 (first octet 02); see fuzz_targets/csae_frame.rs.
+csae="$here/corpus/csae_frame"
+mkdir -p "$csae"
+n_csae=0
+for f in "$vectors"/csae/*.hex; do
+    [[ -f $f ]] || continue
+    name=$(basename "$f" .hex)
+    for mode in 00 01; do
+        { printf '%s' "$mode"; tr -d '[:space:]' <"$f"; } | xxd -r -p >"$csae/${name}_$mode"
+    done
+    json="${f%.hex}.jer.json"
+    [[ -f $json ]] && { printf '\x02'; cat "$json"; } >"$csae/${name}_02"
+    n_csae=$((n_csae + 1))
+done
+
 n_tscbm=0
 for f in "$vectors"/tscbm/*.bin; do
     mkdir -p "$here/corpus/tscbm"
@@ -164,5 +180,6 @@ PY
 fi
 
 echo "seeded $n_uper UPER frames into $uper, $n_etsi ETSI messages into $etsi, $n_jer JER files into $jer"
+echo "seeded $n_csae CSAE 53 frames (x3 cases) into $csae"
 echo "seeded $n_tscbm TSCBM, $n_mf message files, 4 GNSS lines, $n_rx received frames${rsu:+ and their pcap files}"
 echo "dictionary: $(wc -l <"$dict") entries in $dict"
