@@ -147,7 +147,7 @@ pub fn issue_explicit(
     let tbs_bytes = coer::encode(&tbs)?;
     let (issuer_id, signer_hash, backend): (
         IssuerIdentifier,
-        crate::hash::Digest,
+        Option<crate::hash::Digest>,
         &dyn SignerBackend,
     ) = match issuer {
         Some((cert, key)) => {
@@ -158,18 +158,19 @@ pub fn issue_explicit(
                 HashAlg::Sha384 => IssuerIdentifier::Sha384AndDigest(id),
                 HashAlg::Sm3 => IssuerIdentifier::Sm3AndDigest(id),
             };
-            (ident, cert.digest_with(alg), key)
+            (ident, Some(cert.digest_with(alg)), key)
         }
         None => {
             let key =
                 self_key.ok_or_else(|| PkiError::Invalid("self-signed needs its key".into()))?;
             let alg = key.curve().hash();
-            (IssuerIdentifier::VSelf(alg.to_its()), alg.digest(b""), key)
+            (IssuerIdentifier::VSelf(alg.to_its()), None, key)
         }
     };
-    let alg = backend.curve().hash();
-    let sig: RawSignature =
-        backend.sign(SigningInput::new(alg, &tbs_bytes, &signer_hash).as_bytes())?;
+    // ECDSA: 1609.2's H(H(tbs) || H(issuer)); SM2: YD/T 3957's SM3(Z_A || tbs).
+    let input = SigningInput::for_key(&backend.public_key(), &tbs_bytes, signer_hash.as_ref())
+        .map_err(CertError::from)?;
+    let sig: RawSignature = backend.sign(input.as_bytes())?;
     let base = CertificateBase::builder()
         .r#type(CertificateType::Explicit)
         .issuer(issuer_id)
