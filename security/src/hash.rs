@@ -247,6 +247,7 @@ impl From<HashedId3> for rasn_its::ieee1609dot2::base_types::HashedId3 {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::expect_used)]
 mod tests {
     use super::*;
 
@@ -264,6 +265,47 @@ mod tests {
             HashAlg::Sha256.digest_parts(&[b"ab", b"c"]),
             HashAlg::Sha256.digest(b"abc")
         );
+    }
+
+    #[test]
+    fn ecdsa_keys_keep_the_1609_2_input() {
+        use elliptic_curve::sec1::ToSec1Point as _;
+        let sk = p256::SecretKey::from_slice(&[3; 32]).unwrap();
+        let key = VerifyKey::from_sec1(
+            Curve::NistP256,
+            sk.public_key().to_sec1_point(true).as_bytes(),
+        )
+        .unwrap();
+        let signer = HashAlg::Sha256.digest(b"issuer certificate");
+        let a = SigningInput::for_key(&key, b"tbs", Some(&signer)).unwrap();
+        assert_eq!(
+            a.as_bytes(),
+            SigningInput::new(HashAlg::Sha256, b"tbs", &signer).as_bytes()
+        );
+        let empty = HashAlg::Sha256.digest(b"");
+        let b = SigningInput::for_key(&key, b"tbs", None).unwrap();
+        assert_eq!(
+            b.as_bytes(),
+            SigningInput::new(HashAlg::Sha256, b"tbs", &empty).as_bytes()
+        );
+        assert_eq!(b.as_bytes().len(), 64);
+    }
+
+    #[cfg(feature = "china")]
+    #[test]
+    fn sm2_keys_sign_the_ydt3957_digest() {
+        use elliptic_curve::sec1::ToSec1Point as _;
+        let sk = sm2::SecretKey::from_slice(&[3; 32]).unwrap();
+        let key = VerifyKey::from_sec1(Curve::Sm2, sk.public_key().to_sec1_point(true).as_bytes())
+            .unwrap();
+        let signer = HashAlg::Sm3.digest(b"signer certificate");
+        let id = cn::Sm2Id::of_certificate(&signer).unwrap();
+        let a = SigningInput::for_key(&key, b"tbs", Some(&signer)).unwrap();
+        assert_eq!(a.as_bytes(), cn::e(&cn::za(&id, &key).unwrap(), b"tbs"));
+        let root = SigningInput::for_key(&key, b"tbs", None).unwrap();
+        let za_root = cn::za(&cn::Sm2Id::Root, &key).unwrap();
+        assert_eq!(root.as_bytes(), cn::e(&za_root, b"tbs"));
+        assert_ne!(a.as_bytes(), root.as_bytes());
     }
 
     #[cfg(feature = "china")]
