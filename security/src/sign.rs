@@ -533,12 +533,14 @@ impl Signer {
     /// What the key signs for the COER `tbsData`: 1609.2's `H(tbs) || H(certificate)`, or for
     /// SM2 YD/T 3957's `SM3(Z_A || tbs)` with the Z_A computed when the signer was built.
     fn signing_input(&self, tbs: &[u8]) -> Result<SigningInput, SignError> {
-        match (self.backend.curve(), &self.sm2_za) {
-            (Curve::Sm2, Some(za)) => Ok(SigningInput::sm2(za, tbs)),
-            (Curve::Sm2, None) => Err(SignError::Backend(
+        // No call into the backend here: the ECDSA hot path stays as it was. SM3 is the hash
+        // of SM2 keys and of no other curve.
+        match &self.sm2_za {
+            Some(za) => Ok(SigningInput::sm2(za, tbs)),
+            None if self.hash == HashAlg::Sm3 => Err(SignError::Backend(
                 "no SM2 Z_A for this key (not an SM2 point?)".into(),
             )),
-            _ => Ok(SigningInput::new(self.hash, tbs, &self.cert_hash)),
+            None => Ok(SigningInput::new(self.hash, tbs, &self.cert_hash)),
         }
     }
 
