@@ -6,9 +6,15 @@
 //! The cost of one operation is (count(MODE, N) - count(setup, N)) / N; the 1609.2 overhead
 //! is sign_spdu / sign_raw and verify_spdu / verify_raw (target ≤ 1.10), the ETSI one
 //! sign_etsi / sign_raw (the hot path's budget is 1.15 for everything, encode included).
+//! China (YD/T 3957, SM2 with RustCrypto): `sign_sm2_spdu` (a 200-octet payload, digest
+//! signer), `sign_sm2_raw` (the bare SM2 prehash signature on the same key),
+//! `verify_sm2_spdu` (signer chain cached) and `verify_sm2_raw`; the overheads are
+//! sign_sm2_spdu / sign_sm2_raw and verify_sm2_spdu / verify_sm2_raw.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use rasn_its::ieee1609dot2::base_types::Duration;
+#[cfg(feature = "china")]
+use rsu_security::cn;
 use rsu_security::etsi::{self, ssp};
 use rsu_security::keys::Curve;
 use rsu_security::pki::{self, CertSpec};
@@ -81,8 +87,46 @@ fn main() {
         public.as_bytes().to_vec(),
     );
 
+    #[cfg(feature = "china")]
+    let cn = Sm2Fixture::new();
+
     match mode {
         "setup" => {}
+        #[cfg(feature = "china")]
+        "sign_sm2_spdu" => {
+            let mut signer = cn.signer;
+            for _ in 0..n {
+                black_box(
+                    signer
+                        .sign(cn::AID_SPAT, black_box(&cn.payload), NOW_US)
+                        .unwrap(),
+                );
+            }
+        }
+        #[cfg(feature = "china")]
+        "sign_sm2_raw" => {
+            use sm2::dsa::signature::hazmat::PrehashSigner as _;
+            for _ in 0..n {
+                let s: sm2::dsa::Signature = cn.bare.sign_prehash(black_box(&cn.e)).unwrap();
+                black_box(s);
+            }
+        }
+        #[cfg(feature = "china")]
+        "verify_sm2_spdu" => {
+            let mut v = cn.verifier;
+            for _ in 0..n {
+                assert!(v.verify(black_box(&cn.spdu), NOW_US).unwrap().is_valid());
+            }
+        }
+        #[cfg(feature = "china")]
+        "verify_sm2_raw" => {
+            use sm2::dsa::signature::hazmat::PrehashVerifier as _;
+            let vk = cn.bare.verifying_key();
+            for _ in 0..n {
+                vk.verify_prehash(black_box(&cn.e), black_box(&cn.sig))
+                    .unwrap();
+            }
+        }
         "sign_spdu" => {
             for _ in 0..n {
                 black_box(signer.sign(0x82, black_box(&payload), NOW_US).unwrap());
@@ -129,5 +173,64 @@ fn main() {
             }
         }
         other => panic!("unknown mode {other}"),
+    }
+}
+
+/// The China fixture: an SM2 chain, a steady-state signer (digest) of a 200-octet payload,
+/// a verifier with the chain cached, and the bare SM2 key with the e the SPDU path signs.
+#[cfg(feature = "china")]
+struct Sm2Fixture {
+    signer: Signer,
+    payload: Vec<u8>,
+    spdu: Vec<u8>,
+    verifier: Verifier,
+    bare: sm2::dsa::SigningKey,
+    e: [u8; 32],
+    sig: sm2::dsa::Signature,
+}
+
+#[cfg(feature = "china")]
+impl Sm2Fixture {
+    fn new() -> Self {
+        use elliptic_curve::pkcs8::DecodePrivateKey as _;
+        use sm2::dsa::signature::hazmat::PrehashSigner as _;
+        let chain = pki::CnChain::new(
+            NOW - 86_400,
+            &pki::CnChain::rsu_spec(NOW - 3_600, Duration::Hours(48), None),
+        )
+        .unwrap();
+        let payload: Vec<u8> = (0..200u32).map(|i| (i * 37 % 256) as u8).collect();
+        let rsu = Arc::new(chain.rsu.clone());
+        let bare = sm2::dsa::SigningKey::new(
+            rsu_security::keys::SM2_DISTID,
+            &sm2::SecretKey::from_pkcs8_pem(&chain.rsu_pem).unwrap(),
+        )
+        .unwrap();
+        let mut signer = Signer::new(chain.rsu_key, rsu.clone()).unwrap();
+        let _first = signer.sign(cn::AID_SPAT, &payload, NOW_US).unwrap();
+        signer.policy.interval_us = i64::MAX;
+        let spdu = signer.sign(cn::AID_SPAT, &payload, NOW_US).unwrap();
+        let mut store = TrustStore::new(TrustConfig::default());
+        store.add(chain.root.clone()).unwrap();
+        store.add(chain.aca.clone()).unwrap();
+        store.add(chain.rsu.clone()).unwrap();
+        let mut verifier = Verifier::new(store, VerifierConfig::default());
+        assert!(verifier.verify(&spdu, NOW_US).unwrap().is_valid());
+        let Ok(rsu_security::Spdu::Signed(parsed)) = rsu_security::spdu::parse(&spdu) else {
+            panic!("signed")
+        };
+        let key = rsu.verify_key().unwrap();
+        let id = cn::Sm2Id::of_certificate(&rsu.digest()).unwrap();
+        let e: [u8; 32] = cn::e(&cn::za(&id, key).unwrap(), parsed.tbs_bytes);
+        let sig: sm2::dsa::Signature = bare.sign_prehash(&e).unwrap();
+        Sm2Fixture {
+            signer,
+            payload,
+            spdu,
+            verifier,
+            bare,
+            e,
+            sig,
+        }
     }
 }

@@ -397,8 +397,10 @@ fn x_only_r(sig: &mut Signature) -> bool {
 }
 
 /// Verifies `cert`'s signature with `issuer_key`, under the 1609.2 rule
-/// `H(H(tbs) || H(issuer certificate))` (`H("")` for self-signed). H is the one the
-/// `IssuerIdentifier` names. `issuer` is `None` for a self-signed certificate.
+/// `H(H(tbs) || H(issuer certificate))` (`H("")` for self-signed), or for an SM2 issuer key
+/// YD/T 3957's `SM3(Z_A || tbs)` (ID = SM3(issuer certificate), "1234567812345678" for
+/// self-signed). H is the one the `IssuerIdentifier` names. `issuer` is `None` for a
+/// self-signed certificate.
 pub fn verify_certificate_signature(
     cert: &Certificate,
     issuer: Option<&Certificate>,
@@ -414,12 +416,13 @@ pub fn verify_certificate_signature(
         // e.g. a P-384 issuer named with sha256AndDigest: the standard ties the hash to the key.
         return false;
     }
-    let signer_hash = match issuer {
-        Some(i) => i.digest_with(alg),
-        None => alg.digest(b""),
+    let signer_hash = issuer.map(|i| i.digest_with(alg));
+    // ECDSA: H(H(tbs) || H(issuer)); SM2 (YD/T 3957): SM3(Z_A || tbs), ID = SM3(issuer) or
+    // "1234567812345678" when self-signed.
+    let check = |tbs: &[u8]| match SigningInput::for_key(issuer_key, tbs, signer_hash.as_ref()) {
+        Ok(input) => issuer_key.verify(input.as_bytes(), sig),
+        Err(_) => false,
     };
-    let check =
-        |tbs: &[u8]| issuer_key.verify(SigningInput::new(alg, tbs, &signer_hash).as_bytes(), sig);
     // 1609.2 signs the canonical form; issuers that signed a certificate with an uncompressed
     // key as it stands (the ETSI test pool's *_N_* certificates) are accepted too: both forms
     // carry the same key, so nothing an attacker could choose differs.

@@ -1,5 +1,7 @@
 //! Hash algorithms and the hashed identifiers of 1609.2 (§5.3.1, §6.4.3).
 
+use crate::cn;
+use crate::keys::{Curve, KeyError, VerifyKey};
 use std::fmt;
 
 /// A hash algorithm of 1609.2 `HashAlgorithm`.
@@ -136,9 +138,10 @@ fn sm3_digest(_parts: &[&[u8]]) -> Digest {
     Digest::from_slice(&[0u8; 32])
 }
 
-/// The 1609.2 §5.3.1 signing input `H(data) || H(signer)`: what ECDSA signs (hashing it once
-/// more) and what ECQV hashes into its integer e. `signer` is `H(signer certificate)`, or
-/// `H("")` for self-signed.
+/// What a signature key signs. From [`SigningInput::new`]: the 1609.2 §5.3.1 input
+/// `H(data) || H(signer)`, what ECDSA signs (hashing it once more) and what ECQV hashes into
+/// its integer e; `signer` is `H(signer certificate)`, or `H("")` for self-signed. From
+/// [`SigningInput::sm2`]: China's SM2 digest e (32 octets), signed as it is.
 #[derive(Clone, Copy)]
 pub struct SigningInput {
     len: u8,
@@ -155,6 +158,37 @@ impl SigningInput {
             len: (2 * n) as u8,
             bytes,
         }
+    }
+
+    /// What `key` signs for `data` signed by the certificate whose hash (with the key's hash
+    /// algorithm) is `signer`, or self-signed when `None`. ECDSA: the 1609.2 §5.3.1 input
+    /// `H(data) || H(signer)` (the scheme hashes it once more). SM2 (YD/T 3957): the digest
+    /// `e = SM3(Z_A || data)`, Z_A with ID = `signer` or "1234567812345678" when self-signed
+    /// (see [`crate::cn`]); the SM2 key signs it as a prehash.
+    pub fn for_key(
+        key: &VerifyKey,
+        data: &[u8],
+        signer: Option<&Digest>,
+    ) -> Result<Self, KeyError> {
+        let alg = key.curve().hash();
+        if key.curve() == Curve::Sm2 {
+            let id = match signer {
+                Some(d) => cn::Sm2Id::of_certificate(d)?,
+                None => cn::Sm2Id::Root,
+            };
+            return Ok(Self::sm2(&cn::za(&id, key)?, data));
+        }
+        Ok(match signer {
+            Some(d) => Self::new(alg, data, d),
+            None => Self::new(alg, data, &alg.digest(b"")),
+        })
+    }
+
+    /// The SM2 digest `e = SM3(za || data)` for a Z_A computed beforehand.
+    pub fn sm2(za: &[u8; 32], data: &[u8]) -> Self {
+        let mut bytes = [0u8; 96];
+        bytes[..32].copy_from_slice(&cn::e(za, data));
+        SigningInput { len: 32, bytes }
     }
 
     pub fn as_bytes(&self) -> &[u8] {
@@ -213,6 +247,7 @@ impl From<HashedId3> for rasn_its::ieee1609dot2::base_types::HashedId3 {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::expect_used)]
 mod tests {
     use super::*;
 
@@ -230,6 +265,47 @@ mod tests {
             HashAlg::Sha256.digest_parts(&[b"ab", b"c"]),
             HashAlg::Sha256.digest(b"abc")
         );
+    }
+
+    #[test]
+    fn ecdsa_keys_keep_the_1609_2_input() {
+        use elliptic_curve::sec1::ToSec1Point as _;
+        let sk = p256::SecretKey::from_slice(&[3; 32]).unwrap();
+        let key = VerifyKey::from_sec1(
+            Curve::NistP256,
+            sk.public_key().to_sec1_point(true).as_bytes(),
+        )
+        .unwrap();
+        let signer = HashAlg::Sha256.digest(b"issuer certificate");
+        let a = SigningInput::for_key(&key, b"tbs", Some(&signer)).unwrap();
+        assert_eq!(
+            a.as_bytes(),
+            SigningInput::new(HashAlg::Sha256, b"tbs", &signer).as_bytes()
+        );
+        let empty = HashAlg::Sha256.digest(b"");
+        let b = SigningInput::for_key(&key, b"tbs", None).unwrap();
+        assert_eq!(
+            b.as_bytes(),
+            SigningInput::new(HashAlg::Sha256, b"tbs", &empty).as_bytes()
+        );
+        assert_eq!(b.as_bytes().len(), 64);
+    }
+
+    #[cfg(feature = "china")]
+    #[test]
+    fn sm2_keys_sign_the_ydt3957_digest() {
+        use elliptic_curve::sec1::ToSec1Point as _;
+        let sk = sm2::SecretKey::from_slice(&[3; 32]).unwrap();
+        let key = VerifyKey::from_sec1(Curve::Sm2, sk.public_key().to_sec1_point(true).as_bytes())
+            .unwrap();
+        let signer = HashAlg::Sm3.digest(b"signer certificate");
+        let id = cn::Sm2Id::of_certificate(&signer).unwrap();
+        let a = SigningInput::for_key(&key, b"tbs", Some(&signer)).unwrap();
+        assert_eq!(a.as_bytes(), cn::e(&cn::za(&id, &key).unwrap(), b"tbs"));
+        let root = SigningInput::for_key(&key, b"tbs", None).unwrap();
+        let za_root = cn::za(&cn::Sm2Id::Root, &key).unwrap();
+        assert_eq!(root.as_bytes(), cn::e(&za_root, b"tbs"));
+        assert_ne!(a.as_bytes(), root.as_bytes());
     }
 
     #[cfg(feature = "china")]

@@ -173,8 +173,10 @@ impl std::fmt::Debug for VerifyKey {
     }
 }
 
-/// The distinguishing identifier SM2 mixes into its hash: GM/T 0009's default, since the
-/// profile text that might name another (YD/T 3957) is not available to us.
+/// The distinguishing identifier the `sm2` crate's keys are built with. It never reaches a
+/// signature: SPDUs and certificates are signed and verified through the prehash interface on
+/// an `e` whose Z_A [`crate::cn`] computes with the ID YD/T 3957 requires (a certificate hash,
+/// or this same string for self-signed roots).
 #[cfg(feature = "china")]
 pub const SM2_DISTID: &str = "1234567812345678";
 
@@ -291,8 +293,9 @@ impl VerifyKey {
         })
     }
 
-    /// Verifies `sig` over `message`, the 1609.2 concatenation `H(data) || H(signer)`: the
-    /// signature scheme hashes it once more with the curve's hash (SM2: with Z_A, as SM2 does).
+    /// Verifies `sig` over `message`, a [`crate::hash::SigningInput`]: for ECDSA the 1609.2
+    /// concatenation `H(data) || H(signer)`, which the scheme hashes once more with the curve's
+    /// hash; for SM2 the digest `e = SM3(Z_A || M)` itself (YD/T 3957, see [`crate::cn`]).
     pub fn verify(&self, message: &[u8], sig: &RawSignature) -> bool {
         if sig.curve != self.curve() {
             return false;
@@ -317,9 +320,10 @@ impl VerifyKey {
             VerifyKey::NistP384(k) => prehash_verify(k, HashAlg::Sha384.digest(message), sig),
             #[cfg(feature = "china")]
             VerifyKey::Sm2(k) => {
-                use ecdsa::signature::Verifier as _;
+                use sm2::dsa::signature::hazmat::PrehashVerifier as _;
+                // from_slice refuses r or s outside [1, n-1] (GB/T 32918.2 §7.1 B1, B2).
                 match sm2::dsa::Signature::from_slice(sig.as_bytes()) {
-                    Ok(s) => k.verify(message, &s).is_ok(),
+                    Ok(s) => message.len() == 32 && k.verify_prehash(message, &s).is_ok(),
                     Err(_) => false,
                 }
             }

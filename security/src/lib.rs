@@ -11,10 +11,13 @@
 //! - [`sign`]: the signer, its key backends and the certificate-inclusion policy.
 //! - [`etsi`]: the ETSI TS 103 097 profile (signer form per ITS-AID, header rules, receive
 //!   checks) and the ETSI SSPs of authorisation tickets.
-//! - [`pki`]: a throw-away test PKI (root CA + RSU certificate; EU: root, AA, AT), for tests
-//!   and demos only.
+//! - [`cn`]: China's profile (YD/T 3957 / GB/T 45112): the SM2 signature input (Z_A with the
+//!   certificate hash as ID), the CN AIDs, the legacy YD/T 3594 marker.
+//! - [`pki`]: a throw-away test PKI (root CA + RSU certificate; EU: root, AA, AT; China: SM2
+//!   root, application CA, RSU certificate), for tests and demos only.
 
 pub mod cert;
+pub mod cn;
 pub mod coer;
 pub mod ecqv;
 pub mod etsi;

@@ -13,8 +13,9 @@ use crate::time;
 use rasn::types::OctetString;
 use rasn::types::{Integer, Utf8String};
 use rasn_its::ieee1609dot2::base_types::{
-    BitmapSsp, CrlSeries, Duration, GeographicRegion, HashedId3, Hostname, Psid, PsidSsp,
-    SequenceOfPsidSsp, ServiceSpecificPermissions, Time32, ValidityPeriod,
+    BitmapSsp, CrlSeries, Duration, GeographicRegion, HashedId3, Hostname, IdentifiedRegion, Psid,
+    PsidSsp, SequenceOfIdentifiedRegion, SequenceOfPsidSsp, ServiceSpecificPermissions, Time32,
+    UnCountryId, ValidityPeriod,
 };
 use rasn_its::ieee1609dot2::{
     CertificateBase, CertificateId, CertificateType, ExplicitCertificate, ImplicitCertificate,
@@ -147,7 +148,7 @@ pub fn issue_explicit(
     let tbs_bytes = coer::encode(&tbs)?;
     let (issuer_id, signer_hash, backend): (
         IssuerIdentifier,
-        crate::hash::Digest,
+        Option<crate::hash::Digest>,
         &dyn SignerBackend,
     ) = match issuer {
         Some((cert, key)) => {
@@ -158,18 +159,19 @@ pub fn issue_explicit(
                 HashAlg::Sha384 => IssuerIdentifier::Sha384AndDigest(id),
                 HashAlg::Sm3 => IssuerIdentifier::Sm3AndDigest(id),
             };
-            (ident, cert.digest_with(alg), key)
+            (ident, Some(cert.digest_with(alg)), key)
         }
         None => {
             let key =
                 self_key.ok_or_else(|| PkiError::Invalid("self-signed needs its key".into()))?;
             let alg = key.curve().hash();
-            (IssuerIdentifier::VSelf(alg.to_its()), alg.digest(b""), key)
+            (IssuerIdentifier::VSelf(alg.to_its()), None, key)
         }
     };
-    let alg = backend.curve().hash();
-    let sig: RawSignature =
-        backend.sign(SigningInput::new(alg, &tbs_bytes, &signer_hash).as_bytes())?;
+    // ECDSA: 1609.2's H(H(tbs) || H(issuer)); SM2: YD/T 3957's SM3(Z_A || tbs).
+    let input = SigningInput::for_key(&backend.public_key(), &tbs_bytes, signer_hash.as_ref())
+        .map_err(CertError::from)?;
+    let sig: RawSignature = backend.sign(input.as_bytes())?;
     let base = CertificateBase::builder()
         .r#type(CertificateType::Explicit)
         .issuer(issuer_id)
@@ -520,6 +522,157 @@ pub fn init_eu(dir: &Path, now_unix: i64, opts: &EuInitOptions) -> Result<EuInit
         root: c.root,
         aa: c.aa,
         at: c.at,
+    })
+}
+
+/// The `countryOnly` region of China (UN M.49 156), as the CAICT root carries it.
+pub fn cn_country_region() -> GeographicRegion {
+    GeographicRegion::IdentifiedRegion(SequenceOfIdentifiedRegion(vec![
+        IdentifiedRegion::CountryOnly(UnCountryId(crate::cn::COUNTRY_CHINA)),
+    ]))
+}
+
+/// A test PKI shaped like China's V2X PKI (YD/T 3957): a self-signed SM2 root CA, an SM2
+/// application CA (ACA) it issued, and an SM2 RSU application certificate the ACA issued, all
+/// explicit with `sm3AndDigest` issuers. The root signs itself with SM2 ID
+/// "1234567812345678"; each issued certificate is signed with ID = SM3(issuer certificate)
+/// (see [`crate::cn`]).
+pub struct CnChain {
+    pub root: Certificate,
+    pub root_pem: String,
+    pub root_key: Box<dyn SignerBackend>,
+    pub aca: Certificate,
+    pub aca_pem: String,
+    pub aca_key: Box<dyn SignerBackend>,
+    pub rsu: Certificate,
+    pub rsu_pem: String,
+    pub rsu_key: Box<dyn SignerBackend>,
+}
+
+impl CnChain {
+    /// The three certificates with fresh SM2 keys, valid from `start_unix`: root ten years,
+    /// ACA five, the RSU certificate as `rsu_spec` says (duration, AIDs, region).
+    pub fn new(start_unix: i64, rsu_spec: &CertSpec) -> Result<Self, PkiError> {
+        use crate::keys::Curve;
+        let root_pem = sign::generate_pem(Curve::Sm2)?;
+        let root_key = sign::backend_from_pem(&root_pem, "root key")?;
+        // The root issues the ACA, which issues the RSU certificate: depth 2 below the root.
+        let root = issue_explicit(
+            &CertSpec::ca(
+                "CN-shaped test root CA - not for deployment",
+                start_unix,
+                Duration::Years(10),
+                1,
+            ),
+            &root_key.public_key(),
+            None,
+            Some(root_key.as_ref()),
+        )?;
+        let aca_pem = sign::generate_pem(Curve::Sm2)?;
+        let aca_key = sign::backend_from_pem(&aca_pem, "ACA key")?;
+        let aca = issue_explicit(
+            &CertSpec::ca(
+                "CN-shaped test application CA",
+                start_unix,
+                Duration::Years(5),
+                0,
+            ),
+            &aca_key.public_key(),
+            Some((&root, root_key.as_ref())),
+            None,
+        )?;
+        let rsu_pem = sign::generate_pem(Curve::Sm2)?;
+        let rsu_key = sign::backend_from_pem(&rsu_pem, "RSU key")?;
+        let rsu = issue_explicit(
+            rsu_spec,
+            &rsu_key.public_key(),
+            Some((&aca, aca_key.as_ref())),
+            None,
+        )?;
+        Ok(CnChain {
+            root,
+            root_pem,
+            root_key,
+            aca,
+            aca_pem,
+            aca_key,
+            rsu,
+            rsu_pem,
+            rsu_key,
+        })
+    }
+
+    /// The RSU application certificate's spec: named `rsu.test.invalid`, the CN RSU AIDs
+    /// ([`crate::cn::RSU_AIDS`]) without SSP, `region` or else countryOnly 156.
+    pub fn rsu_spec(
+        start_unix: i64,
+        duration: Duration,
+        region: Option<GeographicRegion>,
+    ) -> CertSpec {
+        let mut spec = CertSpec::end_entity(
+            "rsu.test.invalid",
+            start_unix,
+            duration,
+            &crate::cn::RSU_AIDS,
+        );
+        spec.region = Some(region.unwrap_or_else(cn_country_region));
+        spec
+    }
+}
+
+/// Options of `rsu pki init --region cn`.
+#[derive(Debug, Clone, Default)]
+pub struct CnInitOptions {
+    /// Region of the RSU certificate; `None`: countryOnly 156 (China). Root and ACA carry
+    /// none, so any region is inside them.
+    pub region: Option<GeographicRegion>,
+    /// Validity of the RSU certificate in days (default 365).
+    pub rsu_days: Option<u16>,
+}
+
+/// What `init_cn` wrote.
+#[derive(Debug)]
+pub struct CnInitReport {
+    pub root: Certificate,
+    pub aca: Certificate,
+    pub rsu: Certificate,
+}
+
+/// Creates the China-shaped test PKI of [`CnChain`] in `dir`: `root.oer`, `aca.oer`,
+/// `rsu.oer` and `root-key.pem`, `aca-key.pem`, `rsu-key.pem` (PKCS#8 SM2 keys, mode 0600),
+/// valid from one minute before `now_unix`. The RSU certificate permits the CN AIDs MAP 3618,
+/// SPAT 3619, RSI 3620/3621/3622 and RSM 3623. As with [`init_eu`], `rsu.oer` and
+/// `rsu-key.pem` are what `rsu sign` and the configuration point at, and a trust folder loaded
+/// from `dir` holds the root as anchor and the ACA to chain through.
+pub fn init_cn(dir: &Path, now_unix: i64, opts: &CnInitOptions) -> Result<CnInitReport, PkiError> {
+    prepare_dir(
+        dir,
+        &[
+            "root.oer",
+            "aca.oer",
+            "rsu.oer",
+            "root-key.pem",
+            "aca-key.pem",
+            "rsu-key.pem",
+        ],
+    )?;
+    let start = now_unix - 60;
+    let spec = CnChain::rsu_spec(
+        start,
+        days_duration(opts.rsu_days.unwrap_or(365)),
+        opts.region.clone(),
+    );
+    let c = CnChain::new(start, &spec)?;
+    write(dir, "root.oer", c.root.raw(), 0o644)?;
+    write(dir, "aca.oer", c.aca.raw(), 0o644)?;
+    write(dir, "rsu.oer", c.rsu.raw(), 0o644)?;
+    write(dir, "root-key.pem", c.root_pem.as_bytes(), 0o600)?;
+    write(dir, "aca-key.pem", c.aca_pem.as_bytes(), 0o600)?;
+    write(dir, "rsu-key.pem", c.rsu_pem.as_bytes(), 0o600)?;
+    Ok(CnInitReport {
+        root: c.root,
+        aca: c.aca,
+        rsu: c.rsu,
     })
 }
 

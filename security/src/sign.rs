@@ -76,9 +76,11 @@ impl SignError {
     }
 }
 
-/// A private key that can sign. `message` is the 1609.2 concatenation `H(data) || H(signer)`;
-/// the backend applies the signature scheme's own hash to it (ECDSA: SHA-256/384 by curve;
-/// SM2: SM3 with Z_A). A backend that only signs digests (an HSM) computes that hash first.
+/// A private key that can sign. `message` is a [`SigningInput`]: for ECDSA the 1609.2
+/// concatenation `H(data) || H(signer)`, to which the backend applies the scheme's own hash
+/// (SHA-256/384 by curve; a backend that only signs digests, an HSM, computes that hash
+/// first); for SM2 the 32-octet digest `e = SM3(Z_A || M)` of YD/T 3957, signed as it is
+/// (GB/T 32918.2 §6.1 from step A3).
 pub trait SignerBackend: Send + Sync {
     fn curve(&self) -> Curve;
     fn public_key(&self) -> VerifyKey;
@@ -199,8 +201,13 @@ impl SignerBackend for SoftKey {
             }
             #[cfg(feature = "china")]
             SoftKey::Sm2(k) => {
-                use ecdsa::signature::Signer as _;
-                let s: sm2::dsa::Signature = k.try_sign(message).map_err(err)?;
+                use sm2::dsa::signature::hazmat::PrehashSigner as _;
+                if message.len() != 32 {
+                    return Err(SignError::Backend(
+                        "SM2 signs a 32-octet digest e = SM3(Z_A || M)".into(),
+                    ));
+                }
+                let s: sm2::dsa::Signature = k.sign_prehash(message).map_err(err)?;
                 s.to_bytes().to_vec()
             }
         };
@@ -324,6 +331,8 @@ pub struct Signer {
     cert: Arc<Certificate>,
     cert_hash: Digest,
     hash: HashAlg,
+    /// SM2 only: Z_A of the key with ID = SM3(certificate) (YD/T 3957), fixed per signer.
+    sm2_za: Option<[u8; 32]>,
     pub policy: InclusionPolicy,
     profile: Profile,
     /// The ticket's SSPs, read once (ETSI profile only; empty otherwise).
@@ -357,8 +366,18 @@ impl Signer {
     /// only known after reconstruction with the issuer).
     pub fn with_checked_key(backend: Box<dyn SignerBackend>, cert: Arc<Certificate>) -> Self {
         let hash = backend.curve().hash();
+        let cert_hash = cert.digest_with(hash);
+        // Cannot fail for an SM2 backend (an SM2 key and a 32-octet SM3 hash); `None` for
+        // every other curve.
+        let sm2_za = (backend.curve() == Curve::Sm2)
+            .then(|| {
+                let id = crate::cn::Sm2Id::of_certificate(&cert_hash).ok()?;
+                crate::cn::za(&id, &backend.public_key()).ok()
+            })
+            .flatten();
         Signer {
-            cert_hash: cert.digest_with(hash),
+            cert_hash,
+            sm2_za,
             hash,
             backend,
             cert,
@@ -447,8 +466,7 @@ impl Signer {
         }
         self.check_validity(now_unix_us)?;
         let tbs = spdu::encode_tbs(payload, header)?;
-        let input = SigningInput::new(self.hash, &tbs, &self.cert_hash);
-        let sig = self.backend.sign(input.as_bytes())?;
+        let sig = self.backend.sign(self.signing_input(&tbs)?.as_bytes())?;
         let full = self.takes_certificate(header.psid, now_unix_us);
         self.note_sent(header.psid, full, now_unix_us);
         let signer = if full {
@@ -499,7 +517,7 @@ impl Signer {
         out.extend_from_slice(&[3, spdu::TAG_SIGNED, spdu::hash_id_byte(self.hash)]);
         let time64 = time::time64_from_unix_micros(now_unix_us);
         etsi::encode_tbs_into(&mut out, payload, its_aid, time64, location);
-        let input = SigningInput::new(self.hash, out.get(3..).unwrap_or(&[]), &self.cert_hash);
+        let input = self.signing_input(out.get(3..).unwrap_or(&[]))?;
         let sig = self.backend.sign(input.as_bytes())?;
         self.note_sent(its_aid, full, now_unix_us);
         let signer = if full {
@@ -510,6 +528,20 @@ impl Signer {
         spdu::encode_signer(&signer, &mut out)?;
         spdu::encode_signature_into(&sig, &mut out)?;
         Ok(out)
+    }
+
+    /// What the key signs for the COER `tbsData`: 1609.2's `H(tbs) || H(certificate)`, or for
+    /// SM2 YD/T 3957's `SM3(Z_A || tbs)` with the Z_A computed when the signer was built.
+    fn signing_input(&self, tbs: &[u8]) -> Result<SigningInput, SignError> {
+        // No call into the backend here: the ECDSA hot path stays as it was. SM3 is the hash
+        // of SM2 keys and of no other curve.
+        match &self.sm2_za {
+            Some(za) => Ok(SigningInput::sm2(za, tbs)),
+            None if self.hash == HashAlg::Sm3 => Err(SignError::Backend(
+                "no SM2 Z_A for this key (not an SM2 point?)".into(),
+            )),
+            None => Ok(SigningInput::new(self.hash, tbs, &self.cert_hash)),
+        }
     }
 
     fn check_validity(&self, now_unix_us: i64) -> Result<(), SignError> {

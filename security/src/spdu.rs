@@ -25,6 +25,10 @@ pub enum SpduError {
     Truncated,
     #[error("protocolVersion {0} (only 3 is defined)")]
     Version(u8),
+    /// First octet 2: a YD/T 3594-2019 `SecuredMessage` (China's pre-YD/T 3957 format), whose
+    /// layout is not 1609.2's; recognised, not parsed (no specification to parse it by).
+    #[error("legacy YD/T 3594 SecuredMessage (version 2), not supported")]
+    LegacySecuredMessage,
     #[error("content type {0:#04x} is not unsecuredData or signedData")]
     UnsupportedContent(u8),
     #[error("hashId {0} is not sha256, sha384 or sm3")]
@@ -41,6 +45,24 @@ pub enum SpduError {
     /// than the input, which would make rasn try to allocate it).
     #[error("{0}")]
     Guard(GuardError),
+}
+
+impl SpduError {
+    /// A stable snake_case label for a refusal counter.
+    pub fn code(&self) -> &'static str {
+        match self {
+            SpduError::Truncated => "truncated",
+            SpduError::Version(_) => "version",
+            SpduError::LegacySecuredMessage => "legacy_secured_message",
+            SpduError::UnsupportedContent(_) => "unsupported_content",
+            SpduError::UnknownHash(_) => "unknown_hash",
+            SpduError::Coer(_) => "coer",
+            SpduError::Cert(_) => "certificate",
+            SpduError::Key(_) => "key",
+            SpduError::PsidTooLarge => "psid_too_large",
+            SpduError::Guard(_) => "guard",
+        }
+    }
 }
 
 /// The location in `generationLocation`: latitude and longitude in 1e-7 degrees, elevation in
@@ -147,7 +169,8 @@ pub struct SignedSpdu<'a> {
 
 impl SignedSpdu<'_> {
     /// Checks the signature alone with `signer`'s key: `H(H(tbsData) || H(signer))` with the
-    /// SPDU's hashId. (No chain, time or permission checks: see the verifier for those.)
+    /// SPDU's hashId; for SM2 (YD/T 3957) `SM3(Z_A || tbsData)` with ID = SM3(signer). (No
+    /// chain, time or permission checks: see the verifier for those.)
     pub fn signature_verifies_with(
         &self,
         signer: &Certificate,
@@ -157,8 +180,14 @@ impl SignedSpdu<'_> {
         if alg != key.curve().hash() {
             return false;
         }
-        let input = crate::hash::SigningInput::new(alg, self.tbs_bytes, &signer.digest_with(alg));
-        key.verify(input.as_bytes(), &self.signature)
+        match crate::hash::SigningInput::for_key(
+            key,
+            self.tbs_bytes,
+            Some(&signer.digest_with(alg)),
+        ) {
+            Ok(input) => key.verify(input.as_bytes(), &self.signature),
+            Err(_) => false,
+        }
     }
 
     /// The payload carried as `data` → `unsecuredData`, if any.
@@ -187,6 +216,9 @@ pub(crate) const TAG_SIGNED: u8 = 0x81;
 /// would otherwise abort the process on a forged SEQUENCE OF quantity.
 pub fn parse(bytes: &[u8]) -> Result<Spdu<'_>, SpduError> {
     let (&version, rest) = bytes.split_first().ok_or(SpduError::Truncated)?;
+    if version == crate::cn::LEGACY_SECURED_MESSAGE_VERSION {
+        return Err(SpduError::LegacySecuredMessage);
+    }
     if version != 3 {
         return Err(SpduError::Version(version));
     }
@@ -485,7 +517,8 @@ mod tests {
     #[test]
     fn garbage_is_refused_without_panicking() {
         assert_eq!(parse(&[]).unwrap_err(), SpduError::Truncated);
-        assert_eq!(parse(&[2, 0x80]).unwrap_err(), SpduError::Version(2));
+        assert_eq!(parse(&[4, 0x80]).unwrap_err(), SpduError::Version(4));
+        assert_eq!(parse(&[1, 0x80]).unwrap_err(), SpduError::Version(1));
         assert_eq!(
             parse(&[3, 0x82, 0]).unwrap_err(),
             SpduError::UnsupportedContent(0x82)

@@ -2,7 +2,12 @@
 //!
 //! Checks, cheapest first, so that a flood of bad traffic costs little: the signer is resolved
 //! and its chain validated (cached), then the header's times, the PSID permissions and the
-//! generation location, and last the signature over `H(H(tbsData as received) || H(signer))`.
+//! generation location, and last the signature over `H(H(tbsData as received) || H(signer))`
+//! (SM2 keys, China's YD/T 3957: `SM3(Z_A || tbsData as received)`, Z_A with the signer
+//! certificate's SM3 hash as ID; see [`crate::cn`]).
+//!
+//! Bytes whose first octet is 2 (China's legacy YD/T 3594 `SecuredMessage`) are an `Err`:
+//! [`crate::spdu::SpduError::LegacySecuredMessage`], label `legacy_secured_message`.
 
 use crate::cert::Certificate;
 use crate::hash::{HashedId3, HashedId8};
