@@ -7,7 +7,7 @@ use crate::cert::{CertError, Certificate};
 use crate::coer;
 use crate::ecqv::{self, HashToInteger};
 use crate::hash::{HashAlg, SigningInput};
-use crate::keys::{RawSignature, VerifyKey};
+use crate::keys::{Curve, RawSignature, VerifyKey};
 use crate::sign::{self, SignError, SignerBackend};
 use crate::time;
 use rasn::types::OctetString;
@@ -373,6 +373,70 @@ pub fn eu_app_permissions(
         .collect()
 }
 
+/// One certificate of a test chain with its fresh key (PEM and backend).
+struct Issued {
+    cert: Certificate,
+    pem: String,
+    key: Box<dyn SignerBackend>,
+}
+
+/// A root, a CA it issued and a leaf the CA issued, each with a fresh key on its curve: the
+/// shape of the EU and China test PKIs. `levels` gives each one's curve and name (the leaf's
+/// name only labels its key in errors; its certificate is `leaf_spec`). The root is valid ten
+/// years and grants depth 2, the CA five years; all start at `start_unix`.
+fn three_levels(
+    start_unix: i64,
+    levels: [(Curve, &str); 3],
+    leaf_spec: &CertSpec,
+) -> Result<[Issued; 3], PkiError> {
+    let [
+        (root_curve, root_name),
+        (ca_curve, ca_name),
+        (leaf_curve, leaf_name),
+    ] = levels;
+    let root_pem = sign::generate_pem(root_curve)?;
+    let root_key = sign::backend_from_pem(&root_pem, "root key")?;
+    let root = issue_explicit(
+        &CertSpec::ca(root_name, start_unix, Duration::Years(10), 1),
+        &root_key.public_key(),
+        None,
+        Some(root_key.as_ref()),
+    )?;
+    let ca_pem = sign::generate_pem(ca_curve)?;
+    let ca_key = sign::backend_from_pem(&ca_pem, "CA key")?;
+    let ca = issue_explicit(
+        &CertSpec::ca(ca_name, start_unix, Duration::Years(5), 0),
+        &ca_key.public_key(),
+        Some((&root, root_key.as_ref())),
+        None,
+    )?;
+    let leaf_pem = sign::generate_pem(leaf_curve)?;
+    let leaf_key = sign::backend_from_pem(&leaf_pem, &format!("{leaf_name} key"))?;
+    let leaf = issue_explicit(
+        leaf_spec,
+        &leaf_key.public_key(),
+        Some((&ca, ca_key.as_ref())),
+        None,
+    )?;
+    Ok([
+        Issued {
+            cert: root,
+            pem: root_pem,
+            key: root_key,
+        },
+        Issued {
+            cert: ca,
+            pem: ca_pem,
+            key: ca_key,
+        },
+        Issued {
+            cert: leaf,
+            pem: leaf_pem,
+            key: leaf_key,
+        },
+    ])
+}
+
 /// A test PKI shaped like the EU CCMS (TS 102 941): a self-signed brainpoolP384r1 root CA,
 /// a NIST P-256 authorisation authority (AA) it issued, and a NIST P-256 authorisation
 /// ticket (AT) the AA issued, all explicit certificates as EU practice has them. The AT is
@@ -393,52 +457,28 @@ impl EuChain {
     /// The three certificates with fresh keys, valid from `start_unix`: root ten years, AA
     /// five, AT `at_spec`'s duration; the AT gets `at_spec`'s permissions and region.
     pub fn new(start_unix: i64, at_spec: &CertSpec) -> Result<Self, PkiError> {
-        use crate::keys::Curve;
-        let root_pem = sign::generate_pem(Curve::BrainpoolP384r1)?;
-        let root_key = sign::backend_from_pem(&root_pem, "root key")?;
-        // The root issues the AA, which issues tickets: the root's grant must reach depth 2.
-        let root = issue_explicit(
-            &CertSpec::ca(
-                "EU-shaped test root CA - not for deployment",
-                start_unix,
-                Duration::Years(10),
-                1,
-            ),
-            &root_key.public_key(),
-            None,
-            Some(root_key.as_ref()),
-        )?;
-        let aa_pem = sign::generate_pem(Curve::NistP256)?;
-        let aa_key = sign::backend_from_pem(&aa_pem, "AA key")?;
-        let aa = issue_explicit(
-            &CertSpec::ca(
-                "EU-shaped test authorization authority",
-                start_unix,
-                Duration::Years(5),
-                0,
-            ),
-            &aa_key.public_key(),
-            Some((&root, root_key.as_ref())),
-            None,
-        )?;
-        let at_pem = sign::generate_pem(Curve::NistP256)?;
-        let at_key = sign::backend_from_pem(&at_pem, "AT key")?;
-        let at = issue_explicit(
+        let [root, aa, at] = three_levels(
+            start_unix,
+            [
+                (
+                    Curve::BrainpoolP384r1,
+                    "EU-shaped test root CA - not for deployment",
+                ),
+                (Curve::NistP256, "EU-shaped test authorization authority"),
+                (Curve::NistP256, "AT"),
+            ],
             at_spec,
-            &at_key.public_key(),
-            Some((&aa, aa_key.as_ref())),
-            None,
         )?;
         Ok(EuChain {
-            root,
-            root_pem,
-            root_key,
-            aa,
-            aa_pem,
-            aa_key,
-            at,
-            at_pem,
-            at_key,
+            root: root.cert,
+            root_pem: root.pem,
+            root_key: root.key,
+            aa: aa.cert,
+            aa_pem: aa.pem,
+            aa_key: aa.key,
+            at: at.cert,
+            at_pem: at.pem,
+            at_key: at.key,
         })
     }
 
@@ -553,52 +593,25 @@ impl CnChain {
     /// The three certificates with fresh SM2 keys, valid from `start_unix`: root ten years,
     /// ACA five, the RSU certificate as `rsu_spec` says (duration, AIDs, region).
     pub fn new(start_unix: i64, rsu_spec: &CertSpec) -> Result<Self, PkiError> {
-        use crate::keys::Curve;
-        let root_pem = sign::generate_pem(Curve::Sm2)?;
-        let root_key = sign::backend_from_pem(&root_pem, "root key")?;
-        // The root issues the ACA, which issues the RSU certificate: depth 2 below the root.
-        let root = issue_explicit(
-            &CertSpec::ca(
-                "CN-shaped test root CA - not for deployment",
-                start_unix,
-                Duration::Years(10),
-                1,
-            ),
-            &root_key.public_key(),
-            None,
-            Some(root_key.as_ref()),
-        )?;
-        let aca_pem = sign::generate_pem(Curve::Sm2)?;
-        let aca_key = sign::backend_from_pem(&aca_pem, "ACA key")?;
-        let aca = issue_explicit(
-            &CertSpec::ca(
-                "CN-shaped test application CA",
-                start_unix,
-                Duration::Years(5),
-                0,
-            ),
-            &aca_key.public_key(),
-            Some((&root, root_key.as_ref())),
-            None,
-        )?;
-        let rsu_pem = sign::generate_pem(Curve::Sm2)?;
-        let rsu_key = sign::backend_from_pem(&rsu_pem, "RSU key")?;
-        let rsu = issue_explicit(
+        let [root, aca, rsu] = three_levels(
+            start_unix,
+            [
+                (Curve::Sm2, "CN-shaped test root CA - not for deployment"),
+                (Curve::Sm2, "CN-shaped test application CA"),
+                (Curve::Sm2, "RSU"),
+            ],
             rsu_spec,
-            &rsu_key.public_key(),
-            Some((&aca, aca_key.as_ref())),
-            None,
         )?;
         Ok(CnChain {
-            root,
-            root_pem,
-            root_key,
-            aca,
-            aca_pem,
-            aca_key,
-            rsu,
-            rsu_pem,
-            rsu_key,
+            root: root.cert,
+            root_pem: root.pem,
+            root_key: root.key,
+            aca: aca.cert,
+            aca_pem: aca.pem,
+            aca_key: aca.key,
+            rsu: rsu.cert,
+            rsu_pem: rsu.pem,
+            rsu_key: rsu.key,
         })
     }
 
