@@ -93,92 +93,9 @@ impl TimeMark {
 #[rasn(delegate, value("1..=65535"))]
 pub struct TimeOffset(pub u16);
 
-/// Accuracy of a time value, from unavailable (0) down to better than 10 ps (39).
-#[derive(AsnType, Encode, Decode, Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[rasn(enumerated)]
-#[allow(missing_docs)]
-pub enum TimeConfidence {
-    #[rasn(identifier = "unavailable")]
-    Unavailable = 0,
-    #[rasn(identifier = "time-100-000")]
-    Time100000 = 1,
-    #[rasn(identifier = "time-050-000")]
-    Time050000 = 2,
-    #[rasn(identifier = "time-020-000")]
-    Time020000 = 3,
-    #[rasn(identifier = "time-010-000")]
-    Time010000 = 4,
-    #[rasn(identifier = "time-002-000")]
-    Time002000 = 5,
-    #[rasn(identifier = "time-001-000")]
-    Time001000 = 6,
-    #[rasn(identifier = "time-000-500")]
-    Time000500 = 7,
-    #[rasn(identifier = "time-000-200")]
-    Time000200 = 8,
-    #[rasn(identifier = "time-000-100")]
-    Time000100 = 9,
-    #[rasn(identifier = "time-000-050")]
-    Time000050 = 10,
-    #[rasn(identifier = "time-000-020")]
-    Time000020 = 11,
-    #[rasn(identifier = "time-000-010")]
-    Time000010 = 12,
-    #[rasn(identifier = "time-000-005")]
-    Time000005 = 13,
-    #[rasn(identifier = "time-000-002")]
-    Time000002 = 14,
-    #[rasn(identifier = "time-000-001")]
-    Time000001 = 15,
-    #[rasn(identifier = "time-000-000-5")]
-    Time0000005 = 16,
-    #[rasn(identifier = "time-000-000-2")]
-    Time0000002 = 17,
-    #[rasn(identifier = "time-000-000-1")]
-    Time0000001 = 18,
-    #[rasn(identifier = "time-000-000-05")]
-    Time00000005 = 19,
-    #[rasn(identifier = "time-000-000-02")]
-    Time00000002 = 20,
-    #[rasn(identifier = "time-000-000-01")]
-    Time00000001 = 21,
-    #[rasn(identifier = "time-000-000-005")]
-    Time000000005 = 22,
-    #[rasn(identifier = "time-000-000-002")]
-    Time000000002 = 23,
-    #[rasn(identifier = "time-000-000-001")]
-    Time000000001 = 24,
-    #[rasn(identifier = "time-000-000-000-5")]
-    Time0000000005 = 25,
-    #[rasn(identifier = "time-000-000-000-2")]
-    Time0000000002 = 26,
-    #[rasn(identifier = "time-000-000-000-1")]
-    Time0000000001 = 27,
-    #[rasn(identifier = "time-000-000-000-05")]
-    Time00000000005 = 28,
-    #[rasn(identifier = "time-000-000-000-02")]
-    Time00000000002 = 29,
-    #[rasn(identifier = "time-000-000-000-01")]
-    Time00000000001 = 30,
-    #[rasn(identifier = "time-000-000-000-005")]
-    Time000000000005 = 31,
-    #[rasn(identifier = "time-000-000-000-002")]
-    Time000000000002 = 32,
-    #[rasn(identifier = "time-000-000-000-001")]
-    Time000000000001 = 33,
-    #[rasn(identifier = "time-000-000-000-000-5")]
-    Time0000000000005 = 34,
-    #[rasn(identifier = "time-000-000-000-000-2")]
-    Time0000000000002 = 35,
-    #[rasn(identifier = "time-000-000-000-000-1")]
-    Time0000000000001 = 36,
-    #[rasn(identifier = "time-000-000-000-000-05")]
-    Time00000000000005 = 37,
-    #[rasn(identifier = "time-000-000-000-000-02")]
-    Time00000000000002 = 38,
-    #[rasn(identifier = "time-000-000-000-000-01")]
-    Time00000000000001 = 39,
-}
+/// Accuracy of a time value, from unavailable (0) down to better than 10 ps (39): the same
+/// type as J2735's, so one definition serves both.
+pub use crate::j2735::TimeConfidence;
 
 /// Latitude in 0.1 microdegree, -900000000..900000000 (900000001 = unavailable).
 #[derive(

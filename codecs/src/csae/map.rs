@@ -417,36 +417,5 @@ pub struct RegulatorySpeedLimit {
     pub speed: Speed,
 }
 
-/// What a speed limit applies to.
-#[derive(AsnType, Encode, Decode, Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[rasn(enumerated)]
-#[non_exhaustive]
-#[allow(missing_docs)]
-pub enum SpeedLimitType {
-    #[rasn(identifier = "unknown")]
-    Unknown = 0,
-    #[rasn(identifier = "maxSpeedInSchoolZone")]
-    MaxSpeedInSchoolZone = 1,
-    #[rasn(identifier = "maxSpeedInSchoolZoneWhenChildrenArePresent")]
-    MaxSpeedInSchoolZoneWhenChildrenArePresent = 2,
-    #[rasn(identifier = "maxSpeedInConstructionZone")]
-    MaxSpeedInConstructionZone = 3,
-    #[rasn(identifier = "vehicleMinSpeed")]
-    VehicleMinSpeed = 4,
-    #[rasn(identifier = "vehicleMaxSpeed")]
-    VehicleMaxSpeed = 5,
-    #[rasn(identifier = "vehicleNightMaxSpeed")]
-    VehicleNightMaxSpeed = 6,
-    #[rasn(identifier = "truckMinSpeed")]
-    TruckMinSpeed = 7,
-    #[rasn(identifier = "truckMaxSpeed")]
-    TruckMaxSpeed = 8,
-    #[rasn(identifier = "truckNightMaxSpeed")]
-    TruckNightMaxSpeed = 9,
-    #[rasn(identifier = "vehiclesWithTrailersMinSpeed")]
-    VehiclesWithTrailersMinSpeed = 10,
-    #[rasn(identifier = "vehiclesWithTrailersMaxSpeed")]
-    VehiclesWithTrailersMaxSpeed = 11,
-    #[rasn(identifier = "vehiclesWithTrailersNightMaxSpeed")]
-    VehiclesWithTrailersNightMaxSpeed = 12,
-}
+/// What a speed limit applies to: the same type as J2735's, so one definition serves both.
+pub use crate::j2735::SpeedLimitType;
