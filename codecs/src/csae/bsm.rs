@@ -408,27 +408,8 @@ pub struct VehicleEmergencyExtensions {
     pub lights_use: Option<LightbarInUse>,
 }
 
-/// Kind of emergency response.
-#[derive(AsnType, Encode, Decode, Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[rasn(enumerated)]
-#[non_exhaustive]
-#[allow(missing_docs)]
-pub enum ResponseType {
-    #[rasn(identifier = "notInUseOrNotEquipped")]
-    NotInUseOrNotEquipped = 0,
-    #[rasn(identifier = "emergency")]
-    Emergency = 1,
-    #[rasn(identifier = "nonEmergency")]
-    NonEmergency = 2,
-    #[rasn(identifier = "pursuit")]
-    Pursuit = 3,
-    #[rasn(identifier = "stationary")]
-    Stationary = 4,
-    #[rasn(identifier = "slowMoving")]
-    SlowMoving = 5,
-    #[rasn(identifier = "stopAndGoMovement")]
-    StopAndGoMovement = 6,
-}
+/// Kind of emergency response: J2735's type.
+pub use crate::j2735::ResponseType;
 
 status_enum! {
     /// Siren state.

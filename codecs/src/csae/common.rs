@@ -127,83 +127,11 @@ pub struct Position3D {
     pub elevation: Option<Elevation>,
 }
 
-/// Horizontal position accuracy class (0 unavailable, then 500 m down to 1 cm).
-#[derive(AsnType, Encode, Decode, Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[rasn(enumerated)]
-#[allow(missing_docs)]
-pub enum PositionConfidence {
-    #[rasn(identifier = "unavailable")]
-    Unavailable = 0,
-    #[rasn(identifier = "a500m")]
-    A500m = 1,
-    #[rasn(identifier = "a200m")]
-    A200m = 2,
-    #[rasn(identifier = "a100m")]
-    A100m = 3,
-    #[rasn(identifier = "a50m")]
-    A50m = 4,
-    #[rasn(identifier = "a20m")]
-    A20m = 5,
-    #[rasn(identifier = "a10m")]
-    A10m = 6,
-    #[rasn(identifier = "a5m")]
-    A5m = 7,
-    #[rasn(identifier = "a2m")]
-    A2m = 8,
-    #[rasn(identifier = "a1m")]
-    A1m = 9,
-    #[rasn(identifier = "a50cm")]
-    A50cm = 10,
-    #[rasn(identifier = "a20cm")]
-    A20cm = 11,
-    #[rasn(identifier = "a10cm")]
-    A10cm = 12,
-    #[rasn(identifier = "a5cm")]
-    A5cm = 13,
-    #[rasn(identifier = "a2cm")]
-    A2cm = 14,
-    #[rasn(identifier = "a1cm")]
-    A1cm = 15,
-}
+/// Horizontal position accuracy class (0 unavailable, then 500 m down to 1 cm): J2735's type.
+pub use crate::j2735::PositionConfidence;
 
-/// Vertical position accuracy class (0 unavailable, then 500 m down to 1 cm).
-#[derive(AsnType, Encode, Decode, Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[rasn(enumerated)]
-#[allow(missing_docs)]
-pub enum ElevationConfidence {
-    #[rasn(identifier = "unavailable")]
-    Unavailable = 0,
-    #[rasn(identifier = "elev-500-00")]
-    Elev50000 = 1,
-    #[rasn(identifier = "elev-200-00")]
-    Elev20000 = 2,
-    #[rasn(identifier = "elev-100-00")]
-    Elev10000 = 3,
-    #[rasn(identifier = "elev-050-00")]
-    Elev05000 = 4,
-    #[rasn(identifier = "elev-020-00")]
-    Elev02000 = 5,
-    #[rasn(identifier = "elev-010-00")]
-    Elev01000 = 6,
-    #[rasn(identifier = "elev-005-00")]
-    Elev00500 = 7,
-    #[rasn(identifier = "elev-002-00")]
-    Elev00200 = 8,
-    #[rasn(identifier = "elev-001-00")]
-    Elev00100 = 9,
-    #[rasn(identifier = "elev-000-50")]
-    Elev00050 = 10,
-    #[rasn(identifier = "elev-000-20")]
-    Elev00020 = 11,
-    #[rasn(identifier = "elev-000-10")]
-    Elev00010 = 12,
-    #[rasn(identifier = "elev-000-05")]
-    Elev00005 = 13,
-    #[rasn(identifier = "elev-000-02")]
-    Elev00002 = 14,
-    #[rasn(identifier = "elev-000-01")]
-    Elev00001 = 15,
-}
+/// Vertical position accuracy class (0 unavailable, then 500 m down to 1 cm): J2735's type.
+pub use crate::j2735::ElevationConfidence;
 
 /// Position accuracy as two classes: horizontal and, optionally, vertical.
 #[derive(AsnType, Encode, Decode, Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -447,28 +375,8 @@ pub struct CoarseHeading(pub u8);
 #[rasn(delegate, value("-126..=127"))]
 pub struct SteeringWheelAngle(pub i8);
 
-/// Accuracy class of a speed.
-#[derive(AsnType, Encode, Decode, Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[rasn(enumerated)]
-#[allow(missing_docs)]
-pub enum SpeedConfidence {
-    #[rasn(identifier = "unavailable")]
-    Unavailable = 0,
-    #[rasn(identifier = "prec100ms")]
-    Prec100ms = 1,
-    #[rasn(identifier = "prec10ms")]
-    Prec10ms = 2,
-    #[rasn(identifier = "prec5ms")]
-    Prec5ms = 3,
-    #[rasn(identifier = "prec1ms")]
-    Prec1ms = 4,
-    #[rasn(identifier = "prec0-1ms")]
-    Prec01ms = 5,
-    #[rasn(identifier = "prec0-05ms")]
-    Prec005ms = 6,
-    #[rasn(identifier = "prec0-01ms")]
-    Prec001ms = 7,
-}
+/// Accuracy class of a speed: J2735's type.
+pub use crate::j2735::SpeedConfidence;
 
 /// Accuracy class of a heading.
 #[derive(AsnType, Encode, Decode, Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -593,28 +501,8 @@ pub struct Confidence(pub u8);
 #[rasn(delegate, value("0..=255"))]
 pub struct PhaseID(pub u8);
 
-/// Vehicle gear state.
-#[derive(AsnType, Encode, Decode, Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[rasn(enumerated)]
-#[allow(missing_docs)]
-pub enum TransmissionState {
-    #[rasn(identifier = "neutral")]
-    Neutral = 0,
-    #[rasn(identifier = "park")]
-    Park = 1,
-    #[rasn(identifier = "forwardGears")]
-    ForwardGears = 2,
-    #[rasn(identifier = "reverseGears")]
-    ReverseGears = 3,
-    #[rasn(identifier = "reserved1")]
-    Reserved1 = 4,
-    #[rasn(identifier = "reserved2")]
-    Reserved2 = 5,
-    #[rasn(identifier = "reserved3")]
-    Reserved3 = 6,
-    #[rasn(identifier = "unavailable")]
-    Unavailable = 7,
-}
+/// Vehicle gear state: J2735's type.
+pub use crate::j2735::TransmissionState;
 
 /// Vehicle width in cm, 0..1023.
 #[derive(
